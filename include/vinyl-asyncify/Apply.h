@@ -1,0 +1,45 @@
+//===- Apply.h - Edits to new file contents, verified, written whole -*- C++ -*-===//
+#ifndef VINYL_ASYNCIFY_APPLY_H
+#define VINYL_ASYNCIFY_APPLY_H
+
+#include "vinyl-asyncify/Facts.h"
+#include "vinyl-asyncify/Rewrite.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+namespace clang::tooling {
+class CompilationDatabase;
+}
+
+namespace vinyl {
+
+struct ChangedFile {
+  std::string Path;
+  std::string Before, After;
+};
+
+/// Applies each file's change to its text, formatting only the edited lines
+/// when the project has a .clang-format (the user's style is kept as is
+/// otherwise). Files whose text does not change are left out.
+llvm::Expected<std::vector<ChangedFile>>
+applyChanges(llvm::ArrayRef<clang::tooling::AtomicChange> Changes,
+             SourceFiles &Sources);
+
+/// Parses, in memory, every TU that includes a changed file, with the new
+/// contents and the runtime headers on the include path; fails (printing the
+/// compiler's diagnostics) if any of them no longer compiles.
+llvm::Error verify(const clang::tooling::CompilationDatabase &DB,
+                   const Facts &F, llvm::ArrayRef<ChangedFile> Files,
+                   llvm::StringRef RuntimeIncludeDir, unsigned Jobs);
+
+/// Writes every file through a temporary next to it and renames them only
+/// once all temporaries are written, so a failure leaves every file as it
+/// was.
+llvm::Error writeAtomically(llvm::ArrayRef<ChangedFile> Files);
+
+/// A unified diff of one file, like `diff -u`.
+void printUnifiedDiff(llvm::raw_ostream &OS, const ChangedFile &File);
+
+} // namespace vinyl
+
+#endif

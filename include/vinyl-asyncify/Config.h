@@ -1,0 +1,74 @@
+//===- Config.h - Rules files and project configuration --------*- C++ -*-===//
+//
+// One schema serves the bundled rules (rules/*.yaml), --rules files and a
+// project's .vinyl.yaml: blocking leaves with their awaitable replacements,
+// plus policy (facades, naming, task type). Files are parsed one at a time
+// and merged in order, later files refining earlier ones, the way
+// include-cleaner merges its mapping files.
+//
+//===----------------------------------------------------------------------===//
+#ifndef VINYL_ASYNCIFY_CONFIG_H
+#define VINYL_ASYNCIFY_CONFIG_H
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace vinyl {
+
+/// A blocking function and the awaitable that replaces it.
+struct LeafRule {
+  std::string Name;        ///< Qualified name, no leading "::" ("read").
+  std::string Replacement; ///< Awaitable callee ("vinyl::io::read").
+  std::string Origin;      ///< "file:line" of the rule, for diagnostics.
+};
+
+/// Which async functions keep their name and signature as a blocking facade.
+enum class FacadePolicy {
+  PublicApi, ///< Called from sync code, or external and declared in a header.
+  Callers,   ///< Only those called from code that stays synchronous.
+};
+
+struct Config {
+  std::vector<LeafRule> Leaves;
+  FacadePolicy Facades = FacadePolicy::PublicApi;
+  /// Coroutine name of a function that keeps a facade; "{}" is the old name.
+  std::string NameScheme = "{}_async";
+  std::string TaskType = "vinyl::task";
+  std::string TaskHeader = "<vinyl/vinyl.hpp>";
+  std::string BlockOn = "vinyl::block_on";
+  /// A constructor that reaches I/O calls the blocking facade instead of
+  /// being refused.
+  bool AllowBlockingConstructors = false;
+
+  const LeafRule *findLeaf(llvm::StringRef QualifiedName) const;
+  std::string asyncName(llvm::StringRef Name) const;
+};
+
+/// One parsed file, before merging. Absent scalars leave the merged value.
+struct ConfigFile {
+  std::string Path;
+  std::vector<LeafRule> Leaves;
+  std::vector<std::string> RemoveLeaves;
+  std::vector<std::string> Includes; ///< Further rules files, resolved.
+  std::optional<FacadePolicy> Facades;
+  std::optional<std::string> NameScheme, TaskType, TaskHeader, BlockOn;
+  std::optional<bool> AllowBlockingConstructors;
+};
+
+/// Parses one rules or config file; errors carry "file:line:col: ...".
+llvm::Expected<ConfigFile> parseConfigFile(llvm::StringRef Path,
+                                           llvm::StringRef Text);
+
+/// Reads, parses and merges the files in order, following their `rules:`
+/// includes; the result is validated (non-empty names, a "{}" in the scheme).
+llvm::Expected<Config> loadConfig(llvm::ArrayRef<std::string> Paths);
+
+/// The nearest .vinyl.yaml in \p Dir or a parent, or "" if none.
+std::string findProjectConfig(llvm::StringRef Dir);
+
+} // namespace vinyl
+
+#endif

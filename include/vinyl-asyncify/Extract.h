@@ -1,0 +1,48 @@
+//===- Extract.h - Facts from translation units, one parse each -*- C++ -*-===//
+#ifndef VINYL_ASYNCIFY_EXTRACT_H
+#define VINYL_ASYNCIFY_EXTRACT_H
+
+#include "vinyl-asyncify/Config.h"
+#include "vinyl-asyncify/Facts.h"
+#include "vinyl-asyncify/Paths.h"
+
+#include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/Support/Error.h"
+
+namespace clang {
+class ASTContext;
+namespace tooling {
+class CompilationDatabase;
+}
+} // namespace clang
+
+namespace vinyl {
+
+struct ExtractOptions {
+  const Config *Cfg = nullptr;
+  const PathSet *Writable = nullptr;
+  std::string RuntimeIncludeDir; ///< So converted code parses again.
+  unsigned Jobs = 0; ///< 0: one per core.
+  /// Called after each TU as (done, total, file), from one thread at a time.
+  llvm::function_ref<void(unsigned, unsigned, llvm::StringRef)> Progress;
+};
+
+/// Facts from one parsed TU; the unit tests and the clang-tidy module call
+/// this directly.
+Facts extractFromAST(clang::ASTContext &Ctx, const ExtractOptions &Opts);
+
+/// Parses every file of \p Files with its command from \p DB, in parallel,
+/// and merges the facts. A TU that does not compile is an error (its
+/// diagnostics are printed), so nothing is rewritten from partial facts.
+llvm::Expected<Facts> extractAll(const clang::tooling::CompilationDatabase &DB,
+                                 llvm::ArrayRef<std::string> Files,
+                                 const ExtractOptions &Opts);
+
+/// The arguments the tool adds to every compile command: the resource
+/// directory of the Clang it was built against, and the runtime headers,
+/// searched last so a project's own copy wins.
+std::vector<std::string> extraCompilerArgs(llvm::StringRef RuntimeIncludeDir);
+
+} // namespace vinyl
+
+#endif

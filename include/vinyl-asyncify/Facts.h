@@ -1,0 +1,110 @@
+//===- Facts.h - What extraction learns from one translation unit -*- C++ -*-===//
+//
+// Plain data, no AST: the solver colours functions from these facts alone,
+// and the rewriter turns them into edits without parsing again, because every
+// place an edit may go was anchored (file + byte offset) during extraction.
+// Facts from many TUs are merged by function id (USR); headers seen by many
+// TUs yield the same anchors, which merging de-duplicates.
+//
+//===----------------------------------------------------------------------===//
+#ifndef VINYL_ASYNCIFY_FACTS_H
+#define VINYL_ASYNCIFY_FACTS_H
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace vinyl {
+
+/// A place in a file, for diagnostics.
+struct Location {
+  std::string File;
+  unsigned Line = 0, Column = 0;
+  bool valid() const { return !File.empty(); }
+};
+
+/// A byte range in a file, where an edit may go.
+struct Anchor {
+  std::string File;
+  unsigned Offset = 0, Length = 0;
+  bool operator<(const Anchor &O) const {
+    return File != O.File ? File < O.File : Offset < O.Offset;
+  }
+  bool operator==(const Anchor &O) const {
+    return File == O.File && Offset == O.Offset && Length == O.Length;
+  }
+};
+
+/// One declaration or the definition of a function, with its edit anchors.
+struct DeclFact {
+  Location Loc;
+  Anchor ReturnType;       ///< Replaced by task<Result>.
+  std::string Result;      ///< The T of task<T>, as spelled at this decl.
+  bool TrailingReturn = false; ///< Return type follows "->".
+  Anchor Name;             ///< The name token, renamed when a facade keeps it.
+  Anchor Whole;            ///< The whole declaration, through ';' or '}'.
+  bool IsDefinition = false;
+  /// Definition only: the signature (up to the body) and the arguments that
+  /// forward the parameters, for the facade.
+  std::string Signature;
+  std::string ForwardArgs;
+  unsigned BodyClose = 0;  ///< Offset of the body's closing '}'.
+  std::string Indent;      ///< Leading white space of the declaration's line.
+  std::string Problem;     ///< Why it cannot be rewritten textually, if so.
+  std::string FacadeProblem; ///< Why no facade can forward to it, if so.
+};
+
+enum class CallKind {
+  Direct,   ///< A call of a named function or member.
+  Operator, ///< An overloaded operator written as an operator.
+  Implicit, ///< A conversion, constructor or destructor the code never names.
+};
+
+/// One call in a function body (or at namespace scope, with no caller).
+struct CallFact {
+  std::string Caller; ///< Function id; empty for namespace-scope initialisers.
+  std::string Callee; ///< Function id, or "leaf:<name>" for a rules leaf.
+  Location Loc;
+  CallKind Kind = CallKind::Direct;
+  Anchor Call;        ///< The whole call expression.
+  Anchor CalleeName;  ///< The name to rename or, for a leaf, to replace.
+  bool NeedsParens = false; ///< Postfix use: (co_await f()).m
+  bool Awaited = false;     ///< Already the operand of co_await.
+  bool BlockedOn = false;   ///< The argument of a block_on: a sync wait.
+  std::string Problem;      ///< Why it cannot be rewritten textually, if so.
+};
+
+struct FunctionFact {
+  std::string Id;   ///< USR of the canonical declaration.
+  std::string Name; ///< Qualified name, for messages.
+  Location Loc;     ///< Where it is first declared.
+  bool Writable = false;     ///< Its definition is under the paths.
+  bool HasDefinition = false;
+  bool IsMain = false;
+  bool IsConstructor = false, IsDestructor = false;
+  bool IsConstexpr = false, IsVariadic = false;
+  bool IsOperator = false;     ///< Cannot be renamed for a facade.
+  bool IsCoroutine = false;    ///< Already a coroutine.
+  bool ExternalApi = false;    ///< External linkage, declared in a header.
+  bool DeclaredOutside = false; ///< A redeclaration lies outside the paths.
+  std::vector<DeclFact> Decls;
+  std::vector<Anchor> Returns;  ///< "return" keywords in the definition.
+  std::string Problem; ///< Why its body cannot be rewritten textually, if so.
+};
+
+struct Facts {
+  std::map<std::string, FunctionFact> Functions;
+  std::vector<CallFact> Calls;
+  /// Leaf rule names seen matching a call, to warn about unused rules.
+  std::vector<std::string> LeavesSeen;
+  /// Files whose contents the facts describe, for verification: main files
+  /// of the TUs and the writable files they include.
+  std::map<std::string, std::vector<std::string>> FilesOfTU;
+
+  /// Folds \p Other in, de-duplicating what shared headers repeat.
+  void merge(Facts &&Other);
+};
+
+} // namespace vinyl
+
+#endif

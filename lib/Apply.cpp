@@ -1,0 +1,226 @@
+//===- Apply.cpp - Edits to new file contents, verified, written whole ----===//
+#include "vinyl-asyncify/Apply.h"
+
+#include "vinyl-asyncify/Extract.h"
+
+#include "clang/Format/Format.h"
+#include "clang/Frontend/FrontendActions.h"
+#include "clang/Frontend/TextDiagnosticPrinter.h"
+#include "clang/Tooling/ArgumentsAdjusters.h"
+#include "clang/Tooling/CompilationDatabase.h"
+#include "clang/Tooling/Tooling.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/ThreadPool.h"
+#include "llvm/Support/Threading.h"
+
+#include <mutex>
+
+using namespace llvm;
+using namespace clang;
+
+namespace vinyl {
+
+Expected<std::vector<ChangedFile>>
+applyChanges(ArrayRef<tooling::AtomicChange> Changes, SourceFiles &Sources) {
+  std::vector<ChangedFile> Out;
+  for (const tooling::AtomicChange &Change : Changes) {
+    const std::string &Path = Change.getFilePath();
+    Expected<StringRef> Code = Sources.get(Path);
+    if (!Code)
+      return Code.takeError();
+    tooling::ApplyChangesSpec Spec;
+    Spec.Cleanup = false;
+    // Only a project that asks for a style gets its edited lines formatted.
+    Expected<format::FormatStyle> Style =
+        format::getStyle("file", Path, "none", *Code);
+    if (!Style)
+      return createStringError(inconvertibleErrorCode(),
+                               "%s: error: bad .clang-format: %s", Path.c_str(),
+                               toString(Style.takeError()).c_str());
+    Spec.Style = *Style;
+    Spec.Format = Style->DisableFormat ? tooling::ApplyChangesSpec::kNone
+                                       : tooling::ApplyChangesSpec::kAll;
+    Expected<std::string> After =
+        tooling::applyAtomicChanges(Path, *Code, {Change}, Spec);
+    if (!After)
+      return createStringError(inconvertibleErrorCode(),
+                               "%s: error: cannot apply the edits: %s",
+                               Path.c_str(),
+                               toString(After.takeError()).c_str());
+    if (*After != *Code)
+      Out.push_back({Path, Code->str(), std::move(*After)});
+  }
+  return Out;
+}
+
+Error verify(const tooling::CompilationDatabase &DB, const Facts &F,
+             ArrayRef<ChangedFile> Files, StringRef RuntimeIncludeDir,
+             unsigned Jobs) {
+  StringSet<> Changed;
+  for (const ChangedFile &C : Files)
+    Changed.insert(C.Path);
+  std::vector<std::string> TUs;
+  for (const auto &[TU, Included] : F.FilesOfTU)
+    if (llvm::any_of(Included,
+                     [&](const std::string &P) { return Changed.contains(P); }))
+      TUs.push_back(TU);
+
+  std::mutex Lock;
+  unsigned Failed = 0;
+  DefaultThreadPool Pool(Jobs ? hardware_concurrency(Jobs)
+                              : hardware_concurrency());
+  for (const std::string &TU : TUs) {
+    Pool.async([&, TU] {
+      tooling::ClangTool Tool(DB, {TU});
+      for (const ChangedFile &C : Files)
+        Tool.mapVirtualFile(C.Path, C.After);
+      Tool.appendArgumentsAdjuster(tooling::getInsertArgumentAdjuster(
+          extraCompilerArgs(RuntimeIncludeDir),
+          tooling::ArgumentInsertPosition::BEGIN));
+      std::string Diags;
+      raw_string_ostream OS(Diags);
+      DiagnosticOptions DiagOpts;
+      TextDiagnosticPrinter Printer(OS, DiagOpts);
+      Tool.setDiagnosticConsumer(&Printer);
+      Tool.setPrintErrorMessage(false);
+      int RC = Tool.run(
+          tooling::newFrontendActionFactory<SyntaxOnlyAction>().get());
+      std::lock_guard<std::mutex> Guard(Lock);
+      if (RC == 0)
+        return;
+      ++Failed;
+      errs() << Diags << TU
+             << ": error: the converted translation unit does not compile\n";
+    });
+  }
+  Pool.wait();
+  if (Failed)
+    return createStringError(
+        inconvertibleErrorCode(),
+        "error: %u converted translation unit(s) would not compile; nothing "
+        "was written",
+        Failed);
+  return Error::success();
+}
+
+Error writeAtomically(ArrayRef<ChangedFile> Files) {
+  std::vector<std::pair<std::string, std::string>> Temps; // temp, final
+  auto Discard = [&] {
+    for (auto &[Temp, Final] : Temps)
+      sys::fs::remove(Temp);
+  };
+  for (const ChangedFile &C : Files) {
+    SmallString<256> Model(C.Path);
+    Model += ".vinyl-%%%%%%";
+    int FD;
+    SmallString<256> Temp;
+    if (std::error_code EC = sys::fs::createUniqueFile(Model, FD, Temp)) {
+      Discard();
+      return createStringError(EC, "%s: error: cannot write: %s",
+                               C.Path.c_str(), EC.message().c_str());
+    }
+    Temps.emplace_back(std::string(Temp), C.Path);
+    raw_fd_ostream OS(FD, /*shouldClose=*/true);
+    OS << C.After;
+    OS.close();
+    // Keep the permissions of the file being replaced.
+    if (ErrorOr<sys::fs::perms> Perms = sys::fs::getPermissions(C.Path))
+      sys::fs::setPermissions(Temp, *Perms);
+    if (OS.has_error()) {
+      std::error_code EC = OS.error();
+      OS.clear_error();
+      Discard();
+      return createStringError(EC, "%s: error: cannot write: %s",
+                               C.Path.c_str(), EC.message().c_str());
+    }
+  }
+  for (auto &[Temp, Final] : Temps)
+    if (std::error_code EC = sys::fs::rename(Temp, Final))
+      return createStringError(EC, "%s: error: cannot replace: %s",
+                               Final.c_str(), EC.message().c_str());
+  return Error::success();
+}
+
+namespace {
+/// A line-based diff: common prefix and suffix are cut first, so the
+/// quadratic LCS only sees the region that changed.
+struct DiffLine {
+  char Tag; // ' ', '-', '+'
+  StringRef Text;
+  unsigned OldLine, NewLine;
+};
+
+std::vector<DiffLine> diffLines(StringRef Before, StringRef After) {
+  SmallVector<StringRef, 0> A, B;
+  Before.split(A, '\n');
+  After.split(B, '\n');
+  size_t Pre = 0;
+  while (Pre < A.size() && Pre < B.size() && A[Pre] == B[Pre])
+    ++Pre;
+  size_t Suf = 0;
+  while (Suf < A.size() - Pre && Suf < B.size() - Pre &&
+         A[A.size() - 1 - Suf] == B[B.size() - 1 - Suf])
+    ++Suf;
+  size_t N = A.size() - Pre - Suf, M = B.size() - Pre - Suf;
+  std::vector<std::vector<unsigned>> L(N + 1, std::vector<unsigned>(M + 1));
+  for (size_t I = N; I-- > 0;)
+    for (size_t J = M; J-- > 0;)
+      L[I][J] = A[Pre + I] == B[Pre + J] ? L[I + 1][J + 1] + 1
+                                         : std::max(L[I + 1][J], L[I][J + 1]);
+  std::vector<DiffLine> Out;
+  for (size_t I = 0; I < Pre; ++I)
+    Out.push_back({' ', A[I], unsigned(I), unsigned(I)});
+  size_t I = 0, J = 0;
+  while (I < N || J < M) {
+    if (I < N && J < M && A[Pre + I] == B[Pre + J]) {
+      Out.push_back({' ', A[Pre + I], unsigned(Pre + I), unsigned(Pre + J)});
+      ++I, ++J;
+    } else if (I < N && (J == M || L[I + 1][J] >= L[I][J + 1])) {
+      // Deletions before insertions, as diff -u prints them.
+      Out.push_back({'-', A[Pre + I], unsigned(Pre + I), unsigned(Pre + J)});
+      ++I;
+    } else {
+      Out.push_back({'+', B[Pre + J], unsigned(Pre + I), unsigned(Pre + J)});
+      ++J;
+    }
+  }
+  for (size_t K = 0; K < Suf; ++K)
+    Out.push_back({' ', A[Pre + N + K], unsigned(Pre + N + K),
+                   unsigned(Pre + M + K)});
+  return Out;
+}
+} // namespace
+
+void printUnifiedDiff(raw_ostream &OS, const ChangedFile &File) {
+  std::vector<DiffLine> Lines = diffLines(File.Before, File.After);
+  std::vector<size_t> Changed;
+  for (size_t I = 0; I < Lines.size(); ++I)
+    if (Lines[I].Tag != ' ')
+      Changed.push_back(I);
+  const size_t Context = 3;
+  OS << "--- " << File.Path << "\n+++ " << File.Path << "\n";
+  for (size_t C = 0; C < Changed.size();) {
+    // A hunk takes every change within 2*Context lines of the previous one.
+    size_t Last = C;
+    while (Last + 1 < Changed.size() &&
+           Changed[Last + 1] - Changed[Last] <= 2 * Context + 1)
+      ++Last;
+    size_t Begin = Changed[C] > Context ? Changed[C] - Context : 0;
+    size_t End = std::min(Lines.size(), Changed[Last] + Context + 1);
+    unsigned OldCount = 0, NewCount = 0;
+    for (size_t K = Begin; K < End; ++K) {
+      OldCount += Lines[K].Tag != '+';
+      NewCount += Lines[K].Tag != '-';
+    }
+    OS << "@@ -" << Lines[Begin].OldLine + 1 << "," << OldCount << " +"
+       << Lines[Begin].NewLine + 1 << "," << NewCount << " @@\n";
+    for (size_t K = Begin; K < End; ++K)
+      OS << Lines[K].Tag << Lines[K].Text << "\n";
+    C = Last + 1;
+  }
+}
+
+} // namespace vinyl

@@ -1,0 +1,221 @@
+//===- Config.cpp - Rules files and project configuration -----------------===//
+//
+// Parsing goes through YAMLTraits so that every error, syntactic or from
+// validation, is reported at the offending node as "file:line:col".
+//
+//===----------------------------------------------------------------------===//
+#include "vinyl-asyncify/Config.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/YAMLTraits.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace llvm;
+
+namespace {
+/// The file's mapping as YAMLTraits sees it; scalars stay optional so that a
+/// file mentions only what it changes.
+struct RawTask {
+  std::optional<std::string> Type, Header, BlockOn;
+};
+struct RawFacades {
+  std::optional<vinyl::FacadePolicy> Policy;
+  std::optional<bool> AllowBlockingConstructors;
+};
+struct RawFile {
+  std::vector<std::string> Rules;
+  std::vector<vinyl::LeafRule> Leaves;
+  std::vector<std::string> RemoveLeaves;
+  std::optional<RawFacades> Facades;
+  std::optional<std::string> NameScheme;
+  std::optional<RawTask> Task;
+};
+} // namespace
+
+LLVM_YAML_IS_SEQUENCE_VECTOR(vinyl::LeafRule)
+
+namespace llvm::yaml {
+template <> struct MappingTraits<vinyl::LeafRule> {
+  static void mapping(IO &Io, vinyl::LeafRule &R) {
+    Io.mapRequired("name", R.Name);
+    Io.mapRequired("replacement", R.Replacement);
+  }
+  static std::string validate(IO &, vinyl::LeafRule &R) {
+    StringRef Name = StringRef(R.Name).trim();
+    if (Name.consume_front("::"); Name.empty())
+      return "a leaf needs a non-empty 'name'";
+    if (StringRef(R.Replacement).trim().empty())
+      return "leaf '" + R.Name + "' needs a non-empty 'replacement'";
+    R.Name = Name.str();
+    return "";
+  }
+};
+template <> struct ScalarEnumerationTraits<vinyl::FacadePolicy> {
+  static void enumeration(IO &Io, vinyl::FacadePolicy &P) {
+    Io.enumCase(P, "public-api", vinyl::FacadePolicy::PublicApi);
+    Io.enumCase(P, "callers", vinyl::FacadePolicy::Callers);
+  }
+};
+template <> struct MappingTraits<RawTask> {
+  static void mapping(IO &Io, RawTask &T) {
+    Io.mapOptional("type", T.Type);
+    Io.mapOptional("header", T.Header);
+    Io.mapOptional("block_on", T.BlockOn);
+  }
+};
+template <> struct MappingTraits<RawFacades> {
+  static void mapping(IO &Io, RawFacades &F) {
+    Io.mapOptional("policy", F.Policy);
+    Io.mapOptional("allow_blocking_constructors", F.AllowBlockingConstructors);
+  }
+};
+template <> struct MappingTraits<RawFile> {
+  static void mapping(IO &Io, RawFile &F) {
+    Io.mapOptional("rules", F.Rules);
+    Io.mapOptional("leaves", F.Leaves);
+    Io.mapOptional("remove_leaves", F.RemoveLeaves);
+    Io.mapOptional("facades", F.Facades);
+    Io.mapOptional("name_scheme", F.NameScheme);
+    Io.mapOptional("task", F.Task);
+  }
+  static std::string validate(IO &, RawFile &F) {
+    if (F.NameScheme && !StringRef(*F.NameScheme).contains("{}"))
+      return "'name_scheme' must contain '{}' (the original name)";
+    if (F.NameScheme && *F.NameScheme == "{}")
+      return "'name_scheme' must change the name";
+    return "";
+  }
+};
+} // namespace llvm::yaml
+
+namespace vinyl {
+
+const LeafRule *Config::findLeaf(StringRef QualifiedName) const {
+  // Later rules win, so a project can re-map a bundled leaf.
+  for (const LeafRule &R : llvm::reverse(Leaves))
+    if (R.Name == QualifiedName)
+      return &R;
+  return nullptr;
+}
+
+std::string Config::asyncName(StringRef Name) const {
+  StringRef Scheme = NameScheme;
+  auto [Before, After] = Scheme.split("{}");
+  return (Before + Name + After).str();
+}
+
+Expected<ConfigFile> parseConfigFile(StringRef Path, StringRef Text) {
+  std::string Message;
+  auto Handler = [](const SMDiagnostic &D, void *Ctx) {
+    auto &Out = *static_cast<std::string *>(Ctx);
+    if (!Out.empty())
+      return;
+    raw_string_ostream OS(Out);
+    OS << D.getFilename() << ":" << D.getLineNo() << ":" << (D.getColumnNo() + 1)
+       << ": error: " << D.getMessage();
+  };
+  RawFile Raw;
+  // An empty file is a valid, empty configuration.
+  if (!Text.trim().empty()) {
+    SourceMgr SM;
+    yaml::Input In(MemoryBufferRef(Text, Path), nullptr, Handler, &Message);
+    In >> Raw;
+    if (In.error())
+      return createStringError(inconvertibleErrorCode(),
+                               Message.empty() ? Path.str() +
+                                                     ": error: invalid YAML"
+                                               : Message);
+  }
+  ConfigFile File;
+  File.Path = Path.str();
+  File.Leaves = std::move(Raw.Leaves);
+  for (LeafRule &R : File.Leaves)
+    R.Origin = File.Path;
+  for (std::string &Name : Raw.RemoveLeaves)
+    File.RemoveLeaves.push_back(StringRef(Name).trim().ltrim(':').str());
+  SmallString<256> Dir(Path);
+  sys::path::remove_filename(Dir);
+  for (const std::string &Rel : Raw.Rules) {
+    SmallString<256> Abs(Rel);
+    if (sys::path::is_relative(Abs)) {
+      Abs = Dir;
+      sys::path::append(Abs, Rel);
+    }
+    File.Includes.push_back(std::string(Abs));
+  }
+  if (Raw.Facades) {
+    File.Facades = Raw.Facades->Policy;
+    File.AllowBlockingConstructors = Raw.Facades->AllowBlockingConstructors;
+  }
+  File.NameScheme = Raw.NameScheme;
+  if (Raw.Task) {
+    File.TaskType = Raw.Task->Type;
+    File.TaskHeader = Raw.Task->Header;
+    File.BlockOn = Raw.Task->BlockOn;
+  }
+  return File;
+}
+
+static Error mergeFile(StringRef Path, Config &C,
+                       std::vector<std::string> &Stack) {
+  if (llvm::is_contained(Stack, Path))
+    return createStringError(inconvertibleErrorCode(),
+                             Path + ": error: rules files include each other");
+  auto Buffer = MemoryBuffer::getFile(Path, /*IsText=*/true);
+  if (!Buffer)
+    return createStringError(Buffer.getError(), "%s: error: cannot read: %s",
+                             Path.str().c_str(),
+                             Buffer.getError().message().c_str());
+  auto File = parseConfigFile(Path, (*Buffer)->getBuffer());
+  if (!File)
+    return File.takeError();
+  Stack.push_back(Path.str());
+  for (const std::string &Inc : File->Includes)
+    if (Error E = mergeFile(Inc, C, Stack))
+      return E;
+  Stack.pop_back();
+  llvm::erase_if(C.Leaves, [&](const LeafRule &R) {
+    return llvm::is_contained(File->RemoveLeaves, R.Name);
+  });
+  llvm::append_range(C.Leaves, File->Leaves);
+  if (File->Facades)
+    C.Facades = *File->Facades;
+  if (File->AllowBlockingConstructors)
+    C.AllowBlockingConstructors = *File->AllowBlockingConstructors;
+  if (File->NameScheme)
+    C.NameScheme = *File->NameScheme;
+  if (File->TaskType)
+    C.TaskType = *File->TaskType;
+  if (File->TaskHeader)
+    C.TaskHeader = *File->TaskHeader;
+  if (File->BlockOn)
+    C.BlockOn = *File->BlockOn;
+  return Error::success();
+}
+
+Expected<Config> loadConfig(ArrayRef<std::string> Paths) {
+  Config C;
+  std::vector<std::string> Stack;
+  for (const std::string &P : Paths)
+    if (Error E = mergeFile(P, C, Stack))
+      return std::move(E);
+  return C;
+}
+
+std::string findProjectConfig(StringRef Dir) {
+  SmallString<256> Current(Dir);
+  sys::fs::make_absolute(Current);
+  for (StringRef D = Current; !D.empty(); D = sys::path::parent_path(D)) {
+    SmallString<256> Candidate(D);
+    sys::path::append(Candidate, ".vinyl.yaml");
+    if (sys::fs::exists(Candidate))
+      return std::string(Candidate);
+  }
+  return "";
+}
+
+} // namespace vinyl

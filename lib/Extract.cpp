@@ -1,0 +1,553 @@
+//===- Extract.cpp - Facts from translation units, one parse each ---------===//
+//
+// One RecursiveASTVisitor pass per TU records, for every function declared
+// under the paths, what the solver needs (flags, calls, overrides) and where
+// each possible edit goes (return types, names, `return` keywords, call
+// sites and whether `co_await` there needs parentheses). Nothing outside the
+// paths is traversed: their code is never rewritten.
+//
+//===----------------------------------------------------------------------===//
+#include "vinyl-asyncify/Extract.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/ParentMapContext.h"
+#include "clang/AST/QualTypeNames.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/AST/StmtCXX.h"
+#include "clang/Frontend/CompilerInstance.h"
+#include "clang/Frontend/FrontendActions.h"
+#include "clang/Frontend/TextDiagnosticPrinter.h"
+#include "clang/Index/USRGeneration.h"
+#include "clang/Lex/Lexer.h"
+#include "clang/Tooling/ArgumentsAdjusters.h"
+#include "clang/Tooling/CompilationDatabase.h"
+#include "clang/Tooling/Tooling.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/Support/ThreadPool.h"
+#include "llvm/Support/Threading.h"
+
+#include <mutex>
+
+using namespace clang;
+using namespace llvm;
+
+namespace vinyl {
+namespace {
+
+/// Strips what the AST adds around an expression but the source never says.
+const Stmt *skipImplicitParents(const Expr *E, ASTContext &Ctx,
+                                const Expr *&Child) {
+  Child = E;
+  for (;;) {
+    DynTypedNodeList Parents = Ctx.getParents(*Child);
+    if (Parents.empty())
+      return nullptr;
+    const Stmt *P = Parents[0].get<Stmt>();
+    if (!P)
+      return nullptr;
+    if (isa<ImplicitCastExpr, MaterializeTemporaryExpr, CXXBindTemporaryExpr,
+            FullExpr>(P)) {
+      Child = cast<Expr>(P);
+      continue;
+    }
+    return P;
+  }
+}
+
+/// `co_await` is a unary operator: it binds looser than every postfix
+/// operator, so a call used as the object of one needs parentheses.
+bool needsParens(const Expr *Call, ASTContext &Ctx) {
+  const Expr *Child;
+  const Stmt *P = skipImplicitParents(Call, Ctx, Child);
+  if (!P)
+    return false;
+  if (const auto *M = dyn_cast<MemberExpr>(P))
+    return M->getBase() == Child;
+  if (const auto *A = dyn_cast<ArraySubscriptExpr>(P))
+    return A->getLHS() == Child;
+  if (const auto *U = dyn_cast<UnaryOperator>(P))
+    return U->isPostfix();
+  if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(P)) {
+    if (Op->getNumArgs() == 0 || Op->getArg(0) != Child)
+      return false;
+    switch (Op->getOperator()) {
+    case OO_Subscript:
+    case OO_Call:
+    case OO_Arrow:
+      return true;
+    case OO_PlusPlus:
+    case OO_MinusMinus:
+      return Op->getNumArgs() == 2; // postfix form
+    default:
+      return false;
+    }
+  }
+  if (const auto *C = dyn_cast<CallExpr>(P))
+    return C->getCallee() == Child;
+  return false;
+}
+
+class Extractor : public RecursiveASTVisitor<Extractor> {
+public:
+  Extractor(ASTContext &Ctx, const ExtractOptions &Opts, Facts &Out)
+      : Ctx(Ctx), SM(Ctx.getSourceManager()), LO(Ctx.getLangOpts()),
+        Opts(Opts), Out(Out) {}
+
+  bool shouldVisitTemplateInstantiations() const { return false; }
+  bool shouldVisitImplicitCode() const { return false; }
+
+  bool TraverseDecl(Decl *D) {
+    if (!D)
+      return true;
+    // Namespaces and linkage specs span files; anything else outside the
+    // paths is never rewritten, so its body is not worth walking.
+    if (!isa<TranslationUnitDecl, NamespaceDecl, LinkageSpecDecl>(D) &&
+        !isWritableLoc(D->getLocation()))
+      return true;
+    auto *FD = dyn_cast<FunctionDecl>(D);
+    if (FD)
+      Stack.push_back(FD);
+    bool Result = RecursiveASTVisitor::TraverseDecl(D);
+    if (FD)
+      Stack.pop_back();
+    return Result;
+  }
+
+  bool VisitFunctionDecl(FunctionDecl *FD) {
+    if (FD->isImplicit() || isa<CXXDeductionGuideDecl>(FD))
+      return true;
+    recordDecl(FD);
+    return true;
+  }
+
+  bool VisitCoawaitExpr(CoawaitExpr *E) {
+    Awaited.insert(E->getOperand()->IgnoreImplicit());
+    return true;
+  }
+
+  bool VisitReturnStmt(ReturnStmt *RS) {
+    const FunctionDecl *FD = currentFunction();
+    if (!FD)
+      return true;
+    FunctionFact &F = fact(FD);
+    SourceLocation Loc = RS->getReturnLoc();
+    if (!Loc.isFileID()) {
+      F.Problem = "a 'return' in it is written by a macro";
+      return true;
+    }
+    F.Returns.push_back(anchor(CharSourceRange::getCharRange(
+        Loc, Loc.getLocWithOffset(6))));
+    return true;
+  }
+
+  bool VisitCallExpr(CallExpr *CE) {
+    const FunctionDecl *Callee = CE->getDirectCallee();
+    if (!Callee)
+      return true;
+    std::string Name = Callee->getQualifiedNameAsString();
+    if (Name == Opts.Cfg->BlockOn && CE->getNumArgs() == 1)
+      BlockedOn.insert(CE->getArg(0)->IgnoreImplicit());
+    CallFact C;
+    if (const LeafRule *Leaf = Opts.Cfg->findLeaf(Name)) {
+      C.Callee = "leaf:" + Leaf->Name;
+      const Expr *Ref = CE->getCallee()->IgnoreImplicit();
+      C.CalleeName = fileAnchor(Ref->getSourceRange(), C.Problem);
+      Out.LeavesSeen.push_back(Leaf->Name);
+    } else if (isOurs(Callee)) {
+      C.Callee = id(Callee);
+      C.CalleeName = nameAnchor(CE, C.Problem);
+    } else {
+      return true;
+    }
+    if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(CE))
+      if (Op->getOperator() != OO_Call && Op->getOperator() != OO_Subscript)
+        C.Kind = CallKind::Operator;
+    if (const auto *M = dyn_cast<MemberExpr>(CE->getCallee()->IgnoreImplicit()))
+      if (M->isImplicitAccess() && isa<CXXConversionDecl>(Callee))
+        C.Kind = CallKind::Implicit;
+    recordCall(CE, std::move(C));
+    return true;
+  }
+
+  bool VisitCXXConstructExpr(CXXConstructExpr *E) {
+    const CXXConstructorDecl *Ctor = E->getConstructor();
+    if (!Ctor || !isOurs(Ctor))
+      return true;
+    CallFact C;
+    C.Callee = id(Ctor);
+    C.Kind = CallKind::Implicit;
+    recordCall(E, std::move(C));
+    return true;
+  }
+
+private:
+  const FunctionDecl *currentFunction() const {
+    return Stack.empty() ? nullptr : Stack.back();
+  }
+
+  bool isWritableLoc(SourceLocation Loc) {
+    if (Loc.isInvalid())
+      return false;
+    FileID FID = SM.getFileID(SM.getExpansionLoc(Loc));
+    auto It = WritableFiles.find(FID);
+    if (It != WritableFiles.end())
+      return !It->second.empty();
+    std::string Path;
+    if (OptionalFileEntryRef FE = SM.getFileEntryRefForID(FID))
+      Path = Opts.Writable->writable(FE->getName());
+    return !WritableFiles.try_emplace(FID, std::move(Path))
+                .first->second.empty();
+  }
+
+  StringRef pathOf(SourceLocation FileLoc) {
+    isWritableLoc(FileLoc);
+    return WritableFiles[SM.getFileID(FileLoc)];
+  }
+
+  bool isOurs(const FunctionDecl *FD) {
+    for (const FunctionDecl *R : FD->redecls())
+      if (isWritableLoc(R->getLocation()))
+        return true;
+    return false;
+  }
+
+  std::string id(const FunctionDecl *FD) {
+    FD = FD->getCanonicalDecl();
+    auto It = Ids.find(FD);
+    if (It != Ids.end())
+      return It->second;
+    SmallString<128> USR;
+    if (index::generateUSRForDecl(FD, USR))
+      USR = "unnamed:" + FD->getQualifiedNameAsString();
+    return Ids[FD] = std::string(USR);
+  }
+
+  Location location(SourceLocation Loc) {
+    Location L;
+    Loc = SM.getExpansionLoc(Loc);
+    PresumedLoc P = SM.getPresumedLoc(Loc, /*UseLineDirectives=*/false);
+    if (P.isInvalid())
+      return L;
+    L.File = P.getFilename();
+    L.Line = P.getLine();
+    L.Column = P.getColumn();
+    return L;
+  }
+
+  Anchor anchor(CharSourceRange R) {
+    Anchor A;
+    A.File = pathOf(R.getBegin()).str();
+    A.Offset = SM.getFileOffset(R.getBegin());
+    A.Length = SM.getFileOffset(R.getEnd()) - A.Offset;
+    return A;
+  }
+
+  /// The file range a token range is written at, or an empty anchor and a
+  /// Problem when a macro writes it.
+  Anchor fileAnchor(SourceRange R, std::string &Problem) {
+    CharSourceRange C = Lexer::makeFileCharRange(
+        CharSourceRange::getTokenRange(R), SM, LO);
+    if (C.isInvalid() || !isWritableLoc(C.getBegin())) {
+      Problem = "it is written inside a macro expansion";
+      return {};
+    }
+    return anchor(C);
+  }
+
+  Anchor nameAnchor(const CallExpr *CE, std::string &Problem) {
+    const Expr *Callee = CE->getCallee()->IgnoreImplicit();
+    SourceLocation NameLoc;
+    if (const auto *M = dyn_cast<MemberExpr>(Callee))
+      NameLoc = M->getMemberLoc();
+    else if (const auto *D = dyn_cast<DeclRefExpr>(Callee))
+      NameLoc = D->getLocation();
+    if (NameLoc.isInvalid())
+      return {};
+    return fileAnchor(SourceRange(NameLoc, NameLoc), Problem);
+  }
+
+  void recordCall(const Expr *E, CallFact C) {
+    if (const FunctionDecl *Caller = currentFunction())
+      C.Caller = id(Caller);
+    C.Loc = location(E->getExprLoc());
+    std::string Problem;
+    C.Call = fileAnchor(E->getSourceRange(), Problem);
+    if (C.Problem.empty())
+      C.Problem = Problem;
+    C.NeedsParens = needsParens(E, Ctx);
+    C.Awaited = Awaited.contains(E);
+    C.BlockedOn = BlockedOn.contains(E);
+    Out.Calls.push_back(std::move(C));
+  }
+
+  FunctionFact &fact(const FunctionDecl *FD) {
+    std::string Id = id(FD);
+    FunctionFact &F = Out.Functions[Id];
+    if (F.Id.empty()) {
+      const FunctionDecl *Canon = FD->getCanonicalDecl();
+      F.Id = Id;
+      F.Name = Canon->getQualifiedNameAsString();
+      F.Loc = location(Canon->getLocation());
+      F.IsMain = Canon->isMain();
+      F.IsConstructor = isa<CXXConstructorDecl>(Canon);
+      F.IsDestructor = isa<CXXDestructorDecl>(Canon);
+      F.IsConstexpr = Canon->isConstexpr();
+      F.IsVariadic = Canon->isVariadic();
+      F.IsOperator = Canon->isOverloadedOperator() ||
+                     isa<CXXConversionDecl>(Canon) ||
+                     Canon->getLiteralIdentifier();
+      for (const FunctionDecl *R : Canon->redecls())
+        if (!isWritableLoc(R->getLocation()))
+          F.DeclaredOutside = true;
+      F.ExternalApi = Canon->isExternallyVisible() && declaredInHeader(Canon);
+    }
+    return F;
+  }
+
+  bool declaredInHeader(const FunctionDecl *FD) {
+    for (const FunctionDecl *R : FD->redecls()) {
+      SourceLocation Loc = SM.getExpansionLoc(R->getLocation());
+      if (SM.getFileID(Loc) != SM.getMainFileID() && isWritableLoc(Loc))
+        return true;
+    }
+    return false;
+  }
+
+  /// The return type as written, widened over leading cv-qualifiers that
+  /// getReturnTypeSourceRange() leaves out.
+  CharSourceRange returnTypeRange(const FunctionDecl *FD) {
+    SourceRange R = FD->getReturnTypeSourceRange();
+    if (R.isInvalid())
+      return {};
+    CharSourceRange C =
+        Lexer::makeFileCharRange(CharSourceRange::getTokenRange(R), SM, LO);
+    if (C.isInvalid())
+      return C;
+    SourceLocation Begin = C.getBegin();
+    while (std::optional<Token> Prev =
+               Lexer::findPreviousToken(Begin, SM, LO, false)) {
+      if (!Prev->is(tok::raw_identifier))
+        break;
+      StringRef Word = Prev->getRawIdentifier();
+      if (Word != "const" && Word != "volatile")
+        break;
+      Begin = Prev->getLocation();
+    }
+    C.setBegin(Begin);
+    return C;
+  }
+
+  std::string resultType(const FunctionDecl *FD, CharSourceRange Range,
+                         std::string &Problem) {
+    QualType Declared = FD->getDeclaredReturnType();
+    if (!Declared->getContainedDeducedType())
+      return Lexer::getSourceText(Range, SM, LO).str();
+    const FunctionDecl *Def = FD->getDefinition();
+    QualType Deduced = Def ? Def->getReturnType() : QualType();
+    if (Deduced.isNull() || Deduced->isUndeducedType()) {
+      Problem = "its deduced return type is not known here";
+      return "";
+    }
+    PrintingPolicy Policy(LO);
+    Policy.SuppressScope = false;
+    Policy.FullyQualifiedName = true;
+    return TypeName::getFullyQualifiedName(Deduced, Ctx, Policy,
+                                           /*WithGlobalNsPrefix=*/false);
+  }
+
+  std::string forwardArgs(const FunctionDecl *FD, std::string &Problem) {
+    std::string Args;
+    for (const ParmVarDecl *P : FD->parameters()) {
+      if (!Args.empty())
+        Args += ", ";
+      if (P->getName().empty()) {
+        Problem = "a parameter of its definition has no name";
+        return "";
+      }
+      QualType T = P->getType();
+      bool Move = T->isRValueReferenceType() ||
+                  (!T->isReferenceType() && T->isRecordType() &&
+                   !T.isTriviallyCopyableType(Ctx));
+      Args += Move ? ("std::move(" + P->getName() + ")").str()
+                   : P->getName().str();
+    }
+    return Args;
+  }
+
+  std::string indentOf(SourceLocation Loc) {
+    StringRef Buffer = SM.getBufferData(SM.getFileID(Loc));
+    unsigned Offset = SM.getFileOffset(Loc);
+    size_t LineStart = Buffer.rfind('\n', Offset == 0 ? 0 : Offset - 1);
+    LineStart = LineStart == StringRef::npos ? 0 : LineStart + 1;
+    StringRef Line = Buffer.slice(LineStart, Offset);
+    return Line.take_while([](char C) { return C == ' ' || C == '\t'; }).str();
+  }
+
+  void recordDecl(const FunctionDecl *FD) {
+    FunctionFact &F = fact(FD);
+    if (const auto *Body = FD->getBody()) {
+      F.HasDefinition = true;
+      F.Writable = true;
+      F.IsCoroutine = isa<CoroutineBodyStmt>(Body);
+    }
+    DeclFact D;
+    D.Loc = location(FD->getLocation());
+    CharSourceRange RT = returnTypeRange(FD);
+    if (RT.isInvalid() || !isWritableLoc(RT.getBegin())) {
+      D.Problem = "its return type is written by a macro";
+    } else {
+      D.ReturnType = anchor(RT);
+      D.Result = resultType(FD, RT, D.Problem);
+    }
+    if (const auto *FPT = FD->getType()->getAs<FunctionProtoType>())
+      D.TrailingReturn = FPT->hasTrailingReturn();
+    if (SourceLocation N = FD->getLocation(); N.isFileID())
+      D.Name = anchor(CharSourceRange::getCharRange(
+          N, N.getLocWithOffset(Lexer::MeasureTokenLength(N, SM, LO))));
+    SourceLocation Begin = FD->getBeginLoc();
+    if (const FunctionTemplateDecl *T = FD->getDescribedFunctionTemplate())
+      Begin = T->getBeginLoc();
+    D.Indent = indentOf(SM.getExpansionLoc(Begin));
+    D.IsDefinition = FD->doesThisDeclarationHaveABody();
+    std::string P;
+    if (D.IsDefinition) {
+      const Stmt *Body = FD->getBody();
+      if (isa<CXXTryStmt>(Body))
+        F.Problem = "its body is a function-try-block";
+      CharSourceRange Sig = Lexer::makeFileCharRange(
+          CharSourceRange::getCharRange(Begin, Body->getBeginLoc()), SM, LO);
+      CharSourceRange Whole = Lexer::makeFileCharRange(
+          CharSourceRange::getTokenRange(Begin, Body->getEndLoc()), SM, LO);
+      if (Sig.isInvalid() || Whole.isInvalid()) {
+        D.Problem = "its definition is written by a macro";
+      } else {
+        D.Signature = Lexer::getSourceText(Sig, SM, LO).rtrim().str();
+        D.Whole = anchor(Whole);
+        D.BodyClose = SM.getFileOffset(SM.getExpansionLoc(Body->getEndLoc()));
+        D.ForwardArgs = forwardArgs(FD, D.FacadeProblem);
+      }
+    } else {
+      SourceLocation Semi = Lexer::findLocationAfterToken(
+          SM.getExpansionLoc(FD->getEndLoc()), tok::semi, SM, LO, false);
+      CharSourceRange Whole = Lexer::makeFileCharRange(
+          CharSourceRange::getCharRange(Begin, Semi), SM, LO);
+      if (Semi.isInvalid() || Whole.isInvalid())
+        D.Problem = "its declaration is written by a macro";
+      else
+        D.Whole = anchor(Whole);
+    }
+    F.Decls.push_back(std::move(D));
+  }
+
+  ASTContext &Ctx;
+  SourceManager &SM;
+  const LangOptions &LO;
+  const ExtractOptions &Opts;
+  Facts &Out;
+  std::vector<const FunctionDecl *> Stack;
+  DenseSet<const Expr *> Awaited, BlockedOn;
+  DenseMap<FileID, std::string> WritableFiles;
+  DenseMap<const FunctionDecl *, std::string> Ids;
+};
+
+class ExtractAction : public ASTFrontendAction {
+public:
+  ExtractAction(const ExtractOptions &Opts, Facts &Out)
+      : Opts(Opts), Out(Out) {}
+
+  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &,
+                                                 StringRef) override {
+    return std::make_unique<Consumer>(Opts, Out);
+  }
+
+private:
+  struct Consumer : ASTConsumer {
+    Consumer(const ExtractOptions &Opts, Facts &Out) : Opts(Opts), Out(Out) {}
+    void HandleTranslationUnit(ASTContext &Ctx) override {
+      Out = extractFromAST(Ctx, Opts);
+    }
+    const ExtractOptions &Opts;
+    Facts &Out;
+  };
+  const ExtractOptions &Opts;
+  Facts &Out;
+};
+
+} // namespace
+
+Facts extractFromAST(ASTContext &Ctx, const ExtractOptions &Opts) {
+  Facts Out;
+  // A TU with errors yields no facts: its AST cannot be trusted.
+  if (Ctx.getDiagnostics().hasErrorOccurred())
+    return Out;
+  Extractor(Ctx, Opts, Out).TraverseAST(Ctx);
+  SourceManager &SM = Ctx.getSourceManager();
+  std::vector<std::string> &Files =
+      Out.FilesOfTU[Opts.Writable->writable(
+          SM.getFileEntryRefForID(SM.getMainFileID())->getName())];
+  for (auto It = SM.fileinfo_begin(); It != SM.fileinfo_end(); ++It)
+    if (std::string W = Opts.Writable->writable(It->first.getName());
+        !W.empty())
+      Files.push_back(std::move(W));
+  llvm::sort(Files);
+  Files.erase(std::unique(Files.begin(), Files.end()), Files.end());
+  return Out;
+}
+
+std::vector<std::string> extraCompilerArgs(StringRef RuntimeIncludeDir) {
+  return {"-resource-dir=" VINYL_CLANG_RESOURCE_DIR,
+          ("-idirafter" + RuntimeIncludeDir).str()};
+}
+
+Expected<Facts> extractAll(const tooling::CompilationDatabase &DB,
+                           ArrayRef<std::string> Files,
+                           const ExtractOptions &Opts) {
+  Facts All;
+  std::mutex Lock;
+  unsigned Done = 0, Failed = 0;
+  DefaultThreadPool Pool(Opts.Jobs ? hardware_concurrency(Opts.Jobs)
+                                   : hardware_concurrency());
+  for (const std::string &File : Files) {
+    Pool.async([&, File] {
+      tooling::ClangTool Tool(DB, {File});
+      Tool.appendArgumentsAdjuster(tooling::getInsertArgumentAdjuster(
+          extraCompilerArgs(Opts.RuntimeIncludeDir),
+          tooling::ArgumentInsertPosition::BEGIN));
+      std::string Diags;
+      raw_string_ostream DiagOS(Diags);
+      auto DiagOpts = std::make_unique<DiagnosticOptions>();
+      TextDiagnosticPrinter Printer(DiagOS, *DiagOpts);
+      Tool.setDiagnosticConsumer(&Printer);
+      Tool.setPrintErrorMessage(false);
+      Facts TU;
+      struct Factory : tooling::FrontendActionFactory {
+        Factory(const ExtractOptions &Opts, Facts &Out) : Opts(Opts), Out(Out) {}
+        std::unique_ptr<FrontendAction> create() override {
+          return std::make_unique<ExtractAction>(Opts, Out);
+        }
+        const ExtractOptions &Opts;
+        Facts &Out;
+      } F(Opts, TU);
+      int RC = Tool.run(&F);
+      std::lock_guard<std::mutex> Guard(Lock);
+      errs() << Diags;
+      if (RC != 0) {
+        ++Failed;
+        errs() << File << ": error: this translation unit does not compile; "
+               << "nothing was converted\n";
+      }
+      All.merge(std::move(TU));
+      ++Done;
+      if (Opts.Progress)
+        Opts.Progress(Done, Files.size(), File);
+    });
+  }
+  Pool.wait();
+  if (Failed)
+    return createStringError(inconvertibleErrorCode(),
+                             "%u translation unit(s) did not compile", Failed);
+  return All;
+}
+
+} // namespace vinyl

@@ -1,0 +1,50 @@
+//===- Facts.cpp - Merging facts from many translation units --------------===//
+#include "vinyl-asyncify/Facts.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include <set>
+#include <tuple>
+
+namespace vinyl {
+
+template <typename T, typename KeyFn>
+static void appendUnique(std::vector<T> &Into, std::vector<T> &&From,
+                         KeyFn Key) {
+  using K = decltype(Key(From.front()));
+  std::set<K> Seen;
+  for (const T &X : Into)
+    Seen.insert(Key(X));
+  for (T &X : From)
+    if (Seen.insert(Key(X)).second)
+      Into.push_back(std::move(X));
+}
+
+void Facts::merge(Facts &&Other) {
+  for (auto &[Id, F] : Other.Functions) {
+    auto [It, New] = Functions.try_emplace(Id, std::move(F));
+    if (New)
+      continue;
+    FunctionFact &Into = It->second;
+    Into.Writable |= F.Writable;
+    Into.HasDefinition |= F.HasDefinition;
+    Into.IsCoroutine |= F.IsCoroutine;
+    Into.ExternalApi |= F.ExternalApi;
+    Into.DeclaredOutside |= F.DeclaredOutside;
+    if (Into.Problem.empty())
+      Into.Problem = std::move(F.Problem);
+    appendUnique(Into.Decls, std::move(F.Decls), [](const DeclFact &D) {
+      return std::make_tuple(D.Loc.File, D.Loc.Line, D.Loc.Column);
+    });
+    appendUnique(Into.Returns, std::move(F.Returns),
+                 [](const Anchor &A) { return A; });
+  }
+  appendUnique(Calls, std::move(Other.Calls), [](const CallFact &C) {
+    return std::make_tuple(C.Loc.File, C.Loc.Line, C.Loc.Column, C.Callee);
+  });
+  appendUnique(LeavesSeen, std::move(Other.LeavesSeen),
+               [](const std::string &S) { return S; });
+  for (auto &[TU, Files] : Other.FilesOfTU)
+    FilesOfTU[TU] = std::move(Files);
+}
+
+} // namespace vinyl

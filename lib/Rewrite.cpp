@@ -1,0 +1,208 @@
+//===- Rewrite.cpp - From colours and anchors to edits --------------------===//
+//
+// No parsing here: every edit goes to an anchor extraction recorded. Several
+// edits may start at one offset (`co_await ` before a call whose callee is
+// also renamed, nested calls `(co_await (co_await f()).g())`), so edits are
+// first gathered per file, ordered outermost-first, and folded into
+// non-overlapping replacements.
+//
+//===----------------------------------------------------------------------===//
+#include "vinyl-asyncify/Rewrite.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/Error.h"
+
+#include <map>
+#include <set>
+#include <tuple>
+
+using namespace llvm;
+using clang::tooling::AtomicChange;
+using clang::tooling::Replacement;
+
+namespace vinyl {
+
+Expected<StringRef> SourceFiles::get(StringRef Path) {
+  auto It = Buffers.find(Path);
+  if (It != Buffers.end())
+    return It->second->getBuffer();
+  auto Buffer = MemoryBuffer::getFile(Path, /*IsText=*/false,
+                                      /*RequiresNullTerminator=*/false);
+  if (!Buffer)
+    return createStringError(Buffer.getError(), "%s: error: cannot read: %s",
+                             Path.str().c_str(),
+                             Buffer.getError().message().c_str());
+  StringRef Text = (*Buffer)->getBuffer();
+  Buffers[Path] = std::move(*Buffer);
+  return Text;
+}
+
+namespace {
+
+struct Edit {
+  unsigned Offset, Length;
+  std::string Text;
+  /// Among insertions at one offset, lower goes first.
+  long Rank;
+};
+
+class Rewriter {
+public:
+  Rewriter(const Facts &F, const Solution &S, const Config &C,
+           SourceFiles &Sources)
+      : F(F), S(S), C(C), Sources(Sources) {}
+
+  Expected<std::vector<AtomicChange>> run() {
+    for (const auto &[Id, Fn] : F.Functions)
+      if (S.isAsync(Id) && !Fn.IsCoroutine)
+        if (Error E = rewriteFunction(Fn))
+          return std::move(E);
+    for (const CallFact &Call : F.Calls)
+      rewriteCall(Call);
+    for (const auto &[Id, Fn] : F.Functions)
+      if (S.isAsync(Id) && !Fn.IsCoroutine && !Awaits.count(Id) &&
+          Fn.Returns.empty())
+        makeCoroutine(Fn);
+    return changes();
+  }
+
+private:
+  std::string task(StringRef Result) const {
+    return C.TaskType + "<" + Result.str() + ">";
+  }
+
+  void add(const Anchor &A, std::string Text, long Rank = 0) {
+    Files[A.File].push_back({A.Offset, A.Length, std::move(Text), Rank});
+  }
+  void insert(StringRef File, unsigned Offset, std::string Text,
+              long Rank = 0) {
+    Files[File.str()].push_back({Offset, 0, std::move(Text), Rank});
+  }
+
+  Error rewriteFunction(const FunctionFact &Fn) {
+    bool Facade = S.hasFacade(Fn.Id);
+    for (const DeclFact &D : Fn.Decls) {
+      add(D.ReturnType, task(D.Result));
+      if (!Facade)
+        continue;
+      std::string NewName = C.asyncName(Fn.Name.substr(Fn.Name.rfind(':') + 1));
+      add(D.Name, NewName);
+      Expected<StringRef> Text = Sources.get(D.Whole.File);
+      if (!Text)
+        return Text.takeError();
+      unsigned End = D.Whole.Offset + D.Whole.Length;
+      if (!D.IsDefinition) {
+        // The old declaration stays, after the coroutine's.
+        insert(D.Whole.File, End,
+               "\n" + D.Indent + Text->substr(D.Whole.Offset, D.Whole.Length).str(),
+               /*Rank=*/1);
+        continue;
+      }
+      std::string Body = D.Indent + "  return " + C.BlockOn + "(" + NewName +
+                         "(" + D.ForwardArgs + "));\n";
+      insert(D.Whole.File, End,
+             "\n\n" + D.Indent + D.Signature + " {\n" + Body + D.Indent + "}",
+             /*Rank=*/1);
+    }
+    for (const Anchor &R : Fn.Returns)
+      add(R, "co_return");
+    return Error::success();
+  }
+
+  /// A function in an async override family may have nothing to await;
+  /// `co_return;` still makes it a coroutine.
+  void makeCoroutine(const FunctionFact &Fn) {
+    for (const DeclFact &D : Fn.Decls)
+      if (D.IsDefinition)
+        insert(D.Whole.File, D.BodyClose, "co_return;\n" + D.Indent);
+  }
+
+  void rewriteCall(const CallFact &Call) {
+    if (Call.Awaited || Call.BlockedOn || !S.isAsync(Call.Caller))
+      return;
+    auto Caller = F.Functions.find(Call.Caller);
+    if (Caller == F.Functions.end() || Caller->second.IsCoroutine)
+      return;
+    StringRef Callee = Call.Callee;
+    if (Callee.consume_front("leaf:")) {
+      add(Call.CalleeName, C.findLeaf(Callee)->Replacement);
+    } else if (!S.isAsync(Call.Callee)) {
+      return;
+    } else if (S.hasFacade(Call.Callee)) {
+      const FunctionFact &Fn = F.Functions.at(Call.Callee);
+      add(Call.CalleeName,
+          C.asyncName(Fn.Name.substr(Fn.Name.rfind(':') + 1)));
+    }
+    Awaits.insert(Call.Caller);
+    bool Operator = Call.Kind == CallKind::Operator;
+    std::string Open = Call.NeedsParens ? "(co_await " : "co_await ";
+    std::string Close = Call.NeedsParens ? ")" : "";
+    if (Operator) {
+      Open += "(";
+      Close = ")" + Close;
+    }
+    // Outer calls open first and close last.
+    long Len = Call.Call.Length;
+    insert(Call.Call.File, Call.Call.Offset, Open, -Len);
+    if (!Close.empty())
+      insert(Call.Call.File, Call.Call.Offset + Call.Call.Length, Close, Len);
+  }
+
+  Expected<std::vector<AtomicChange>> changes() {
+    std::vector<AtomicChange> Out;
+    for (auto &[File, Edits] : Files) {
+      llvm::stable_sort(Edits, [](const Edit &A, const Edit &B) {
+        return std::tie(A.Offset, A.Length, A.Rank) <
+               std::tie(B.Offset, B.Length, B.Rank);
+      });
+      AtomicChange Change(File, File);
+      for (size_t I = 0; I < Edits.size();) {
+        // Fold the insertions at one offset and at most one replacement
+        // starting there into a single replacement.
+        unsigned Offset = Edits[I].Offset, Length = 0;
+        std::string Text;
+        for (; I < Edits.size() && Edits[I].Offset == Offset; ++I) {
+          if (Edits[I].Length && Length && (Edits[I].Length != Length ||
+                                            Edits[I].Text != Edits[I - 1].Text))
+            return conflict(File, Offset);
+          if (Edits[I].Length && Length)
+            continue; // The same edit reached twice.
+          Text += Edits[I].Text;
+          Length = std::max(Length, Edits[I].Length);
+        }
+        if (Error E = Change.getReplacements().add(
+                Replacement(File, Offset, Length, Text))) {
+          consumeError(std::move(E));
+          return conflict(File, Offset);
+        }
+      }
+      Change.addHeader(C.TaskHeader);
+      Out.push_back(std::move(Change));
+    }
+    return Out;
+  }
+
+  Error conflict(StringRef File, unsigned Offset) {
+    return createStringError(inconvertibleErrorCode(),
+                             "%s: error: conflicting edits at offset %u; "
+                             "nothing was written",
+                             File.str().c_str(), Offset);
+  }
+
+  const Facts &F;
+  const Solution &S;
+  const Config &C;
+  SourceFiles &Sources;
+  std::map<std::string, std::vector<Edit>> Files;
+  std::set<std::string> Awaits;
+};
+
+} // namespace
+
+Expected<std::vector<AtomicChange>> rewrite(const Facts &F, const Solution &S,
+                                            const Config &C,
+                                            SourceFiles &Sources) {
+  return Rewriter(F, S, C, Sources).run();
+}
+
+} // namespace vinyl

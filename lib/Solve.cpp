@@ -1,0 +1,260 @@
+//===- Solve.cpp - Whole-program colouring from the I/O leaves up ---------===//
+//
+// The worklist of Binaryen's Asyncify (propagateBack): start from every
+// function that calls a leaf, walk call edges backwards, colour callers
+// async. A caller that cannot become a coroutine (main, code outside the
+// paths, a constructor with the fallback allowed) makes its callee keep a
+// blocking facade instead; one that must not stay blocking (a constructor,
+// a constexpr or C-variadic function) is an error with the chain explained.
+//
+//===----------------------------------------------------------------------===//
+#include "vinyl-asyncify/Solve.h"
+
+#include "llvm/ADT/StringRef.h"
+#include <deque>
+#include <set>
+
+using namespace llvm;
+
+namespace vinyl {
+
+bool Solution::isAsync(const std::string &Id) const {
+  auto It = States.find(Id);
+  return It != States.end() && It->second.Async;
+}
+
+bool Solution::hasFacade(const std::string &Id) const {
+  auto It = States.find(Id);
+  return It != States.end() && It->second.Facade;
+}
+
+bool Solution::hasErrors() const {
+  for (const Diagnostic &D : Diags)
+    if (D.Severity == Diagnostic::Error)
+      return true;
+  return false;
+}
+
+static bool isLeaf(StringRef Callee) { return Callee.starts_with("leaf:"); }
+
+static std::string displayName(const Facts &F, StringRef Id) {
+  if (isLeaf(Id))
+    return Id.drop_front(5).str();
+  auto It = F.Functions.find(Id.str());
+  return It == F.Functions.end() ? Id.str() : It->second.Name;
+}
+
+std::vector<Note> explainChain(const Facts &F, const Solution &S,
+                               const std::string &Id) {
+  std::vector<Note> Chain;
+  std::set<std::string> Seen;
+  std::string Current = Id;
+  while (Seen.insert(Current).second) {
+    auto It = S.States.find(Current);
+    if (It == S.States.end() || It->second.Reason < 0)
+      break;
+    const CallFact &C = F.Calls[It->second.Reason];
+    Chain.push_back({C.Loc, "'" + displayName(F, Current) + "' calls '" +
+                                displayName(F, C.Callee) + "' here"});
+    if (isLeaf(C.Callee))
+      break;
+    Current = C.Callee;
+  }
+  return Chain;
+}
+
+namespace {
+
+/// Why a function that reaches I/O cannot be a coroutine, or "".
+std::string cannotBeCoroutine(const FunctionFact &F) {
+  if (F.IsConstructor)
+    return "constructor";
+  if (F.IsDestructor)
+    return "destructor";
+  if (F.IsConstexpr)
+    return "constexpr function";
+  if (F.IsVariadic)
+    return "C variadic function";
+  return "";
+}
+
+class Solver {
+public:
+  Solver(const Facts &F, const Config &C) : F(F), C(C) {}
+
+  Solution run() {
+    for (size_t I = 0; I < F.Calls.size(); ++I)
+      CallsOf[F.Calls[I].Callee].push_back(I);
+    for (const auto &[Id, Fn] : F.Functions)
+      if (Fn.IsCoroutine)
+        colour(Id, -1);
+    for (size_t I = 0; I < F.Calls.size(); ++I)
+      if (isLeaf(F.Calls[I].Callee))
+        reach(I);
+    while (!Work.empty()) {
+      std::string Id = Work.front();
+      Work.pop_front();
+      for (size_t I : CallsOf[Id])
+        reach(I);
+    }
+    decideFacades();
+    checkRewritable();
+    sortDiagnostics(S.Diags);
+    return std::move(S);
+  }
+
+private:
+  const FunctionFact *function(const std::string &Id) const {
+    auto It = F.Functions.find(Id);
+    return It == F.Functions.end() ? nullptr : &It->second;
+  }
+
+  void colour(const std::string &Id, int Reason) {
+    FunctionState &St = S.States[Id];
+    if (St.Async)
+      return;
+    St.Async = true;
+    St.Reason = Reason;
+    Work.push_back(Id);
+  }
+
+  /// Call \p I reaches I/O (its callee is a leaf or async): decide what
+  /// that means for the caller.
+  void reach(size_t I) {
+    const CallFact &Call = F.Calls[I];
+    if (Call.BlockedOn)
+      return; // An explicit blocking wait: the caller stays synchronous.
+    const FunctionFact *Caller = function(Call.Caller);
+    bool Leaf = isLeaf(Call.Callee);
+    if (!Caller || !Caller->Writable || Caller->IsMain) {
+      // Synchronous by nature; a leaf there simply stays blocking.
+      if (!Leaf)
+        SyncCalls.push_back(I);
+      return;
+    }
+    if (std::string What = cannotBeCoroutine(*Caller); !What.empty()) {
+      bool Constructor = Caller->IsConstructor || Caller->IsDestructor;
+      if (Constructor && C.AllowBlockingConstructors) {
+        if (!Leaf)
+          SyncCalls.push_back(I);
+        return;
+      }
+      refuse(*Caller, What, I);
+      return;
+    }
+    colour(Call.Caller, I);
+  }
+
+  void refuse(const FunctionFact &Fn, StringRef What, size_t Via) {
+    if (!Refused.insert(Fn.Id).second)
+      return;
+    Diagnostic D;
+    D.Loc = Fn.Loc;
+    D.Check = "vinyl-cannot-convert";
+    D.Message = (What + " '" + Fn.Name +
+                 "' reaches blocking I/O but cannot become a coroutine")
+                    .str();
+    if (Fn.IsConstructor || Fn.IsDestructor)
+      D.Message += "; --allow-blocking-constructors keeps it synchronous "
+                   "through blocking facades";
+    const CallFact &Call = F.Calls[Via];
+    D.Notes.push_back({Call.Loc, "'" + Fn.Name + "' calls '" +
+                                     displayName(F, Call.Callee) + "' here"});
+    if (!isLeaf(Call.Callee))
+      for (Note &N : explainChain(F, S, Call.Callee))
+        D.Notes.push_back(std::move(N));
+    S.Diags.push_back(std::move(D));
+  }
+
+  void decideFacades() {
+    for (size_t I : SyncCalls)
+      S.States[F.Calls[I].Callee].Facade = true;
+    if (C.Facades == FacadePolicy::PublicApi)
+      for (auto &[Id, St] : S.States)
+        if (const FunctionFact *Fn = function(Id); Fn && Fn->ExternalApi)
+          St.Facade = true;
+    // A function that already is a coroutine has no old signature to keep.
+    for (auto &[Id, St] : S.States)
+      if (const FunctionFact *Fn = function(Id); Fn && Fn->IsCoroutine)
+        St.Facade = false;
+  }
+
+  void error(const Location &Loc, std::string Message, const std::string &Id) {
+    Diagnostic D;
+    D.Loc = Loc;
+    D.Check = "vinyl-cannot-convert";
+    D.Message = std::move(Message);
+    D.Notes = explainChain(F, S, Id);
+    S.Diags.push_back(std::move(D));
+  }
+
+  /// Every async function and every call that must change has to be
+  /// rewritable as text.
+  void checkRewritable() {
+    for (const auto &[Id, St] : S.States) {
+      const FunctionFact *Fn = function(Id);
+      if (!St.Async || !Fn || Fn->IsCoroutine)
+        continue;
+      if (Fn->DeclaredOutside)
+        error(Fn->Loc,
+              "'" + Fn->Name + "' reaches blocking I/O but is also declared "
+              "outside the paths being converted; add that file to the paths",
+              Id);
+      if (!Fn->Problem.empty())
+        error(Fn->Loc,
+              "'" + Fn->Name + "' cannot become a coroutine: " + Fn->Problem,
+              Id);
+      for (const DeclFact &D : Fn->Decls) {
+        if (!D.Problem.empty())
+          error(D.Loc,
+                "'" + Fn->Name + "' cannot become a coroutine: " + D.Problem,
+                Id);
+        if (St.Facade && !D.FacadeProblem.empty())
+          error(D.Loc,
+                "'" + Fn->Name + "' cannot keep a blocking facade: " +
+                    D.FacadeProblem,
+                Id);
+      }
+      if (St.Facade && Fn->IsOperator)
+        error(Fn->Loc,
+              "operator '" + Fn->Name + "' reaches blocking I/O and is "
+              "called from synchronous code; an operator cannot keep a "
+              "blocking facade under another name",
+              Id);
+    }
+    for (const CallFact &Call : F.Calls) {
+      if (Call.Awaited || Call.BlockedOn || !S.isAsync(Call.Caller))
+        continue;
+      const FunctionFact *Caller = function(Call.Caller);
+      if (!Caller || Caller->IsCoroutine)
+        continue;
+      bool Reaches = isLeaf(Call.Callee) || S.isAsync(Call.Callee);
+      if (!Reaches)
+        continue;
+      std::string Callee = displayName(F, Call.Callee);
+      if (Call.Kind == CallKind::Implicit)
+        error(Call.Loc,
+              "implicit call of '" + Callee + "' reaches blocking I/O; "
+              "only a call written in the source can be awaited",
+              Call.Callee);
+      else if (!Call.Problem.empty())
+        error(Call.Loc,
+              "call of '" + Callee + "' cannot be awaited: " + Call.Problem,
+              Call.Callee);
+    }
+  }
+
+  const Facts &F;
+  const Config &C;
+  Solution S;
+  std::map<std::string, std::vector<size_t>> CallsOf;
+  std::deque<std::string> Work;
+  std::vector<size_t> SyncCalls;
+  std::set<std::string> Refused;
+};
+
+} // namespace
+
+Solution solve(const Facts &F, const Config &C) { return Solver(F, C).run(); }
+
+} // namespace vinyl

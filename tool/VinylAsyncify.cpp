@@ -1,0 +1,237 @@
+//===- VinylAsyncify.cpp - The vinyl-asyncify command line ----------------===//
+//
+// Only options and the order of the phases live here; the work is in the
+// vinylAsyncify library: extract (per TU) -> solve (whole program) ->
+// rewrite -> apply (verify, then write everything or nothing).
+//
+// Exit codes: 0 done (or, with --check, nothing to do), 1 --check found
+// work, 2 errors (and then nothing was written).
+//
+//===----------------------------------------------------------------------===//
+#include "vinyl-asyncify/Apply.h"
+#include "vinyl-asyncify/Config.h"
+#include "vinyl-asyncify/Extract.h"
+#include "vinyl-asyncify/Layout.h"
+#include "vinyl-asyncify/Paths.h"
+#include "vinyl-asyncify/Rewrite.h"
+#include "vinyl-asyncify/Solve.h"
+
+#include "clang/Tooling/CompilationDatabase.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/WithColor.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace llvm;
+
+static cl::OptionCategory Category("vinyl-asyncify options");
+
+static cl::list<std::string> Paths(cl::Positional, cl::desc("<path>..."),
+                                   cl::cat(Category));
+static cl::opt<std::string>
+    BuildPath("p", cl::desc("Directory holding compile_commands.json "
+                            "(default: searched upward from the first path)"),
+              cl::value_desc("dir"), cl::cat(Category));
+static cl::list<std::string>
+    RulesFiles("rules", cl::desc("Extra rules file (repeatable)"),
+               cl::value_desc("file"), cl::cat(Category));
+static cl::opt<bool> Check("check",
+                           cl::desc("Write nothing; exit 1 if converting "
+                                    "would change anything"),
+                           cl::cat(Category));
+static cl::opt<bool> Diff("diff",
+                          cl::desc("Print a unified diff; write nothing"),
+                          cl::cat(Category));
+static cl::opt<unsigned>
+    Jobs("j", cl::desc("Translation units parsed in parallel (0: all cores)"),
+         cl::init(0), cl::cat(Category));
+static cl::opt<bool> AllowBlockingConstructors(
+    "allow-blocking-constructors",
+    cl::desc("Let constructors and destructors that reach I/O stay "
+             "synchronous, calling blocking facades"),
+    cl::cat(Category));
+static cl::opt<bool> PrintRuntimeFlags(
+    "print-runtime-flags",
+    cl::desc("Print the compile and link flags a converted program needs"),
+    cl::cat(Category));
+
+static const char Overview[] = R"(
+Converts a synchronous C++ codebase to C++20 coroutines: every function that
+reaches a blocking I/O leaf (named in the rules) becomes a vinyl::task
+coroutine, and entry points keep their old names as blocking facades.
+
+Every translation unit of the compile database under the paths is analysed;
+files under the paths (sources and headers) are rewritten in place, all of
+them or none.
+)";
+
+namespace {
+constexpr int ExitOk = 0, ExitWork = 1, ExitError = 2;
+
+int fail(Error E) {
+  handleAllErrors(std::move(E), [](const ErrorInfoBase &Info) {
+    errs() << Info.message() << "\n";
+  });
+  return ExitError;
+}
+
+Expected<vinyl::Config> loadProjectConfig(const vinyl::Layout &L) {
+  std::vector<std::string> Files;
+  SmallString<256> Bundled(L.RulesDir);
+  sys::path::append(Bundled, "posix.yaml");
+  Files.push_back(std::string(Bundled));
+  SmallString<256> First(Paths.front());
+  if (!sys::fs::is_directory(First))
+    sys::path::remove_filename(First);
+  if (std::string Project = vinyl::findProjectConfig(First); !Project.empty())
+    Files.push_back(std::move(Project));
+  llvm::append_range(Files, RulesFiles);
+  auto C = vinyl::loadConfig(Files);
+  if (C && AllowBlockingConstructors)
+    C->AllowBlockingConstructors = true;
+  return C;
+}
+
+Expected<std::unique_ptr<clang::tooling::CompilationDatabase>> loadDatabase() {
+  std::string Message;
+  std::unique_ptr<clang::tooling::CompilationDatabase> DB;
+  if (!BuildPath.empty()) {
+    DB = clang::tooling::CompilationDatabase::autoDetectFromDirectory(BuildPath,
+                                                                      Message);
+  } else {
+    // Searching from a file inside the first path also searches the path
+    // itself when it is a directory.
+    SmallString<256> Probe(Paths.front());
+    sys::fs::make_absolute(Probe);
+    if (sys::fs::is_directory(Probe))
+      sys::path::append(Probe, "vinyl-probe.cpp");
+    DB = clang::tooling::CompilationDatabase::autoDetectFromSource(Probe,
+                                                                   Message);
+  }
+  if (!DB)
+    return createStringError(
+        inconvertibleErrorCode(),
+        "error: no compilation database found%s%s: %s\n"
+        "note: generate one with cmake -DCMAKE_EXPORT_COMPILE_COMMANDS=ON "
+        "and pass its directory with -p",
+        BuildPath.empty() ? "" : " in ", BuildPath.c_str(), Message.c_str());
+  return std::move(DB);
+}
+
+/// Warns about leaf rules from user files that no call matched: usually a
+/// misspelt name.
+void warnUnusedRules(const vinyl::Config &C, const vinyl::Facts &F,
+                     const vinyl::Layout &L) {
+  StringSet<> Seen;
+  for (const std::string &Name : F.LeavesSeen)
+    Seen.insert(Name);
+  for (const vinyl::LeafRule &R : C.Leaves)
+    if (!Seen.contains(R.Name) && !StringRef(R.Origin).starts_with(L.RulesDir))
+      WithColor::warning(errs())
+          << R.Origin << ": leaf rule '" << R.Name
+          << "' matched no call [vinyl-unused-rule]\n";
+}
+
+int run(const vinyl::Layout &L) {
+  if (Paths.empty()) {
+    errs() << "error: no paths given; usage: vinyl-asyncify [options] "
+              "<path>...\n";
+    return ExitError;
+  }
+  auto Writable = vinyl::PathSet::create(Paths);
+  if (!Writable)
+    return fail(Writable.takeError());
+  auto Cfg = loadProjectConfig(L);
+  if (!Cfg)
+    return fail(Cfg.takeError());
+  auto DB = loadDatabase();
+  if (!DB)
+    return fail(DB.takeError());
+
+  std::vector<std::string> Files;
+  for (const std::string &File : (*DB)->getAllFiles())
+    if (Writable->contains(File))
+      Files.push_back(File);
+  if (Files.empty()) {
+    errs() << "error: the compilation database has no translation unit "
+              "under the paths\n";
+    return ExitError;
+  }
+
+  vinyl::ExtractOptions Opts;
+  Opts.Cfg = &*Cfg;
+  Opts.Writable = &*Writable;
+  Opts.Jobs = Jobs;
+  Opts.RuntimeIncludeDir = L.RuntimeIncludeDir;
+  bool ShowProgress = sys::Process::StandardErrIsDisplayed();
+  auto Progress = [&](unsigned Done, unsigned Total, StringRef File) {
+    errs() << "[" << Done << "/" << Total << "] " << File << "\n";
+  };
+  if (ShowProgress)
+    Opts.Progress = Progress;
+  auto Facts = vinyl::extractAll(**DB, Files, Opts);
+  if (!Facts)
+    return fail(Facts.takeError());
+  warnUnusedRules(*Cfg, *Facts, L);
+
+  vinyl::Solution S = vinyl::solve(*Facts, *Cfg);
+  for (const vinyl::Diagnostic &D : S.Diags)
+    vinyl::printDiagnostic(errs(), D);
+  if (S.hasErrors()) {
+    errs() << "error: nothing was written\n";
+    return ExitError;
+  }
+
+  vinyl::SourceFiles Sources;
+  auto Changes = vinyl::rewrite(*Facts, S, *Cfg, Sources);
+  if (!Changes)
+    return fail(Changes.takeError());
+  auto Changed = vinyl::applyChanges(*Changes, Sources);
+  if (!Changed)
+    return fail(Changed.takeError());
+
+  if (Check) {
+    for (const vinyl::ChangedFile &C : *Changed)
+      outs() << C.Path << ": would be converted\n";
+    return Changed->empty() ? ExitOk : ExitWork;
+  }
+  if (Diff) {
+    for (const vinyl::ChangedFile &C : *Changed)
+      vinyl::printUnifiedDiff(outs(), C);
+    return ExitOk;
+  }
+  if (Changed->empty())
+    return ExitOk;
+  if (Error E = vinyl::verify(**DB, *Facts, *Changed, L.RuntimeIncludeDir,
+                              Jobs))
+    return fail(std::move(E));
+  if (Error E = vinyl::writeAtomically(*Changed))
+    return fail(std::move(E));
+  for (const vinyl::ChangedFile &C : *Changed)
+    errs() << "converted " << C.Path << "\n";
+  return ExitOk;
+}
+} // namespace
+
+int main(int argc, const char **argv) {
+  InitLLVM X(argc, argv);
+  cl::HideUnrelatedOptions(Category);
+  cl::SetVersionPrinter(
+      [](raw_ostream &OS) { OS << vinyl::versionString() << "\n"; });
+  cl::ParseCommandLineOptions(argc, argv, Overview);
+
+  static int Anchor;
+  auto Layout =
+      vinyl::findLayout(sys::fs::getMainExecutable(argv[0], &Anchor));
+  if (!Layout)
+    return fail(Layout.takeError());
+  if (PrintRuntimeFlags) {
+    outs() << vinyl::runtimeFlags(*Layout) << "\n";
+    return ExitOk;
+  }
+  return run(*Layout);
+}
