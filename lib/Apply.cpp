@@ -74,7 +74,11 @@ Error verify(const tooling::CompilationDatabase &DB, const Facts &F,
                               : hardware_concurrency());
   for (const std::string &TU : TUs) {
     Pool.async([&, TU] {
-      tooling::ClangTool Tool(DB, {TU});
+      // A physical file system of its own per thread: the shared real one
+      // changes the process's working directory for each command.
+      tooling::ClangTool Tool(DB, {TU},
+                              std::make_shared<PCHContainerOperations>(),
+                              vfs::createPhysicalFileSystem());
       for (const ChangedFile &C : Files)
         Tool.mapVirtualFile(C.Path, C.After);
       Tool.appendArgumentsAdjuster(tooling::getInsertArgumentAdjuster(

@@ -35,6 +35,16 @@ using namespace llvm;
 namespace vinyl {
 namespace {
 
+/// File names in the AST are relative to the compile command's directory,
+/// not to the tool's working directory.
+std::string writablePath(FileManager &FM, const PathSet &Writable,
+                         StringRef Name) {
+  SmallString<256> Path(Name);
+  // ClangTool sets the command's directory on the VFS, not on FileManager.
+  FM.getVirtualFileSystem().makeAbsolute(Path);
+  return Writable.writable(Path);
+}
+
 /// Strips what the AST adds around an expression but the source never says.
 const Stmt *skipImplicitParents(const Expr *E, ASTContext &Ctx,
                                 const Expr *&Child) {
@@ -195,7 +205,7 @@ private:
       return !It->second.empty();
     std::string Path;
     if (OptionalFileEntryRef FE = SM.getFileEntryRefForID(FID))
-      Path = Opts.Writable->writable(FE->getName());
+      Path = writablePath(SM.getFileManager(), *Opts.Writable, FE->getName());
     return !WritableFiles.try_emplace(FID, std::move(Path))
                 .first->second.empty();
   }
@@ -483,11 +493,12 @@ Facts extractFromAST(ASTContext &Ctx, const ExtractOptions &Opts) {
     return Out;
   Extractor(Ctx, Opts, Out).TraverseAST(Ctx);
   SourceManager &SM = Ctx.getSourceManager();
-  std::vector<std::string> &Files =
-      Out.FilesOfTU[Opts.Writable->writable(
-          SM.getFileEntryRefForID(SM.getMainFileID())->getName())];
+  FileManager &FM = SM.getFileManager();
+  std::vector<std::string> &Files = Out.FilesOfTU[writablePath(
+      FM, *Opts.Writable,
+      SM.getFileEntryRefForID(SM.getMainFileID())->getName())];
   for (auto It = SM.fileinfo_begin(); It != SM.fileinfo_end(); ++It)
-    if (std::string W = Opts.Writable->writable(It->first.getName());
+    if (std::string W = writablePath(FM, *Opts.Writable, It->first.getName());
         !W.empty())
       Files.push_back(std::move(W));
   llvm::sort(Files);
@@ -510,7 +521,11 @@ Expected<Facts> extractAll(const tooling::CompilationDatabase &DB,
                                    : hardware_concurrency());
   for (const std::string &File : Files) {
     Pool.async([&, File] {
-      tooling::ClangTool Tool(DB, {File});
+      // A physical file system of its own per thread: the shared real one
+      // changes the process's working directory for each command.
+      tooling::ClangTool Tool(DB, {File},
+                              std::make_shared<PCHContainerOperations>(),
+                              vfs::createPhysicalFileSystem());
       Tool.appendArgumentsAdjuster(tooling::getInsertArgumentAdjuster(
           extraCompilerArgs(Opts.RuntimeIncludeDir),
           tooling::ArgumentInsertPosition::BEGIN));
