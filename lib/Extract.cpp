@@ -98,6 +98,32 @@ bool needsParens(const Expr *Call, ASTContext &Ctx) {
   return false;
 }
 
+/// Whether \p E lies in the condition of an if, while, for, do or switch.
+bool inCondition(const Expr *E, ASTContext &Ctx) {
+  DynTypedNode Child = DynTypedNode::create(*E);
+  for (;;) {
+    DynTypedNodeList Parents = Ctx.getParents(Child);
+    if (Parents.empty())
+      return false;
+    DynTypedNode P = Parents[0];
+    const Stmt *S = P.get<Stmt>();
+    const Stmt *C = Child.get<Stmt>();
+    if (const auto *If = dyn_cast_or_null<IfStmt>(S))
+      return If->getCond() == C;
+    if (const auto *W = dyn_cast_or_null<WhileStmt>(S))
+      return W->getCond() == C;
+    if (const auto *D = dyn_cast_or_null<DoStmt>(S))
+      return D->getCond() == C;
+    if (const auto *F = dyn_cast_or_null<ForStmt>(S))
+      return F->getCond() == C;
+    if (const auto *Sw = dyn_cast_or_null<SwitchStmt>(S))
+      return Sw->getCond() == C;
+    if (!S || isa<CompoundStmt, LambdaExpr>(S))
+      return false;
+    Child = P;
+  }
+}
+
 class Extractor : public RecursiveASTVisitor<Extractor> {
 public:
   Extractor(ASTContext &Ctx, const ExtractOptions &Opts, Facts &Out)
@@ -116,11 +142,31 @@ public:
         !isWritableLoc(D->getLocation()))
       return true;
     auto *FD = dyn_cast<FunctionDecl>(D);
-    if (FD)
+    if (FD) {
       Stack.push_back(FD);
+      CatchDepth.push_back(0);
+    }
     bool Result = RecursiveASTVisitor::TraverseDecl(D);
-    if (FD)
+    if (FD) {
       Stack.pop_back();
+      CatchDepth.pop_back();
+    }
+    return Result;
+  }
+
+  /// `co_await` is not allowed in a catch handler, so a call there that
+  /// must be awaited cannot be rewritten in place.
+  bool TraverseCXXCatchStmt(CXXCatchStmt *S) {
+    ++CatchDepth.back();
+    bool Result = RecursiveASTVisitor::TraverseCXXCatchStmt(S);
+    --CatchDepth.back();
+    return Result;
+  }
+
+  bool TraverseLambdaExpr(LambdaExpr *E) {
+    CatchDepth.push_back(0);
+    bool Result = RecursiveASTVisitor::TraverseLambdaExpr(E);
+    CatchDepth.pop_back();
     return Result;
   }
 
@@ -128,6 +174,13 @@ public:
     if (FD->isImplicit() || isa<CXXDeductionGuideDecl>(FD))
       return true;
     recordDecl(FD);
+    return true;
+  }
+
+  bool VisitVarDecl(VarDecl *VD) {
+    if (const FunctionDecl *FD = currentFunction();
+        FD && VD->isLocalVarDecl() && !isa<ParmVarDecl>(VD))
+      fact(FD).HasLocals = true;
     return true;
   }
 
@@ -285,7 +338,10 @@ private:
     C.Call = fileAnchor(E->getSourceRange(), Problem);
     if (C.Problem.empty())
       C.Problem = Problem;
+    if (CatchDepth.back() && C.Problem.empty())
+      C.Problem = "it is inside a catch handler, where co_await is not allowed";
     C.NeedsParens = needsParens(E, Ctx);
+    C.InCondition = inCondition(E, Ctx);
     C.Awaited = Awaited.contains(E);
     C.BlockedOn = BlockedOn.contains(E);
     Out.Calls.push_back(std::move(C));
@@ -310,7 +366,11 @@ private:
       for (const FunctionDecl *R : Canon->redecls())
         if (!isWritableLoc(R->getLocation()))
           F.DeclaredOutside = true;
-      F.ExternalApi = Canon->isExternallyVisible() && declaredInHeader(Canon);
+      // Private members are reachable only from their class, whose calls
+      // the solver sees; everything else a header declares is API.
+      F.ExternalApi = Canon->isExternallyVisible() &&
+                      Canon->getAccess() != AS_private &&
+                      declaredInHeader(Canon);
     }
     return F;
   }
@@ -425,6 +485,9 @@ private:
       const Stmt *Body = FD->getBody();
       if (isa<CXXTryStmt>(Body))
         F.Problem = "its body is a function-try-block";
+      else
+        F.BodyOpen =
+            SM.getFileOffset(SM.getExpansionLoc(Body->getBeginLoc())) + 1;
       CharSourceRange Sig = Lexer::makeFileCharRange(
           CharSourceRange::getCharRange(Begin, Body->getBeginLoc()), SM, LO);
       CharSourceRange Whole = Lexer::makeFileCharRange(
@@ -456,6 +519,8 @@ private:
   const ExtractOptions &Opts;
   Facts &Out;
   std::vector<const FunctionDecl *> Stack;
+  /// Catch handlers open around the current point, per function.
+  SmallVector<unsigned, 8> CatchDepth = {0};
   DenseSet<const Expr *> Awaited, BlockedOn;
   DenseMap<FileID, std::string> WritableFiles;
   DenseMap<const FunctionDecl *, std::string> Ids;

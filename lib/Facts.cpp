@@ -30,6 +30,9 @@ void Facts::merge(Facts &&Other) {
     Into.IsCoroutine |= F.IsCoroutine;
     Into.ExternalApi |= F.ExternalApi;
     Into.DeclaredOutside |= F.DeclaredOutside;
+    Into.HasLocals |= F.HasLocals;
+    if (F.HasDefinition)
+      Into.BodyOpen = F.BodyOpen;
     if (Into.Problem.empty())
       Into.Problem = std::move(F.Problem);
     appendUnique(Into.Decls, std::move(F.Decls), [](const DeclFact &D) {

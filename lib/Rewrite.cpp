@@ -59,10 +59,14 @@ public:
           return std::move(E);
     for (const CallFact &Call : F.Calls)
       rewriteCall(Call);
-    for (const auto &[Id, Fn] : F.Functions)
-      if (S.isAsync(Id) && !Fn.IsCoroutine && !Awaits.count(Id) &&
-          Fn.Returns.empty())
+    for (const auto &[Id, Fn] : F.Functions) {
+      if (!S.isAsync(Id) || Fn.IsCoroutine)
+        continue;
+      if (!Awaits.count(Id) && Fn.Returns.empty())
         makeCoroutine(Fn);
+      if (AwaitsInCondition.count(Id) && !Fn.HasLocals)
+        workAroundGcc12(Fn);
+    }
     return changes();
   }
 
@@ -117,6 +121,18 @@ private:
         insert(D.Whole.File, D.BodyClose, "co_return;\n" + D.Indent);
   }
 
+  /// g++ 12.2 miscompiles a coroutine that declares no variable and awaits
+  /// in the condition of an if, while, for, do or switch: resuming it skips
+  /// the body. Any local variable avoids the bug, so give it one.
+  void workAroundGcc12(const FunctionFact &Fn) {
+    for (const DeclFact &D : Fn.Decls)
+      if (D.IsDefinition)
+        insert(D.Whole.File, Fn.BodyOpen,
+               "\n" + D.Indent +
+                   "  [[maybe_unused]] bool vinyl_gcc12_frame = true; // g++ "
+                   "12.2 miscompiles coroutines without locals");
+  }
+
   void rewriteCall(const CallFact &Call) {
     if (Call.Awaited || Call.BlockedOn || !S.isAsync(Call.Caller))
       return;
@@ -134,6 +150,8 @@ private:
           C.asyncName(Fn.Name.substr(Fn.Name.rfind(':') + 1)));
     }
     Awaits.insert(Call.Caller);
+    if (Call.InCondition)
+      AwaitsInCondition.insert(Call.Caller);
     bool Operator = Call.Kind == CallKind::Operator;
     std::string Open = Call.NeedsParens ? "(co_await " : "co_await ";
     std::string Close = Call.NeedsParens ? ")" : "";
@@ -194,7 +212,7 @@ private:
   const Config &C;
   SourceFiles &Sources;
   std::map<std::string, std::vector<Edit>> Files;
-  std::set<std::string> Awaits;
+  std::set<std::string> Awaits, AwaitsInCondition;
 };
 
 } // namespace

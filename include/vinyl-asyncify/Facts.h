@@ -69,6 +69,7 @@ struct CallFact {
   Anchor Call;        ///< The whole call expression.
   Anchor CalleeName;  ///< The name to rename or, for a leaf, to replace.
   bool NeedsParens = false; ///< Postfix use: (co_await f()).m
+  bool InCondition = false; ///< In the condition of if/while/for/do/switch.
   bool Awaited = false;     ///< Already the operand of co_await.
   bool BlockedOn = false;   ///< The argument of a block_on: a sync wait.
   std::string Problem;      ///< Why it cannot be rewritten textually, if so.
@@ -89,6 +90,8 @@ struct FunctionFact {
   bool DeclaredOutside = false; ///< A redeclaration lies outside the paths.
   std::vector<DeclFact> Decls;
   std::vector<Anchor> Returns;  ///< "return" keywords in the definition.
+  bool HasLocals = false;       ///< Its body declares a variable.
+  unsigned BodyOpen = 0;        ///< Offset just after the body's '{'.
   std::string Problem; ///< Why its body cannot be rewritten textually, if so.
 };
 

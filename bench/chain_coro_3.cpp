@@ -1,0 +1,6 @@
+// Level 3 of the coroutine chain (see chain.hpp).
+#include "chain.hpp"
+
+vinyl::task<ssize_t> coro_f3(int fd, void *buf, std::size_t len) {
+  co_return co_await coro_f4(fd, buf, len);
+}

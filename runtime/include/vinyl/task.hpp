@@ -1,0 +1,177 @@
+// vinyl::task<T>: the coroutine type every converted function returns.
+//
+// A task is lazy: calling the coroutine only allocates its frame, and the body
+// runs when the task is co_awaited (or handed to vinyl::block_on). Awaiting
+// transfers control symmetrically, caller to callee and back, so a chain of
+// nested awaits of any depth runs in constant native stack.
+#pragma once
+
+#include <vinyl/frame_allocator.hpp>
+
+#include <concepts>
+#include <coroutine>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+// Clang's coroutine attributes: coro_return_type lets Clang check that
+// functions returning a task are coroutines; coro_await_elidable lets it place
+// the frame of a task that is co_awaited as a prvalue inside the awaiting
+// coroutine's frame (no allocation at all).
+#if __has_cpp_attribute(clang::coro_return_type)
+#define VINYL_CORO_RETURN_TYPE [[clang::coro_return_type]]
+#else
+#define VINYL_CORO_RETURN_TYPE
+#endif
+#if __has_cpp_attribute(clang::coro_wrapper)
+#define VINYL_CORO_WRAPPER [[clang::coro_wrapper]]
+#else
+#define VINYL_CORO_WRAPPER
+#endif
+#if __has_cpp_attribute(clang::coro_await_elidable)
+#define VINYL_CORO_AWAIT_ELIDABLE [[clang::coro_await_elidable]]
+#else
+#define VINYL_CORO_AWAIT_ELIDABLE
+#endif
+
+namespace vinyl {
+
+template <class T = void> class task;
+template <class T> T block_on(task<T> t);
+
+namespace detail {
+
+struct final_awaiter {
+  bool await_ready() const noexcept { return false; }
+  // Resuming the awaiting coroutine from here, instead of returning to it
+  // through resume(), is what keeps deep await chains off the stack.
+  template <class Promise>
+  std::coroutine_handle<>
+  await_suspend(std::coroutine_handle<Promise> self) const noexcept {
+    return self.promise().continuation_;
+  }
+  void await_resume() const noexcept {}
+};
+
+class promise_base {
+public:
+  static void *operator new(std::size_t n) { return allocate_frame(n); }
+  static void operator delete(void *p, std::size_t n) noexcept {
+    deallocate_frame(p, n);
+  }
+
+  std::suspend_always initial_suspend() const noexcept { return {}; }
+
+  final_awaiter final_suspend() const noexcept { return {}; }
+
+  void unhandled_exception() noexcept { exception_ = std::current_exception(); }
+
+  // The coroutine to resume when this one finishes; a top-level task run by
+  // block_on returns to its resume() call through noop_coroutine.
+  std::coroutine_handle<> continuation_ = std::noop_coroutine();
+
+protected:
+  void rethrow_if_failed() const {
+    if (exception_)
+      std::rethrow_exception(exception_);
+  }
+
+private:
+  std::exception_ptr exception_;
+};
+
+template <class T> class result_slot : public promise_base {
+public:
+  template <class U = T>
+    requires std::convertible_to<U &&, T>
+  void return_value(U &&value) noexcept(
+      std::is_nothrow_constructible_v<T, U &&>) {
+    value_.emplace(std::forward<U>(value));
+  }
+
+  T result() {
+    rethrow_if_failed();
+    return std::move(*value_);
+  }
+
+private:
+  std::optional<T> value_;
+};
+
+template <class T> class result_slot<T &> : public promise_base {
+public:
+  void return_value(T &value) noexcept { value_ = std::addressof(value); }
+
+  T &result() const {
+    rethrow_if_failed();
+    return *value_;
+  }
+
+private:
+  T *value_ = nullptr;
+};
+
+template <> class result_slot<void> : public promise_base {
+public:
+  void return_void() const noexcept {}
+  void result() const { rethrow_if_failed(); }
+};
+
+template <class T> class promise final : public result_slot<T> {
+public:
+  task<T> get_return_object() noexcept {
+    return task<T>(std::coroutine_handle<promise>::from_promise(*this));
+  }
+};
+
+} // namespace detail
+
+// Owns its coroutine frame; move-only. `co_await f()` starts f, and yields its
+// result by value (a reference for task<T&>), so `const T &r = co_await f();`
+// binds to a temporary in the caller and never to the destroyed frame.
+template <class T>
+class [[nodiscard]] VINYL_CORO_RETURN_TYPE VINYL_CORO_AWAIT_ELIDABLE task {
+public:
+  using promise_type = detail::promise<T>;
+
+  task(task &&other) noexcept : handle_(std::exchange(other.handle_, {})) {}
+
+  task &operator=(task other) noexcept {
+    std::swap(handle_, other.handle_);
+    return *this;
+  }
+
+  ~task() {
+    if (handle_)
+      handle_.destroy();
+  }
+
+  // Rvalue only: awaiting moves the result out, so a task is awaited once.
+  auto operator co_await() && noexcept {
+    struct awaiter {
+      std::coroutine_handle<promise_type> callee;
+
+      bool await_ready() const noexcept { return false; }
+      std::coroutine_handle<>
+      await_suspend(std::coroutine_handle<> caller) const noexcept {
+        callee.promise().continuation_ = caller;
+        return callee;
+      }
+      T await_resume() const { return callee.promise().result(); }
+    };
+    return awaiter{handle_};
+  }
+
+private:
+  friend promise_type;
+  template <class U> friend U block_on(task<U> t);
+
+  explicit task(std::coroutine_handle<promise_type> handle) noexcept
+      : handle_(handle) {}
+
+  std::coroutine_handle<promise_type> handle_;
+};
+
+} // namespace vinyl
