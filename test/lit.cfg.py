@@ -6,6 +6,7 @@
 #   %compile-both F   compile F (-fsyntax-only, -Werror) with g++ and clang++-22
 #   %build-both O F   build executables O.gcc and O.clang from the files F
 #   %gxx, %clangxx    the two compilers; %cxxflags their common flags
+#   %vinyl_build      the build tree; %cmake the CMake that configured it
 import os
 import lit.formats
 
@@ -22,6 +23,9 @@ config.environment["TERM"] = "dumb"
 
 tools = os.path.join(config.test_source_root, "tools")
 cxxflags = "-std=c++20 -Wall -Wextra -Werror -I" + config.vinyl_runtime_include
+# Longer names first: lit substitutes in order.
+config.substitutions.append(("%vinyl_src", config.vinyl_source_dir))
+config.substitutions.append(("%vinyl_build", config.vinyl_build_dir))
 config.substitutions.append(("%vinyl", config.vinyl_tool))
 config.substitutions.append(("%mkdb", "python3 " + os.path.join(tools, "mkdb.py")))
 config.substitutions.append(
@@ -34,4 +38,4 @@ config.substitutions.append(("%gxx", config.gxx))
 config.substitutions.append(("%clangxx", config.clangxx))
 config.substitutions.append(("%cxxflags", cxxflags))
 config.substitutions.append(("%runtime_include", config.vinyl_runtime_include))
-config.substitutions.append(("%vinyl_src", config.vinyl_source_dir))
+config.substitutions.append(("%cmake", config.cmake))
