@@ -10,6 +10,7 @@
 #include "vinyl-asyncify/Extract.h"
 
 #include "clang/AST/ASTContext.h"
+#include "clang/AST/ASTLambda.h"
 #include "clang/AST/ParentMapContext.h"
 #include "clang/AST/QualTypeNames.h"
 #include "clang/AST/RecursiveASTVisitor.h"
@@ -163,10 +164,22 @@ public:
     return Result;
   }
 
+  /// A lambda body is a function of its own: its calls are its call
+  /// operator's, not the enclosing function's.
   bool TraverseLambdaExpr(LambdaExpr *E) {
+    const CXXMethodDecl *Op = E->getCallOperator();
+    FunctionFact &F = fact(Op);
+    F.Writable = F.HasDefinition = true;
+    if (const FunctionDecl *Outer = currentFunction())
+      F.Name = "lambda in " + Outer->getQualifiedNameAsString() + "()";
+    else
+      F.Name = "lambda";
+    F.Problem = "it is a lambda, and converting lambdas is not supported yet";
+    Stack.push_back(Op);
     CatchDepth.push_back(0);
     bool Result = RecursiveASTVisitor::TraverseLambdaExpr(E);
     CatchDepth.pop_back();
+    Stack.pop_back();
     return Result;
   }
 
@@ -358,8 +371,12 @@ private:
       F.IsMain = Canon->isMain();
       F.IsConstructor = isa<CXXConstructorDecl>(Canon);
       F.IsDestructor = isa<CXXDestructorDecl>(Canon);
-      F.IsConstexpr = Canon->isConstexpr();
+      // Only what the code says: lambdas are implicitly constexpr.
+      F.IsConstexpr = !isLambdaCallOperator(Canon) &&
+                      (Canon->isConstexprSpecified() || Canon->isConsteval());
       F.IsVariadic = Canon->isVariadic();
+      if (const auto *M = dyn_cast<CXXMethodDecl>(Canon))
+        F.IsVirtual = M->isVirtual();
       F.IsOperator = Canon->isOverloadedOperator() ||
                      isa<CXXConversionDecl>(Canon) ||
                      Canon->getLiteralIdentifier();

@@ -200,6 +200,11 @@ private:
               "'" + Fn->Name + "' reaches blocking I/O but is also declared "
               "outside the paths being converted; add that file to the paths",
               Id);
+      if (Fn->IsVirtual)
+        error(Fn->Loc,
+              "virtual function '" + Fn->Name + "' reaches blocking I/O; "
+              "converting override families is not supported yet",
+              Id);
       if (!Fn->Problem.empty())
         error(Fn->Loc,
               "'" + Fn->Name + "' cannot become a coroutine: " + Fn->Problem,

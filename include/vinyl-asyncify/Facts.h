@@ -85,6 +85,7 @@ struct FunctionFact {
   bool IsConstructor = false, IsDestructor = false;
   bool IsConstexpr = false, IsVariadic = false;
   bool IsOperator = false;     ///< Cannot be renamed for a facade.
+  bool IsVirtual = false;
   bool IsCoroutine = false;    ///< Already a coroutine.
   bool ExternalApi = false;    ///< External linkage, declared in a header.
   bool DeclaredOutside = false; ///< A redeclaration lies outside the paths.
