@@ -6,8 +6,14 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
-out=${VINYL_BENCH_DIR:-$(mktemp -d)}
-mkdir -p "$out"
+# Build directory: $VINYL_BENCH_DIR if set (kept), else a temporary one.
+if [ -n "${VINYL_BENCH_DIR:-}" ]; then
+  out=$VINYL_BENCH_DIR
+  mkdir -p "$out"
+else
+  out=$(mktemp -d)
+  trap 'rm -rf "$out"' EXIT
+fi
 
 for cxx in g++ clang++-22; do
   objs=

@@ -126,7 +126,6 @@ TEST_F(AllocTest, FrameFreedAfterTheCacheWasReleased) {
   const long live_before = live_blocks.load();
   std::thread([&] {
     thread_local task_holder holder;
-    (void)holder;
     EXPECT_EQ(run_chain(), 68);
   }).join();
   EXPECT_EQ(live_blocks.load(), live_before);
@@ -137,7 +136,6 @@ TEST_F(AllocTest, FrameFreedBeforeTheCacheIsReleased) {
   std::thread([&] {
     EXPECT_EQ(run_chain(), 68);
     thread_local task_holder holder;
-    (void)holder;
   }).join();
   EXPECT_EQ(live_blocks.load(), live_before);
 }

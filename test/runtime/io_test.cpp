@@ -11,6 +11,7 @@
 #include <csignal>
 #include <cstring>
 #include <ostream>
+#include <stdexcept>
 #include <type_traits>
 #include <utility>
 
@@ -95,7 +96,7 @@ private:
 };
 
 struct pipe_fds {
-  pipe_fds(int flags = 0) {
+  explicit pipe_fds(int flags = 0) {
     int fds[2];
     if (::pipe2(fds, flags) != 0)
       throw std::runtime_error(std::strerror(errno));
@@ -110,9 +111,9 @@ struct pipe_fds {
 };
 
 struct socket_pair {
-  explicit socket_pair(int type) {
+  socket_pair() {
     int fds[2];
-    if (::socketpair(AF_UNIX, type, 0, fds) != 0)
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, fds) != 0)
       throw std::runtime_error(std::strerror(errno));
     a = fds[0];
     b = fds[1];
@@ -124,18 +125,18 @@ struct socket_pair {
   int a, b;
 };
 
-// A descriptor number that is certainly not open.
+// A descriptor number that is not open (the test opens nothing in between).
 int closed_fd() {
-  const int fd = ::dup(0);
+  const int fd = ::open("/dev/null", O_RDONLY);
   ::close(fd);
   return fd;
 }
 
-sockaddr_in loopback(in_port_t port = 0) {
+// 127.0.0.1, port 0: bind picks an ephemeral port.
+sockaddr_in loopback() {
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = port;
   return addr;
 }
 
@@ -217,7 +218,7 @@ TEST(Io, PreadPwriteFailures) {
 }
 
 TEST(Io, SendRecv) {
-  socket_pair s(SOCK_STREAM);
+  socket_pair s;
   EXPECT_EQ(await_with_errno(vinyl::io::send(s.a, "ping", 4, 0)), ok(4));
   char buf[8] = {};
   EXPECT_EQ(await_with_errno(vinyl::io::recv(s.b, buf, sizeof buf, 0)), ok(4));
@@ -225,7 +226,7 @@ TEST(Io, SendRecv) {
 }
 
 TEST(Io, SendRecvFailures) {
-  socket_pair s(SOCK_STREAM);
+  socket_pair s;
   char buf[8];
   EXPECT_EQ(
       await_with_errno(vinyl::io::recv(s.b, buf, sizeof buf, MSG_DONTWAIT)),

@@ -22,7 +22,8 @@
 
 namespace vinyl::io {
 
-// The part of the awaiter protocol the blocking backend never reaches.
+// Blocking backend: every operation is ready at once, so the awaiting
+// coroutine never suspends and await_suspend is never called.
 struct immediate {
   bool await_ready() const noexcept { return true; }
   void await_suspend(std::coroutine_handle<>) const noexcept {}

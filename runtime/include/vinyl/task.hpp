@@ -17,9 +17,10 @@
 #include <utility>
 
 // Clang's coroutine attributes: coro_return_type lets Clang check that
-// functions returning a task are coroutines; coro_await_elidable lets it place
-// the frame of a task that is co_awaited as a prvalue inside the awaiting
-// coroutine's frame (no allocation at all).
+// functions returning a task are coroutines (VINYL_CORO_WRAPPER marks the
+// deliberate exceptions); coro_await_elidable lets it place the frame of a
+// task co_awaited as a prvalue, whose coroutine is defined in the same
+// translation unit, inside the awaiting coroutine's frame.
 #if __has_cpp_attribute(clang::coro_return_type)
 #define VINYL_CORO_RETURN_TYPE [[clang::coro_return_type]]
 #else
