@@ -41,6 +41,8 @@ applyChanges(ArrayRef<tooling::AtomicChange> Changes, SourceFiles &Sources) {
                                "%s: error: bad .clang-format: %s", Path.c_str(),
                                toString(Style.takeError()).c_str());
     Spec.Style = *Style;
+    // Sorting would move include lines the conversion did not touch.
+    Spec.Style.SortIncludes.Enabled = false;
     Spec.Format = Style->DisableFormat ? tooling::ApplyChangesSpec::kNone
                                        : tooling::ApplyChangesSpec::kAll;
     Expected<std::string> After =
@@ -97,7 +99,9 @@ Error verify(const tooling::CompilationDatabase &DB, const Facts &F,
         return;
       ++Failed;
       errs() << Diags << TU
-             << ": error: the converted translation unit does not compile\n";
+             << ": error: the converted translation unit does not compile\n"
+             << TU << ": note: the locations above are in the converted "
+             << "text, which --diff shows\n";
     });
   }
   Pool.wait();
@@ -158,9 +162,12 @@ struct DiffLine {
 };
 
 std::vector<DiffLine> diffLines(StringRef Before, StringRef After) {
+  // A final newline ends the last line; it does not start another.
   SmallVector<StringRef, 0> A, B;
-  Before.split(A, '\n');
-  After.split(B, '\n');
+  if (!Before.empty())
+    Before.drop_back(Before.ends_with("\n")).split(A, '\n');
+  if (!After.empty())
+    After.drop_back(After.ends_with("\n")).split(B, '\n');
   size_t Pre = 0;
   while (Pre < A.size() && Pre < B.size() && A[Pre] == B[Pre])
     ++Pre;

@@ -162,7 +162,11 @@ Expected<ConfigFile> parseConfigFile(StringRef Path, StringRef Text) {
 
 static Error mergeFile(StringRef Path, Config &C,
                        std::vector<std::string> &Stack) {
-  if (llvm::is_contained(Stack, Path))
+  // Compare canonical paths, so "sub/../a.yaml" is "a.yaml".
+  SmallString<256> Canonical;
+  if (sys::fs::real_path(Path, Canonical))
+    Canonical = Path;
+  if (llvm::is_contained(Stack, Canonical))
     return createStringError(inconvertibleErrorCode(),
                              Path + ": error: rules files include each other");
   auto Buffer = MemoryBuffer::getFile(Path, /*IsText=*/true);
@@ -173,7 +177,7 @@ static Error mergeFile(StringRef Path, Config &C,
   auto File = parseConfigFile(Path, (*Buffer)->getBuffer());
   if (!File)
     return File.takeError();
-  Stack.push_back(Path.str());
+  Stack.push_back(std::string(Canonical));
   for (const std::string &Inc : File->Includes)
     if (Error E = mergeFile(Inc, C, Stack))
       return E;

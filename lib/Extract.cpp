@@ -183,6 +183,44 @@ public:
     return Result;
   }
 
+  /// Contexts where a call cannot be awaited: unevaluated operands (the
+  /// type would change), default arguments and static local initialisers
+  /// (co_await is not allowed there).
+  bool TraverseDecltypeTypeLoc(DecltypeTypeLoc TL, bool TraverseQualifier) {
+    Forbidden F(*this, "it is in an unevaluated operand, whose type would "
+                       "change");
+    return RecursiveASTVisitor::TraverseDecltypeTypeLoc(TL, TraverseQualifier);
+  }
+  bool TraverseUnaryExprOrTypeTraitExpr(UnaryExprOrTypeTraitExpr *E) {
+    Forbidden F(*this, "it is in an unevaluated operand, whose type would "
+                       "change");
+    return RecursiveASTVisitor::TraverseUnaryExprOrTypeTraitExpr(E);
+  }
+  bool TraverseCXXNoexceptExpr(CXXNoexceptExpr *E) {
+    Forbidden F(*this, "it is in an unevaluated operand, whose type would "
+                       "change");
+    return RecursiveASTVisitor::TraverseCXXNoexceptExpr(E);
+  }
+  bool TraverseParmVarDecl(ParmVarDecl *D) {
+    Forbidden F(*this, "it is in a default argument, where co_await is not "
+                       "allowed");
+    return RecursiveASTVisitor::TraverseParmVarDecl(D);
+  }
+  bool TraverseVarDecl(VarDecl *D) {
+    if (!D->isStaticLocal())
+      return RecursiveASTVisitor::TraverseVarDecl(D);
+    Forbidden F(*this, "it initialises a static local variable, where "
+                       "co_await is not allowed");
+    return RecursiveASTVisitor::TraverseVarDecl(D);
+  }
+  /// g++ 12 rejects co_await in an initializer list ("array used as
+  /// initializer").
+  bool TraverseCXXStdInitializerListExpr(CXXStdInitializerListExpr *E) {
+    Forbidden F(*this, "it is in a braced initializer list, where g++ 12 "
+                       "cannot compile co_await; hoist it into a variable");
+    return RecursiveASTVisitor::TraverseCXXStdInitializerListExpr(E);
+  }
+
   bool VisitFunctionDecl(FunctionDecl *FD) {
     if (FD->isImplicit() || isa<CXXDeductionGuideDecl>(FD))
       return true;
@@ -217,7 +255,20 @@ public:
     return true;
   }
 
+  /// A function named other than as a callee has its address taken.
+  bool VisitDeclRefExpr(DeclRefExpr *E) {
+    const auto *FD = dyn_cast<FunctionDecl>(E->getDecl());
+    if (!FD || CalleeRefs.contains(E) || !isOurs(FD))
+      return true;
+    CallFact C;
+    C.Callee = id(FD);
+    C.Kind = CallKind::AddressTaken;
+    recordCall(E, std::move(C));
+    return true;
+  }
+
   bool VisitCallExpr(CallExpr *CE) {
+    CalleeRefs.insert(CE->getCallee()->IgnoreParenImpCasts());
     const FunctionDecl *Callee = CE->getDirectCallee();
     if (!Callee)
       return true;
@@ -289,6 +340,10 @@ private:
   }
 
   std::string id(const FunctionDecl *FD) {
+    // Every specialisation of a template is the template's pattern: that is
+    // the code that is rewritten.
+    if (const FunctionDecl *Pattern = FD->getTemplateInstantiationPattern())
+      FD = Pattern;
     FD = FD->getCanonicalDecl();
     auto It = Ids.find(FD);
     if (It != Ids.end())
@@ -351,6 +406,8 @@ private:
     C.Call = fileAnchor(E->getSourceRange(), Problem);
     if (C.Problem.empty())
       C.Problem = Problem;
+    if (!ForbiddenWhy.empty() && C.Problem.empty())
+      C.Problem = ForbiddenWhy.back();
     if (CatchDepth.back() && C.Problem.empty())
       C.Problem = "it is inside a catch handler, where co_await is not allowed";
     C.NeedsParens = needsParens(E, Ctx);
@@ -377,6 +434,7 @@ private:
       F.IsVariadic = Canon->isVariadic();
       if (const auto *M = dyn_cast<CXXMethodDecl>(Canon))
         F.IsVirtual = M->isVirtual();
+      F.IsExternC = Canon->isExternC();
       F.IsOperator = Canon->isOverloadedOperator() ||
                      isa<CXXConversionDecl>(Canon) ||
                      Canon->getLiteralIdentifier();
@@ -405,6 +463,10 @@ private:
   /// getReturnTypeSourceRange() leaves out.
   CharSourceRange returnTypeRange(const FunctionDecl *FD) {
     SourceRange R = FD->getReturnTypeSourceRange();
+    // It gives up on trailing return types, which follow the name.
+    if (R.isInvalid())
+      if (FunctionTypeLoc FTL = FD->getFunctionTypeLoc())
+        R = FTL.getReturnLoc().getSourceRange();
     if (R.isInvalid())
       return {};
     CharSourceRange C =
@@ -535,10 +597,19 @@ private:
   const LangOptions &LO;
   const ExtractOptions &Opts;
   Facts &Out;
+  /// Marks the calls in a subtree as impossible to await, innermost first.
+  struct Forbidden {
+    Forbidden(Extractor &E, const char *Why) : E(E) {
+      E.ForbiddenWhy.push_back(Why);
+    }
+    ~Forbidden() { E.ForbiddenWhy.pop_back(); }
+    Extractor &E;
+  };
+  std::vector<std::string> ForbiddenWhy;
   std::vector<const FunctionDecl *> Stack;
   /// Catch handlers open around the current point, per function.
   SmallVector<unsigned, 8> CatchDepth = {0};
-  DenseSet<const Expr *> Awaited, BlockedOn;
+  DenseSet<const Expr *> Awaited, BlockedOn, CalleeRefs;
   DenseMap<FileID, std::string> WritableFiles;
   DenseMap<const FunctionDecl *, std::string> Ids;
 };
@@ -643,7 +714,9 @@ Expected<Facts> extractAll(const tooling::CompilationDatabase &DB,
   Pool.wait();
   if (Failed)
     return createStringError(inconvertibleErrorCode(),
-                             "%u translation unit(s) did not compile", Failed);
+                             "error: %u translation unit(s) did not compile; "
+                             "nothing was written",
+                             Failed);
   return All;
 }
 

@@ -86,14 +86,18 @@ private:
   Error rewriteFunction(const FunctionFact &Fn) {
     bool Facade = S.hasFacade(Fn.Id);
     for (const DeclFact &D : Fn.Decls) {
-      add(D.ReturnType, task(D.Result));
+      Expected<StringRef> Text = Sources.get(D.Whole.File);
+      if (!Text)
+        return Text.takeError();
+      // `T &name` leaves no space between the type and the name.
+      unsigned After = D.ReturnType.Offset + D.ReturnType.Length;
+      bool Glued = After < Text->size() &&
+                   (isalnum((*Text)[After]) || (*Text)[After] == '_');
+      add(D.ReturnType, task(D.Result) + (Glued ? " " : ""));
       if (!Facade)
         continue;
       std::string NewName = C.asyncName(Fn.Name.substr(Fn.Name.rfind(':') + 1));
       add(D.Name, NewName);
-      Expected<StringRef> Text = Sources.get(D.Whole.File);
-      if (!Text)
-        return Text.takeError();
       unsigned End = D.Whole.Offset + D.Whole.Length;
       if (!D.IsDefinition) {
         // The old declaration stays, after the coroutine's.
@@ -134,7 +138,8 @@ private:
   }
 
   void rewriteCall(const CallFact &Call) {
-    if (Call.Awaited || Call.BlockedOn || !S.isAsync(Call.Caller))
+    if (Call.Awaited || Call.BlockedOn || !S.isAsync(Call.Caller) ||
+        Call.Kind == CallKind::AddressTaken)
       return;
     auto Caller = F.Functions.find(Call.Caller);
     if (Caller == F.Functions.end() || Caller->second.IsCoroutine)

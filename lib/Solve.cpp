@@ -122,8 +122,8 @@ private:
   /// that means for the caller.
   void reach(size_t I) {
     const CallFact &Call = F.Calls[I];
-    if (Call.BlockedOn)
-      return; // An explicit blocking wait: the caller stays synchronous.
+    if (Call.BlockedOn || Call.Kind == CallKind::AddressTaken)
+      return; // A blocking wait, or no call at all.
     const FunctionFact *Caller = function(Call.Caller);
     bool Leaf = isLeaf(Call.Callee);
     if (!Caller || !Caller->Writable || Caller->IsMain) {
@@ -200,6 +200,12 @@ private:
               "'" + Fn->Name + "' reaches blocking I/O but is also declared "
               "outside the paths being converted; add that file to the paths",
               Id);
+      if (Fn->IsExternC)
+        error(Fn->Loc,
+              "'" + Fn->Name + "' reaches blocking I/O but has C language "
+              "linkage; converting extern \"C\" functions is not supported "
+              "yet",
+              Id);
       if (Fn->IsVirtual)
         error(Fn->Loc,
               "virtual function '" + Fn->Name + "' reaches blocking I/O; "
@@ -228,6 +234,14 @@ private:
               Id);
     }
     for (const CallFact &Call : F.Calls) {
+      if (Call.Kind == CallKind::AddressTaken && S.isAsync(Call.Callee)) {
+        error(Call.Loc,
+              "the address of '" + displayName(F, Call.Callee) +
+                  "' is taken here, but it reaches blocking I/O: a call "
+                  "through the pointer could not be awaited",
+              Call.Callee);
+        continue;
+      }
       if (Call.Awaited || Call.BlockedOn || !S.isAsync(Call.Caller))
         continue;
       const FunctionFact *Caller = function(Call.Caller);

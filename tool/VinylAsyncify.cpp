@@ -115,10 +115,14 @@ Expected<std::unique_ptr<clang::tooling::CompilationDatabase>> loadDatabase() {
   if (!DB)
     return createStringError(
         inconvertibleErrorCode(),
-        "error: no compilation database found%s%s: %s\n"
+        "error: no compilation database found %s%s (looked for "
+        "compile_commands.json)\n"
+        "note: %s\n"
         "note: generate one with cmake -DCMAKE_EXPORT_COMPILE_COMMANDS=ON "
         "and pass its directory with -p",
-        BuildPath.empty() ? "" : " in ", BuildPath.c_str(), Message.c_str());
+        BuildPath.empty() ? "above " : "in ",
+        BuildPath.empty() ? Paths.front().c_str() : BuildPath.c_str(),
+        Message.c_str());
   return std::move(DB);
 }
 

@@ -58,6 +58,7 @@ enum class CallKind {
   Direct,   ///< A call of a named function or member.
   Operator, ///< An overloaded operator written as an operator.
   Implicit, ///< A conversion, constructor or destructor the code never names.
+  AddressTaken, ///< Not a call: the function's address is taken here.
 };
 
 /// One call in a function body (or at namespace scope, with no caller).
@@ -86,6 +87,7 @@ struct FunctionFact {
   bool IsConstexpr = false, IsVariadic = false;
   bool IsOperator = false;     ///< Cannot be renamed for a facade.
   bool IsVirtual = false;
+  bool IsExternC = false;
   bool IsCoroutine = false;    ///< Already a coroutine.
   bool ExternalApi = false;    ///< External linkage, declared in a header.
   bool DeclaredOutside = false; ///< A redeclaration lies outside the paths.
