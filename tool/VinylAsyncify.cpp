@@ -48,7 +48,7 @@ static cl::opt<bool> Diff("diff",
                           cl::cat(Category));
 static cl::opt<unsigned>
     Jobs("j", cl::desc("Translation units parsed in parallel (0: all cores)"),
-         cl::init(0), cl::cat(Category));
+         cl::init(0), cl::Prefix, cl::cat(Category));
 static cl::opt<bool> AllowBlockingConstructors(
     "allow-blocking-constructors",
     cl::desc("Let constructors and destructors that reach I/O stay "
@@ -226,7 +226,10 @@ int main(int argc, const char **argv) {
   cl::HideUnrelatedOptions(Category);
   cl::SetVersionPrinter(
       [](raw_ostream &OS) { OS << vinyl::versionString() << "\n"; });
-  cl::ParseCommandLineOptions(argc, argv, Overview);
+  // Bad usage is an error like any other: exit 2, not cl's default 1,
+  // which --check reserves for "work found".
+  if (!cl::ParseCommandLineOptions(argc, argv, Overview, &errs()))
+    return ExitError;
 
   static int Anchor;
   auto Layout =

@@ -11,7 +11,6 @@
 #include <concepts>
 #include <coroutine>
 #include <exception>
-#include <memory>
 #include <optional>
 #include <type_traits>
 #include <utility>
@@ -103,7 +102,7 @@ private:
 
 template <class T> class result_slot<T &> : public promise_base {
 public:
-  void return_value(T &value) noexcept { value_ = std::addressof(value); }
+  void return_value(T &value) noexcept { value_ = __builtin_addressof(value); }
 
   T &result() const {
     rethrow_if_failed();
