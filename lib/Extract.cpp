@@ -186,19 +186,18 @@ public:
   /// Contexts where a call cannot be awaited: unevaluated operands (the
   /// type would change), default arguments and static local initialisers
   /// (co_await is not allowed there).
+  static constexpr const char *Unevaluated =
+      "it is in an unevaluated operand, whose type would change";
   bool TraverseDecltypeTypeLoc(DecltypeTypeLoc TL, bool TraverseQualifier) {
-    Forbidden F(*this, "it is in an unevaluated operand, whose type would "
-                       "change");
+    Forbidden F(*this, Unevaluated);
     return RecursiveASTVisitor::TraverseDecltypeTypeLoc(TL, TraverseQualifier);
   }
   bool TraverseUnaryExprOrTypeTraitExpr(UnaryExprOrTypeTraitExpr *E) {
-    Forbidden F(*this, "it is in an unevaluated operand, whose type would "
-                       "change");
+    Forbidden F(*this, Unevaluated);
     return RecursiveASTVisitor::TraverseUnaryExprOrTypeTraitExpr(E);
   }
   bool TraverseCXXNoexceptExpr(CXXNoexceptExpr *E) {
-    Forbidden F(*this, "it is in an unevaluated operand, whose type would "
-                       "change");
+    Forbidden F(*this, Unevaluated);
     return RecursiveASTVisitor::TraverseCXXNoexceptExpr(E);
   }
   bool TraverseParmVarDecl(ParmVarDecl *D) {
