@@ -9,9 +9,7 @@
 #define VINYL_ASYNCIFY_PATHS_H
 
 #include "llvm/ADT/ArrayRef.h"
-#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Error.h"
-#include <mutex>
 #include <string>
 #include <vector>
 
