@@ -1,22 +1,15 @@
 //===- Apply.cpp - Edits to new file contents, verified, written whole ----===//
 #include "vinyl-asyncify/Apply.h"
 
-#include "vinyl-asyncify/Extract.h"
+#include "vinyl-asyncify/ParallelTool.h"
 
 #include "clang/Format/Format.h"
 #include "clang/Frontend/FrontendActions.h"
-#include "clang/Frontend/TextDiagnosticPrinter.h"
-#include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/CompilationDatabase.h"
-#include "clang/Tooling/Tooling.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/ThreadPool.h"
-#include "llvm/Support/Threading.h"
-
-#include <mutex>
 
 using namespace llvm;
 using namespace clang;
@@ -70,41 +63,26 @@ Error verify(const tooling::CompilationDatabase &DB, const Facts &F,
                      [&](const std::string &P) { return Changed.contains(P); }))
       TUs.push_back(TU);
 
-  std::mutex Lock;
   unsigned Failed = 0;
-  DefaultThreadPool Pool(Jobs ? hardware_concurrency(Jobs)
-                              : hardware_concurrency());
-  for (const std::string &TU : TUs) {
-    Pool.async([&, TU] {
-      // A physical file system of its own per thread: the shared real one
-      // changes the process's working directory for each command.
-      tooling::ClangTool Tool(DB, {TU},
-                              std::make_shared<PCHContainerOperations>(),
-                              vfs::createPhysicalFileSystem());
-      for (const ChangedFile &C : Files)
-        Tool.mapVirtualFile(C.Path, C.After);
-      Tool.appendArgumentsAdjuster(tooling::getInsertArgumentAdjuster(
-          extraCompilerArgs(RuntimeIncludeDir),
-          tooling::ArgumentInsertPosition::BEGIN));
-      std::string Diags;
-      raw_string_ostream OS(Diags);
-      DiagnosticOptions DiagOpts;
-      TextDiagnosticPrinter Printer(OS, DiagOpts);
-      Tool.setDiagnosticConsumer(&Printer);
-      Tool.setPrintErrorMessage(false);
-      int RC = Tool.run(
-          tooling::newFrontendActionFactory<SyntaxOnlyAction>().get());
-      std::lock_guard<std::mutex> Guard(Lock);
-      if (RC == 0)
-        return;
-      ++Failed;
-      errs() << Diags << TU
-             << ": error: the converted translation unit does not compile\n"
-             << TU << ": note: the locations above are in the converted "
-             << "text, which --diff shows\n";
-    });
-  }
-  Pool.wait();
+  ParallelRun Run;
+  Run.TUs = TUs;
+  Run.RuntimeIncludeDir = RuntimeIncludeDir.str();
+  Run.Jobs = Jobs;
+  for (const ChangedFile &C : Files)
+    Run.Overrides.emplace_back(C.Path, C.After);
+  Run.Action = [](size_t) {
+    return tooling::newFrontendActionFactory<SyntaxOnlyAction>();
+  };
+  Run.Finished = [&](size_t I, bool Compiled, StringRef Diags) {
+    if (Compiled)
+      return;
+    ++Failed;
+    errs() << Diags << TUs[I]
+           << ": error: the converted translation unit does not compile\n"
+           << TUs[I] << ": note: the locations above are in the converted "
+           << "text, which --diff shows\n";
+  };
+  runInParallel(DB, Run);
   if (Failed)
     return createStringError(
         inconvertibleErrorCode(),

@@ -9,6 +9,8 @@
 //===----------------------------------------------------------------------===//
 #include "vinyl-asyncify/Extract.h"
 
+#include "vinyl-asyncify/ParallelTool.h"
+
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ASTLambda.h"
 #include "clang/AST/ParentMapContext.h"
@@ -17,18 +19,12 @@
 #include "clang/AST/StmtCXX.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendActions.h"
-#include "clang/Frontend/TextDiagnosticPrinter.h"
 #include "clang/Index/USRGeneration.h"
 #include "clang/Lex/Lexer.h"
-#include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/CompilationDatabase.h"
 #include "clang/Tooling/Tooling.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
-#include "llvm/Support/ThreadPool.h"
-#include "llvm/Support/Threading.h"
-
-#include <mutex>
 
 using namespace clang;
 using namespace llvm;
@@ -143,16 +139,10 @@ public:
         !isWritableLoc(D->getLocation()))
       return true;
     auto *FD = dyn_cast<FunctionDecl>(D);
-    if (FD) {
-      Stack.push_back(FD);
-      CatchDepth.push_back(0);
-    }
-    bool Result = RecursiveASTVisitor::TraverseDecl(D);
-    if (FD) {
-      Stack.pop_back();
-      CatchDepth.pop_back();
-    }
-    return Result;
+    if (!FD)
+      return RecursiveASTVisitor::TraverseDecl(D);
+    InFunction Scope(*this, FD);
+    return RecursiveASTVisitor::TraverseDecl(D);
   }
 
   /// `co_await` is not allowed in a catch handler, so a call there that
@@ -175,12 +165,8 @@ public:
     else
       F.Name = "lambda";
     F.Problem = "it is a lambda, and converting lambdas is not supported yet";
-    Stack.push_back(Op);
-    CatchDepth.push_back(0);
-    bool Result = RecursiveASTVisitor::TraverseLambdaExpr(E);
-    CatchDepth.pop_back();
-    Stack.pop_back();
-    return Result;
+    InFunction Scope(*this, Op);
+    return RecursiveASTVisitor::TraverseLambdaExpr(E);
   }
 
   /// Contexts where a call cannot be awaited: unevaluated operands (the
@@ -605,6 +591,18 @@ private:
     Extractor &E;
   };
   std::vector<std::string> ForbiddenWhy;
+  /// The calls, returns and variables of a subtree belong to \p FD.
+  struct InFunction {
+    InFunction(Extractor &E, const FunctionDecl *FD) : E(E) {
+      E.Stack.push_back(FD);
+      E.CatchDepth.push_back(0);
+    }
+    ~InFunction() {
+      E.Stack.pop_back();
+      E.CatchDepth.pop_back();
+    }
+    Extractor &E;
+  };
   std::vector<const FunctionDecl *> Stack;
   /// Catch handlers open around the current point, per function.
   SmallVector<unsigned, 8> CatchDepth = {0};
@@ -658,59 +656,40 @@ Facts extractFromAST(ASTContext &Ctx, const ExtractOptions &Opts) {
   return Out;
 }
 
-std::vector<std::string> extraCompilerArgs(StringRef RuntimeIncludeDir) {
-  return {"-resource-dir=" VINYL_CLANG_RESOURCE_DIR,
-          ("-idirafter" + RuntimeIncludeDir).str()};
-}
-
 Expected<Facts> extractAll(const tooling::CompilationDatabase &DB,
                            ArrayRef<std::string> Files,
                            const ExtractOptions &Opts) {
   Facts All;
-  std::mutex Lock;
+  std::vector<Facts> PerTU(Files.size());
   unsigned Done = 0, Failed = 0;
-  DefaultThreadPool Pool(Opts.Jobs ? hardware_concurrency(Opts.Jobs)
-                                   : hardware_concurrency());
-  for (const std::string &File : Files) {
-    Pool.async([&, File] {
-      // A physical file system of its own per thread: the shared real one
-      // changes the process's working directory for each command.
-      tooling::ClangTool Tool(DB, {File},
-                              std::make_shared<PCHContainerOperations>(),
-                              vfs::createPhysicalFileSystem());
-      Tool.appendArgumentsAdjuster(tooling::getInsertArgumentAdjuster(
-          extraCompilerArgs(Opts.RuntimeIncludeDir),
-          tooling::ArgumentInsertPosition::BEGIN));
-      std::string Diags;
-      raw_string_ostream DiagOS(Diags);
-      auto DiagOpts = std::make_unique<DiagnosticOptions>();
-      TextDiagnosticPrinter Printer(DiagOS, *DiagOpts);
-      Tool.setDiagnosticConsumer(&Printer);
-      Tool.setPrintErrorMessage(false);
-      Facts TU;
-      struct Factory : tooling::FrontendActionFactory {
-        Factory(const ExtractOptions &Opts, Facts &Out) : Opts(Opts), Out(Out) {}
-        std::unique_ptr<FrontendAction> create() override {
-          return std::make_unique<ExtractAction>(Opts, Out);
-        }
-        const ExtractOptions &Opts;
-        Facts &Out;
-      } F(Opts, TU);
-      int RC = Tool.run(&F);
-      std::lock_guard<std::mutex> Guard(Lock);
-      errs() << Diags;
-      if (RC != 0) {
-        ++Failed;
-        errs() << File << ": error: this translation unit does not compile; "
-               << "nothing was converted\n";
+  ParallelRun Run;
+  Run.TUs = Files;
+  Run.RuntimeIncludeDir = Opts.RuntimeIncludeDir;
+  Run.Jobs = Opts.Jobs;
+  Run.Action = [&](size_t I) -> std::unique_ptr<tooling::FrontendActionFactory> {
+    struct Factory : tooling::FrontendActionFactory {
+      Factory(const ExtractOptions &Opts, Facts &Out) : Opts(Opts), Out(Out) {}
+      std::unique_ptr<FrontendAction> create() override {
+        return std::make_unique<ExtractAction>(Opts, Out);
       }
-      All.merge(std::move(TU));
-      ++Done;
-      if (Opts.Progress)
-        Opts.Progress(Done, Files.size(), File);
-    });
-  }
-  Pool.wait();
+      const ExtractOptions &Opts;
+      Facts &Out;
+    };
+    return std::make_unique<Factory>(Opts, PerTU[I]);
+  };
+  Run.Finished = [&](size_t I, bool Compiled, StringRef Diags) {
+    errs() << Diags;
+    if (!Compiled) {
+      ++Failed;
+      errs() << Files[I] << ": error: this translation unit does not "
+             << "compile; nothing was converted\n";
+    }
+    All.merge(std::move(PerTU[I]));
+    ++Done;
+    if (Opts.Progress)
+      Opts.Progress(Done, Files.size(), Files[I]);
+  };
+  runInParallel(DB, Run);
   if (Failed)
     return createStringError(inconvertibleErrorCode(),
                              "error: %u translation unit(s) did not compile; "

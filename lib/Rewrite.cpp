@@ -71,6 +71,12 @@ public:
   }
 
 private:
+  /// The coroutine's name when a facade keeps the old, unqualified one.
+  std::string asyncName(const FunctionFact &Fn) const {
+    StringRef Name = Fn.Name;
+    return C.asyncName(Name.substr(Name.rfind(':') + 1)); // npos + 1 == 0
+  }
+
   std::string task(StringRef Result) const {
     return C.TaskType + "<" + Result.str() + ">";
   }
@@ -96,7 +102,7 @@ private:
       add(D.ReturnType, task(D.Result) + (Glued ? " " : ""));
       if (!Facade)
         continue;
-      std::string NewName = C.asyncName(Fn.Name.substr(Fn.Name.rfind(':') + 1));
+      std::string NewName = asyncName(Fn);
       add(D.Name, NewName);
       unsigned End = D.Whole.Offset + D.Whole.Length;
       if (!D.IsDefinition) {
@@ -150,9 +156,7 @@ private:
     } else if (!S.isAsync(Call.Callee)) {
       return;
     } else if (S.hasFacade(Call.Callee)) {
-      const FunctionFact &Fn = F.Functions.at(Call.Callee);
-      add(Call.CalleeName,
-          C.asyncName(Fn.Name.substr(Fn.Name.rfind(':') + 1)));
+      add(Call.CalleeName, asyncName(F.Functions.at(Call.Callee)));
     }
     Awaits.insert(Call.Caller);
     if (Call.InCondition)

@@ -38,11 +38,6 @@ llvm::Expected<Facts> extractAll(const clang::tooling::CompilationDatabase &DB,
                                  llvm::ArrayRef<std::string> Files,
                                  const ExtractOptions &Opts);
 
-/// The arguments the tool adds to every compile command: the resource
-/// directory of the Clang it was built against, and the runtime headers,
-/// searched last so a project's own copy wins.
-std::vector<std::string> extraCompilerArgs(llvm::StringRef RuntimeIncludeDir);
-
 } // namespace vinyl
 
 #endif
