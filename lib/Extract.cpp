@@ -155,16 +155,12 @@ public:
   }
 
   /// A lambda body is a function of its own: its calls are its call
-  /// operator's, not the enclosing function's.
+  /// operator's, not the enclosing function's. It may become a coroutine
+  /// lambda as long as every use of its closure is a call the rewrite sees.
   bool TraverseLambdaExpr(LambdaExpr *E) {
     const CXXMethodDecl *Op = E->getCallOperator();
-    FunctionFact &F = fact(Op);
-    F.Writable = F.HasDefinition = true;
-    if (const FunctionDecl *Outer = currentFunction())
-      F.Name = "lambda in " + Outer->getQualifiedNameAsString() + "()";
-    else
-      F.Name = "lambda";
-    F.Problem = "it is a lambda, and converting lambdas is not supported yet";
+    recordLambda(E);
+    trackClosure(E, Op);
     InFunction Scope(*this, Op);
     return RecursiveASTVisitor::TraverseLambdaExpr(E);
   }
@@ -240,8 +236,15 @@ public:
     return true;
   }
 
-  /// A function named other than as a callee has its address taken.
+  /// A function named other than as a callee has its address taken; a
+  /// closure variable named other than to call it lets the lambda escape.
   bool VisitDeclRefExpr(DeclRefExpr *E) {
+    if (const auto *VD = dyn_cast<VarDecl>(E->getDecl())) {
+      auto It = ClosureVars.find(VD);
+      if (It != ClosureVars.end() && !isCalledObject(E))
+        recordEscape(E, It->second);
+      return true;
+    }
     const auto *FD = dyn_cast<FunctionDecl>(E->getDecl());
     if (!FD || CalleeRefs.contains(E) || !isOurs(FD))
       return true;
@@ -296,6 +299,49 @@ public:
 private:
   const FunctionDecl *currentFunction() const {
     return Stack.empty() ? nullptr : Stack.back();
+  }
+
+  /// Whether \p E is the object of a call `E(args)`.
+  bool isCalledObject(const Expr *E) {
+    const Expr *Child;
+    const auto *Call = dyn_cast_or_null<CXXOperatorCallExpr>(
+        skipImplicitParents(E, Ctx, Child));
+    return Call && Call->getOperator() == OO_Call && Call->getArg(0) == Child;
+  }
+
+  /// A lambda called at once, or stored in a variable that is only ever
+  /// called, is called where the rewrite can await it; any other use hands
+  /// the closure to code that would drop the task it returns.
+  void trackClosure(const LambdaExpr *E, const CXXMethodDecl *Op) {
+    if (isCalledObject(E))
+      return;
+    const Expr *Child = E;
+    for (;;) {
+      DynTypedNodeList Parents = Ctx.getParents(*Child);
+      if (Parents.empty())
+        break;
+      if (const auto *VD = Parents[0].get<VarDecl>()) {
+        if (VD->getType().getNonReferenceType()->getAsCXXRecordDecl() ==
+            E->getLambdaClass()) {
+          ClosureVars[VD] = Op;
+          return;
+        }
+        break;
+      }
+      const auto *P = Parents[0].get<Expr>();
+      if (!P || !isa<ImplicitCastExpr, MaterializeTemporaryExpr,
+                     CXXBindTemporaryExpr, FullExpr>(P))
+        break;
+      Child = P;
+    }
+    recordEscape(E, Op);
+  }
+
+  void recordEscape(const Expr *E, const CXXMethodDecl *Op) {
+    CallFact C;
+    C.Callee = id(Op);
+    C.Kind = CallKind::AddressTaken;
+    recordCall(E, std::move(C));
   }
 
   bool isWritableLoc(SourceLocation Loc) {
@@ -417,8 +463,16 @@ private:
       F.IsConstexpr = !isLambdaCallOperator(Canon) &&
                       (Canon->isConstexprSpecified() || Canon->isConsteval());
       F.IsVariadic = Canon->isVariadic();
-      if (const auto *M = dyn_cast<CXXMethodDecl>(Canon))
+      F.IsLambda = isLambdaCallOperator(Canon);
+      if (const auto *M = dyn_cast<CXXMethodDecl>(Canon)) {
         F.IsVirtual = M->isVirtual();
+        for (const CXXMethodDecl *O : M->overridden_methods()) {
+          if (isOurs(O))
+            F.Overrides.push_back(id(O));
+          else if (F.OverridesOutside.empty())
+            F.OverridesOutside = O->getQualifiedNameAsString();
+        }
+      }
       F.IsExternC = Canon->isExternC();
       F.IsOperator = Canon->isOverloadedOperator() ||
                      isa<CXXConversionDecl>(Canon) ||
@@ -518,6 +572,55 @@ private:
     return Line.take_while([](char C) { return C == ' ' || C == '\t'; }).str();
   }
 
+  /// A lambda's only declaration is the lambda expression itself. Without
+  /// a written return type, "-> task<T>" goes before the body, and "()"
+  /// after the captures if there is no parameter list.
+  void recordLambda(const LambdaExpr *E) {
+    const CXXMethodDecl *Op = E->getCallOperator();
+    FunctionFact &F = fact(Op);
+    F.Writable = F.HasDefinition = true;
+    F.IsCoroutine = isa<CoroutineBodyStmt>(Op->getBody());
+    if (const FunctionDecl *Outer = currentFunction())
+      F.Name = "lambda in " + Outer->getQualifiedNameAsString() + "()";
+    else
+      F.Name = "lambda";
+    const CompoundStmt *Body = E->getCompoundStmtBody();
+    DeclFact D;
+    D.Loc = location(E->getBeginLoc());
+    D.IsDefinition = true;
+    D.FacadeProblem = "it is a lambda";
+    D.Indent = indentOf(SM.getExpansionLoc(E->getBeginLoc()));
+    SourceLocation Open = Body->getLBracLoc();
+    if (!Open.isFileID() || !isWritableLoc(Open) ||
+        !E->getIntroducerRange().getEnd().isFileID()) {
+      D.Problem = "it is written by a macro";
+    } else if (Op->getTrailingRequiresClause()) {
+      D.Problem = "it has a requires-clause";
+    } else if (E->hasExplicitResultType()) {
+      CharSourceRange RT = returnTypeRange(Op);
+      if (RT.isInvalid() || !isWritableLoc(RT.getBegin())) {
+        D.Problem = "its return type is written by a macro";
+      } else {
+        D.ReturnType = anchor(RT);
+        D.Result = resultType(Op, RT, D.Problem);
+        D.TrailingReturn = true;
+      }
+    } else {
+      D.InsertReturn = true;
+      D.ReturnType = anchor(CharSourceRange::getCharRange(Open, Open));
+      D.Result = resultType(Op, {}, D.Problem);
+      if (!E->hasExplicitParameters()) {
+        SourceLocation After =
+            E->getIntroducerRange().getEnd().getLocWithOffset(1);
+        D.AddParens = anchor(CharSourceRange::getCharRange(After, After));
+      }
+    }
+    F.BodyOpen = SM.getFileOffset(SM.getExpansionLoc(Open)) + 1;
+    D.BodyClose = SM.getFileOffset(SM.getExpansionLoc(Body->getRBracLoc()));
+    D.Whole.File = pathOf(SM.getExpansionLoc(Open)).str();
+    F.Decls.push_back(std::move(D));
+  }
+
   void recordDecl(const FunctionDecl *FD) {
     FunctionFact &F = fact(FD);
     if (const auto *Body = FD->getBody()) {
@@ -591,17 +694,21 @@ private:
     Extractor &E;
   };
   std::vector<std::string> ForbiddenWhy;
-  /// The calls, returns and variables of a subtree belong to \p FD.
+  /// The calls, returns and variables of a subtree belong to \p FD; what
+  /// forbids co_await around a lambda does not reach into its body.
   struct InFunction {
     InFunction(Extractor &E, const FunctionDecl *FD) : E(E) {
       E.Stack.push_back(FD);
       E.CatchDepth.push_back(0);
+      Outer.swap(E.ForbiddenWhy);
     }
     ~InFunction() {
       E.Stack.pop_back();
       E.CatchDepth.pop_back();
+      Outer.swap(E.ForbiddenWhy);
     }
     Extractor &E;
+    std::vector<std::string> Outer;
   };
   std::vector<const FunctionDecl *> Stack;
   /// Catch handlers open around the current point, per function.
@@ -609,6 +716,8 @@ private:
   DenseSet<const Expr *> Awaited, BlockedOn, CalleeRefs;
   DenseMap<FileID, std::string> WritableFiles;
   DenseMap<const FunctionDecl *, std::string> Ids;
+  /// Variables holding a lambda's closure, and its call operator.
+  DenseMap<const VarDecl *, const CXXMethodDecl *> ClosureVars;
 };
 
 class ExtractAction : public ASTFrontendAction {

@@ -35,6 +35,10 @@ void Facts::merge(Facts &&Other) {
       Into.BodyOpen = F.BodyOpen;
     if (Into.Problem.empty())
       Into.Problem = std::move(F.Problem);
+    if (Into.OverridesOutside.empty())
+      Into.OverridesOutside = std::move(F.OverridesOutside);
+    appendUnique(Into.Overrides, std::move(F.Overrides),
+                 [](const std::string &S) { return S; });
     appendUnique(Into.Decls, std::move(F.Decls), [](const DeclFact &D) {
       return std::make_tuple(D.Loc.File, D.Loc.Line, D.Loc.Column);
     });

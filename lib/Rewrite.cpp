@@ -59,6 +59,8 @@ public:
           return std::move(E);
     for (const CallFact &Call : F.Calls)
       rewriteCall(Call);
+    for (size_t I : S.BlockOnCalls)
+      waitInPlace(F.Calls[I]);
     for (const auto &[Id, Fn] : F.Functions) {
       if (!S.isAsync(Id) || Fn.IsCoroutine)
         continue;
@@ -99,7 +101,12 @@ private:
       unsigned After = D.ReturnType.Offset + D.ReturnType.Length;
       bool Glued = After < Text->size() &&
                    (isalnum((*Text)[After]) || (*Text)[After] == '_');
-      add(D.ReturnType, task(D.Result) + (Glued ? " " : ""));
+      if (D.InsertReturn)
+        add(D.ReturnType, "-> " + task(D.Result) + " ");
+      else
+        add(D.ReturnType, task(D.Result) + (Glued ? " " : ""));
+      if (!D.AddParens.File.empty())
+        add(D.AddParens, "()");
       if (!Facade)
         continue;
       std::string NewName = asyncName(Fn);
@@ -173,6 +180,14 @@ private:
     insert(Call.Call.File, Call.Call.Offset, Open, -Len);
     if (!Close.empty())
       insert(Call.Call.File, Call.Call.Offset + Call.Call.Length, Close, Len);
+  }
+
+  /// Synchronous code calling a lambda that became a coroutine waits for
+  /// it right there.
+  void waitInPlace(const CallFact &Call) {
+    long Len = Call.Call.Length;
+    insert(Call.Call.File, Call.Call.Offset, C.BlockOn + "(", -Len);
+    insert(Call.Call.File, Call.Call.Offset + Call.Call.Length, ")", Len);
   }
 
   Expected<std::vector<AtomicChange>> changes() {

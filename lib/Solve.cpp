@@ -51,7 +51,19 @@ std::vector<Note> explainChain(const Facts &F, const Solution &S,
   std::string Current = Id;
   while (Seen.insert(Current).second) {
     auto It = S.States.find(Current);
-    if (It == S.States.end() || It->second.Reason < 0)
+    if (It == S.States.end())
+      break;
+    if (It->second.Reason < 0 && !It->second.Family.empty()) {
+      const std::string &Other = It->second.Family;
+      auto Fn = F.Functions.find(Current);
+      Chain.push_back({Fn == F.Functions.end() ? Location() : Fn->second.Loc,
+                       "'" + displayName(F, Current) +
+                           "' is in the override family of '" +
+                           displayName(F, Other) + "'"});
+      Current = Other;
+      continue;
+    }
+    if (It->second.Reason < 0)
       break;
     const CallFact &C = F.Calls[It->second.Reason];
     Chain.push_back({C.Loc, "'" + displayName(F, Current) + "' calls '" +
@@ -86,6 +98,11 @@ public:
     for (size_t I = 0; I < F.Calls.size(); ++I)
       CallsOf[F.Calls[I].Callee].push_back(I);
     for (const auto &[Id, Fn] : F.Functions)
+      for (const std::string &Base : Fn.Overrides) {
+        FamilyOf[Id].push_back(Base);
+        FamilyOf[Base].push_back(Id);
+      }
+    for (const auto &[Id, Fn] : F.Functions)
       if (Fn.IsCoroutine)
         colour(Id, -1);
     for (size_t I = 0; I < F.Calls.size(); ++I)
@@ -94,6 +111,8 @@ public:
     while (!Work.empty()) {
       std::string Id = Work.front();
       Work.pop_front();
+      for (const std::string &Member : FamilyOf[Id])
+        joinFamily(Member, Id);
       for (size_t I : CallsOf[Id])
         reach(I);
     }
@@ -116,6 +135,27 @@ private:
     St.Async = true;
     St.Reason = Reason;
     Work.push_back(Id);
+  }
+
+  /// A call through the base must be awaitable whichever override runs, so
+  /// an override family is async as a whole.
+  void joinFamily(const std::string &Id, const std::string &Via) {
+    if (S.isAsync(Id))
+      return;
+    const FunctionFact *Fn = function(Id);
+    if (!Fn)
+      return;
+    if (std::string What = cannotBeCoroutine(*Fn); !What.empty()) {
+      Diagnostic D = cannotConvert(*Fn, What);
+      D.Notes.push_back({Fn->Loc, "'" + Fn->Name +
+                                      "' is in the override family of '" +
+                                      displayName(F, Via) + "'"});
+      explainInto(D, Via);
+      S.Diags.push_back(std::move(D));
+      return;
+    }
+    colour(Id, -1);
+    S.States[Id].Family = Via;
   }
 
   /// Call \p I reaches I/O (its callee is a leaf or async): decide what
@@ -145,9 +185,7 @@ private:
     colour(Call.Caller, I);
   }
 
-  void refuse(const FunctionFact &Fn, StringRef What, size_t Via) {
-    if (!Refused.insert(Fn.Id).second)
-      return;
+  Diagnostic cannotConvert(const FunctionFact &Fn, StringRef What) {
     Diagnostic D;
     D.Loc = Fn.Loc;
     D.Check = "vinyl-cannot-convert";
@@ -157,22 +195,54 @@ private:
     if (Fn.IsConstructor || Fn.IsDestructor)
       D.Message += "; --allow-blocking-constructors keeps it synchronous "
                    "through blocking facades";
+    return D;
+  }
+
+  void explainInto(Diagnostic &D, const std::string &Id) {
+    if (isLeaf(Id))
+      return;
+    for (Note &N : explainChain(F, S, Id))
+      D.Notes.push_back(std::move(N));
+  }
+
+  void refuse(const FunctionFact &Fn, StringRef What, size_t Via) {
+    if (!Refused.insert(Fn.Id).second)
+      return;
+    Diagnostic D = cannotConvert(Fn, What);
     const CallFact &Call = F.Calls[Via];
     D.Notes.push_back({Call.Loc, "'" + Fn.Name + "' calls '" +
                                      displayName(F, Call.Callee) + "' here"});
-    if (!isLeaf(Call.Callee))
-      for (Note &N : explainChain(F, S, Call.Callee))
-        D.Notes.push_back(std::move(N));
+    explainInto(D, Call.Callee);
     S.Diags.push_back(std::move(D));
   }
 
   void decideFacades() {
-    for (size_t I : SyncCalls)
-      S.States[F.Calls[I].Callee].Facade = true;
+    for (size_t I : SyncCalls) {
+      const FunctionFact *Callee = function(F.Calls[I].Callee);
+      // A lambda has no name to keep: its synchronous callers wait on it.
+      if (Callee && Callee->IsLambda)
+        S.BlockOnCalls.insert(I);
+      else
+        S.States[F.Calls[I].Callee].Facade = true;
+    }
     if (C.Facades == FacadePolicy::PublicApi)
       for (auto &[Id, St] : S.States)
         if (const FunctionFact *Fn = function(Id); Fn && Fn->ExternalApi)
           St.Facade = true;
+    // Overrides share one name: all of them are renamed, or none.
+    std::deque<std::string> Spread;
+    for (auto &[Id, St] : S.States)
+      if (St.Facade)
+        Spread.push_back(Id);
+    while (!Spread.empty()) {
+      std::string Id = Spread.front();
+      Spread.pop_front();
+      for (const std::string &Member : FamilyOf[Id])
+        if (FunctionState &St = S.States[Member]; St.Async && !St.Facade) {
+          St.Facade = true;
+          Spread.push_back(Member);
+        }
+    }
     // A function that already is a coroutine has no old signature to keep.
     for (auto &[Id, St] : S.States)
       if (const FunctionFact *Fn = function(Id); Fn && Fn->IsCoroutine)
@@ -206,10 +276,12 @@ private:
               "linkage; converting extern \"C\" functions is not supported "
               "yet",
               Id);
-      if (Fn->IsVirtual)
+      if (!Fn->OverridesOutside.empty())
         error(Fn->Loc,
-              "virtual function '" + Fn->Name + "' reaches blocking I/O; "
-              "converting override families is not supported yet",
+              "'" + Fn->Name + "' reaches blocking I/O but overrides '" +
+                  Fn->OverridesOutside +
+                  "', which is declared outside the paths: a call through "
+                  "it could not be awaited",
               Id);
       if (!Fn->Problem.empty())
         error(Fn->Loc,
@@ -233,13 +305,27 @@ private:
               "blocking facade under another name",
               Id);
     }
+    for (size_t I : S.BlockOnCalls)
+      if (const CallFact &Call = F.Calls[I]; !Call.Problem.empty())
+        error(Call.Loc,
+              "the call of the " + displayName(F, Call.Callee) +
+                  " from synchronous code cannot wait on it: " + Call.Problem,
+              Call.Callee);
     for (const CallFact &Call : F.Calls) {
       if (Call.Kind == CallKind::AddressTaken && S.isAsync(Call.Callee)) {
-        error(Call.Loc,
-              "the address of '" + displayName(F, Call.Callee) +
-                  "' is taken here, but it reaches blocking I/O: a call "
-                  "through the pointer could not be awaited",
-              Call.Callee);
+        const FunctionFact *Callee = function(Call.Callee);
+        if (Callee && Callee->IsLambda)
+          error(Call.Loc,
+                "the " + Callee->Name + " reaches blocking I/O, but its "
+                "closure is stored or passed on here: a call through it "
+                "could not be awaited",
+                Call.Callee);
+        else
+          error(Call.Loc,
+                "the address of '" + displayName(F, Call.Callee) +
+                    "' is taken here, but it reaches blocking I/O: a call "
+                    "through the pointer could not be awaited",
+                Call.Callee);
         continue;
       }
       if (Call.Awaited || Call.BlockedOn || !S.isAsync(Call.Caller))
@@ -267,6 +353,8 @@ private:
   const Config &C;
   Solution S;
   std::map<std::string, std::vector<size_t>> CallsOf;
+  /// Direct override edges, both ways.
+  std::map<std::string, std::vector<std::string>> FamilyOf;
   std::deque<std::string> Work;
   std::vector<size_t> SyncCalls;
   std::set<std::string> Refused;

@@ -41,6 +41,11 @@ struct DeclFact {
   Anchor ReturnType;       ///< Replaced by task<Result>.
   std::string Result;      ///< The T of task<T>, as spelled at this decl.
   bool TrailingReturn = false; ///< Return type follows "->".
+  /// A lambda without a written return type: ReturnType is the empty range
+  /// before its body, where "-> task<Result>" goes.
+  bool InsertReturn = false;
+  /// A lambda without "()": where they go, since "-> T" needs them.
+  Anchor AddParens;
   Anchor Name;             ///< The name token, renamed when a facade keeps it.
   Anchor Whole;            ///< The whole declaration, through ';' or '}'.
   bool IsDefinition = false;
@@ -58,7 +63,8 @@ enum class CallKind {
   Direct,   ///< A call of a named function or member.
   Operator, ///< An overloaded operator written as an operator.
   Implicit, ///< A conversion, constructor or destructor the code never names.
-  AddressTaken, ///< Not a call: the function's address is taken here.
+  AddressTaken, ///< Not a call: the function's address is taken here (or,
+                ///< for a lambda, its closure is stored or passed on).
 };
 
 /// One call in a function body (or at namespace scope, with no caller).
@@ -89,8 +95,14 @@ struct FunctionFact {
   bool IsVirtual = false;
   bool IsExternC = false;
   bool IsCoroutine = false;    ///< Already a coroutine.
+  bool IsLambda = false;       ///< A lambda's call operator.
   bool ExternalApi = false;    ///< External linkage, declared in a header.
   bool DeclaredOutside = false; ///< A redeclaration lies outside the paths.
+  /// Virtual functions it overrides that are under the paths; the solver
+  /// colours each override family as one.
+  std::vector<std::string> Overrides;
+  /// A virtual function it overrides that is declared outside the paths.
+  std::string OverridesOutside;
   std::vector<DeclFact> Decls;
   std::vector<Anchor> Returns;  ///< "return" keywords in the definition.
   bool HasLocals = false;       ///< Its body declares a variable.

@@ -7,6 +7,7 @@
 #include "vinyl-asyncify/Facts.h"
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -17,13 +18,19 @@ struct FunctionState {
   /// Keeps its name and signature as a blocking facade over the coroutine.
   bool Facade = false;
   /// The call that made it async (an index into Facts::Calls), or -1 when
-  /// it already was a coroutine.
+  /// it already was a coroutine or joined an override family.
   int Reason = -1;
+  /// The member of its override family that made it async, if that is why.
+  std::string Family;
 };
 
 struct Solution {
   std::map<std::string, FunctionState> States;
   std::vector<Diagnostic> Diags;
+  /// Calls (indices into Facts::Calls) from synchronous code that wait on
+  /// the coroutine in place, `block_on(g())`, because the callee cannot keep
+  /// a facade under its name (a lambda).
+  std::set<size_t> BlockOnCalls;
 
   bool isAsync(const std::string &Id) const;
   bool hasFacade(const std::string &Id) const;
