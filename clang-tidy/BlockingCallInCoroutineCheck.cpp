@@ -38,15 +38,19 @@ void BlockingCallInCoroutineCheck::check(const MatchFinder::MatchResult &R) {
   CallPlace Place = placeOf(*Call, Ctx);
   if (!Place.InCoroutine || Place.Unevaluated)
     return;
-  auto D = diag(Call->getBeginLoc(),
+  auto Warn = [&] {
+    return diag(Call->getBeginLoc(),
                 "blocking call to '%0' in coroutine '%1' stalls every task "
                 "on this thread; use 'co_await %2'")
            << Leaf->Name << displayName(*Place.Function) << Leaf->Replacement
            << Call->getSourceRange();
+  };
   if (Place.CannotAwait) {
+    Warn(); // Emitted before its note.
     diag(Call->getBeginLoc(), Place.CannotAwait, DiagnosticIDs::Note);
     return;
   }
+  auto D = Warn();
   // Replace the callee as written, qualifier included ("::read").
   const SourceManager &SM = *R.SourceManager;
   CharSourceRange Name = Lexer::makeFileCharRange(

@@ -58,15 +58,19 @@ void BlockingWaitInCoroutineCheck::checkBlockOn(
     const MatchFinder::MatchResult &R) {
   if (Call.getNumArgs() != 1)
     return;
-  auto D = diag(Call.getBeginLoc(),
+  auto Warn = [&] {
+    return diag(Call.getBeginLoc(),
                 "'%0' in coroutine '%1' blocks the thread until the task "
                 "finishes; co_await the task instead")
            << config()->BlockOn << displayName(*Place.Function)
            << Call.getSourceRange();
+  };
   if (Place.CannotAwait) {
+    Warn(); // Emitted before its note.
     diag(Call.getBeginLoc(), Place.CannotAwait, DiagnosticIDs::Note);
     return;
   }
+  auto D = Warn();
   const SourceManager &SM = *R.SourceManager;
   const LangOptions &LO = getLangOpts();
   CharSourceRange Whole = Lexer::makeFileCharRange(
@@ -151,15 +155,19 @@ void BlockingWaitInCoroutineCheck::checkFacade(
       Renamable = I < Twin->getNumParams() &&
                   Twin->getParamDecl(I)->hasDefaultArg();
 
-  auto D = diag(Call.getBeginLoc(),
+  auto Warn = [&] {
+    return diag(Call.getBeginLoc(),
                 "'%0' is a blocking facade over '%1'; in coroutine '%2', "
                 "co_await '%1' instead")
            << displayName(Facade) << displayName(*Twin)
            << displayName(*Place.Function) << Call.getSourceRange();
+  };
   if (Place.CannotAwait) {
+    Warn(); // Emitted before its note.
     diag(Call.getBeginLoc(), Place.CannotAwait, DiagnosticIDs::Note);
     return;
   }
+  auto D = Warn();
   SourceLocation NameLoc = calleeNameLoc(Call);
   if (!Renamable || NameLoc.isInvalid() || !NameLoc.isFileID() ||
       !Call.getBeginLoc().isFileID() || !Call.getEndLoc().isFileID())

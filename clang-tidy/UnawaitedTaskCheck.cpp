@@ -46,13 +46,15 @@ void UnawaitedTaskCheck::check(const MatchFinder::MatchResult &R) {
   bool Editable = !Place.CannotAwait && Call->getBeginLoc().isFileID();
 
   if (isDiscarded(*Call, Ctx)) {
-    auto D = diag(Call->getBeginLoc(), "the task returned by %0 is discarded "
-                                       "without being awaited, so it never "
-                                       "runs")
-             << calleeName(*Call) << Call->getSourceRange();
-    if (Editable)
-      D << FixItHint::CreateInsertion(Call->getBeginLoc(), "co_await ");
-    else if (Place.CannotAwait)
+    {
+      auto D = diag(Call->getBeginLoc(), "the task returned by %0 is "
+                                         "discarded without being awaited, "
+                                         "so it never runs")
+               << calleeName(*Call) << Call->getSourceRange();
+      if (Editable)
+        D << FixItHint::CreateInsertion(Call->getBeginLoc(), "co_await ");
+    } // Emitted here, before its note.
+    if (Place.CannotAwait)
       diag(Call->getBeginLoc(), Place.CannotAwait, DiagnosticIDs::Note);
     return;
   }

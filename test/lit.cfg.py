@@ -7,6 +7,11 @@
 #   %build-both O F   build executables O.gcc and O.clang from the files F
 #   %gxx, %clangxx    the two compilers; %cxxflags their common flags
 #   %vinyl_build      the build tree; %cmake the CMake that configured it
+#   %clang_tidy       the installed clang-tidy-22 (feature: clang-tidy)
+#   %vinyl_tidy_plugin the clang-tidy plugin, libVinylTidy.so
+#   %check_tidy F CHECKS TMP [ARGS] [-- FLAGS]
+#                     run the plugin's CHECKS on a copy TMP of F and match
+#                     CHECK-MESSAGES / CHECK-FIXES (test/tools/check-clang-tidy.py)
 import os
 import lit.formats
 
@@ -26,6 +31,7 @@ cxxflags = "-std=c++20 -Wall -Wextra -Werror -I" + config.vinyl_runtime_include
 # Longer names first: lit substitutes in order.
 config.substitutions.append(("%vinyl_src", config.vinyl_source_dir))
 config.substitutions.append(("%vinyl_build", config.vinyl_build_dir))
+config.substitutions.append(("%vinyl_tidy_plugin", config.vinyl_tidy_plugin))
 config.substitutions.append(("%vinyl", config.vinyl_tool))
 config.substitutions.append(("%mkdb", "python3 " + os.path.join(tools, "mkdb.py")))
 config.substitutions.append(
@@ -39,3 +45,16 @@ config.substitutions.append(("%clangxx", config.clangxx))
 config.substitutions.append(("%cxxflags", cxxflags))
 config.substitutions.append(("%runtime_include", config.vinyl_runtime_include))
 config.substitutions.append(("%cmake", config.cmake))
+
+# The plugin is tested in the distribution's clang-tidy, which is what
+# editors run; without one the tidy tests are unsupported, not failed.
+if config.clang_tidy:
+    config.available_features.add("clang-tidy")
+config.substitutions.append(("%clang_tidy", config.clang_tidy or "clang-tidy"))
+config.substitutions.append(
+    ("%check_tidy",
+     "python3 %s --clang-tidy %s --plugin %s --filecheck %s --cxxflags '%s'"
+     % (os.path.join(tools, "check-clang-tidy.py"), config.clang_tidy,
+        config.vinyl_tidy_plugin,
+        os.path.join(config.llvm_tools_dir, "FileCheck"),
+        "-std=c++20 -I" + config.vinyl_runtime_include)))
