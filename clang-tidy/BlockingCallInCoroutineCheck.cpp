@@ -73,7 +73,7 @@ void BlockingCallInCoroutineCheck::check(const MatchFinder::MatchResult &R) {
       << FixItHint::CreateReplacement(Name, Leaf->Replacement);
   if (Parens)
     D << FixItHint::CreateInsertion(Whole.getEnd(), ")");
-  if (std::optional<FixItHint> Include = includeRuntime())
+  if (std::optional<FixItHint> Include = includeRuntime(SM))
     D << *Include;
 }
 

@@ -102,7 +102,7 @@ void NeedsAsyncCheck::checkCall(const CallExpr &Call,
               << displayName(*Place.Function) << config()->BlockOn;
   Note << FixItHint::CreateInsertion(Whole.getBegin(), config()->BlockOn + "(")
        << FixItHint::CreateInsertion(Whole.getEnd(), ")");
-  if (std::optional<FixItHint> Include = includeRuntime())
+  if (std::optional<FixItHint> Include = includeRuntime(SM))
     Note << *Include;
 }
 

@@ -270,9 +270,19 @@ const Config *VinylCheck::config() {
   return &*Cfg;
 }
 
-std::optional<FixItHint> VinylCheck::includeRuntime() {
+std::optional<FixItHint> VinylCheck::includeRuntime(const SourceManager &SM) {
   if (!Cfg || Cfg->TaskHeader.empty())
     return std::nullopt;
+  // A header that includes the runtime makes another #include noise.
+  StringRef Spelled = StringRef(Cfg->TaskHeader).trim("<>\"");
+  for (auto It = SM.fileinfo_begin(), End = SM.fileinfo_end(); It != End;
+       ++It) {
+    StringRef Name = It->first.getName();
+    if (Name.ends_with(Spelled) &&
+        (Name.size() == Spelled.size() ||
+         sys::path::is_separator(Name[Name.size() - Spelled.size() - 1])))
+      return std::nullopt;
+  }
   return Inserter.createMainFileIncludeInsertion(Cfg->TaskHeader);
 }
 

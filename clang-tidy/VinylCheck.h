@@ -79,9 +79,10 @@ protected:
   /// `task: type:` of the rules).
   llvm::ArrayRef<std::string> taskTypes() const { return TaskTypes; }
 
-  /// An #include of the runtime header into the main file, unless it is
-  /// already there.
-  std::optional<clang::FixItHint> includeRuntime();
+  /// An #include of the runtime header into the main file, unless the TU
+  /// already includes it, directly or not.
+  std::optional<clang::FixItHint>
+  includeRuntime(const clang::SourceManager &SM);
 
   /// A path from an option, relative to the compile command's directory.
   std::string resolveOptionPath(llvm::StringRef Path) const;

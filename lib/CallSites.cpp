@@ -88,6 +88,11 @@ bool forwardsParameters(const FunctionDecl &Facade, const CallExpr &TwinCall) {
     return false;
   for (unsigned I = 0, N = TwinCall.getNumArgs(); I != N; ++I) {
     const Expr *Arg = TwinCall.getArg(I)->IgnoreImplicit()->IgnoreParens();
+    // A by-value class parameter is copy- or move-constructed from it.
+    if (const auto *Construct = dyn_cast<CXXConstructExpr>(Arg);
+        Construct && Construct->getNumArgs() == 1 &&
+        Construct->getConstructor()->isCopyOrMoveConstructor())
+      Arg = Construct->getArg(0)->IgnoreImplicit()->IgnoreParens();
     if (const auto *Move = dyn_cast<CallExpr>(Arg)) {
       const FunctionDecl *Callee = Move->getDirectCallee();
       if (!Callee || !Callee->isInStdNamespace() || Move->getNumArgs() != 1 ||
