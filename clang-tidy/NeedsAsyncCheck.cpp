@@ -42,7 +42,8 @@ void NeedsAsyncCheck::registerMatchers(MatchFinder *Finder) {
     return;
   Expected<FactsFile> Loaded = loadFactsFile(resolveOptionPath(FactsFileOption));
   if (!Loaded) {
-    configurationDiag(toString(Loaded.takeError()));
+    reportConfigError(toString(Loaded.takeError()),
+                      "whole-program verdicts are off");
     return;
   }
   Facts = std::move(*Loaded);

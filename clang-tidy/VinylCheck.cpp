@@ -215,6 +215,12 @@ void VinylCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
   Options.store(Opts, "TaskTypes", TaskTypesOption);
 }
 
+void VinylCheck::reportConfigError(StringRef Message, StringRef Effect) {
+  auto [Where, What] = Message.split(": error: ");
+  std::string Text = What.empty() ? Message.str() : (Where + ": " + What).str();
+  configurationDiag(Text + "; " + Effect.str());
+}
+
 std::string VinylCheck::resolveOptionPath(StringRef Path) const {
   if (Path.empty() || sys::path::is_absolute(Path))
     return Path.str();
@@ -232,7 +238,8 @@ const Config *VinylCheck::config() {
   if (Bundled.empty()) {
     configurationDiag("the vinyl rules are missing: expected " +
                       std::string(VINYL_RULES_SUBDIR) +
-                      "/posix.yaml in the prefix of " + pluginPath());
+                      "/posix.yaml in the prefix of " + pluginPath() +
+                      "; the vinyl checks are off");
     return nullptr;
   }
   Files.push_back(std::move(Bundled));
@@ -257,7 +264,7 @@ const Config *VinylCheck::config() {
     // Every vinyl check would say the same; say it once per process.
     static StringSet<> Reported;
     if (Reported.insert(L.Error).second)
-      configurationDiag(L.Error);
+      reportConfigError(L.Error, "the vinyl checks are off");
     return nullptr;
   }
   Cfg = *L.Cfg;

@@ -84,6 +84,10 @@ protected:
   std::optional<clang::FixItHint>
   includeRuntime(const clang::SourceManager &SM);
 
+  /// Reports a configuration error of the library ("file:1:2: error: m")
+  /// as clang-tidy's configuration warning ("file:1:2: m; ...").
+  void reportConfigError(llvm::StringRef Message, llvm::StringRef Effect);
+
   /// A path from an option, relative to the compile command's directory.
   std::string resolveOptionPath(llvm::StringRef Path) const;
 

@@ -14,7 +14,7 @@ error fails) and TEMP against CHECK-FIXES (whole lines). A file without
 CHECK-MESSAGES must produce no warning; one without CHECK-FIXES must be left
 unchanged. TEMP is left behind so the test can compile it.
 
-Usage: check-clang-tidy.py [--fix-notes] --clang-tidy BIN --plugin SO
+Usage: check-clang-tidy.py --clang-tidy BIN --plugin SO
            --filecheck BIN [--cxxflags FLAGS] INPUT CHECKS TEMP [TIDY-ARGS...]
            [-- COMPILER-ARGS...]
 """
@@ -46,7 +46,6 @@ def main():
     parser.add_argument("--filecheck", required=True)
     parser.add_argument("--cxxflags", default="",
                         help="compiler flags every test gets, one string")
-    parser.add_argument("--fix-notes", action="store_true")
     parser.add_argument("input")
     parser.add_argument("checks")
     parser.add_argument("temp")
@@ -67,7 +66,6 @@ def main():
 
     cmd = [args.clang_tidy, "-load", args.plugin,
            "--checks=-*," + args.checks, "--fix",
-           *(["--fix-notes"] if args.fix_notes else []),
            *tidy_args, args.temp, "--", *compiler_args]
     result = subprocess.run(cmd, capture_output=True, text=True)
     output = result.stdout + result.stderr
