@@ -1,4 +1,4 @@
-// LineReader: the buffered line splitting over Socket::receive_some.
+// LineReader: the buffered line splitting over Stream::receive_some.
 #include "net/line_reader.h"
 
 #include <array>
@@ -23,7 +23,7 @@ std::string LineReader::read_line(std::chrono::milliseconds timeout) {
       throw LineTooLong("reply line longer than " + std::to_string(max_line_) +
                         " bytes");
     std::array<char, 4096> chunk;
-    std::size_t n = socket_->receive_some(chunk.data(), chunk.size(), timeout);
+    std::size_t n = stream_->receive_some(chunk.data(), chunk.size(), timeout);
     buffer_.append(chunk.data(), n);
   }
 }

@@ -1,4 +1,4 @@
-// Reads "\n"-terminated lines from a Socket through a buffer, so that a reply
+// Reads "\n"-terminated lines from a Stream through a buffer, so that a reply
 // split across TCP segments, or several replies in one segment, both work.
 #pragma once
 
@@ -20,12 +20,12 @@ class LineReader {
 public:
   static constexpr std::size_t default_max_line = 64 * 1024;
 
-  explicit LineReader(Socket &socket,
+  explicit LineReader(Stream &stream,
                       std::size_t max_line = default_max_line) noexcept
-      : socket_(&socket), max_line_(max_line) {}
+      : stream_(&stream), max_line_(max_line) {}
 
   /// The next line without its terminator ("\n" or "\r\n"). Throws what
-  /// Socket::receive_some throws, or LineTooLong.
+  /// Stream::receive_some throws, or LineTooLong.
   std::string read_line(std::chrono::milliseconds timeout);
 
   /// Bytes received but not yet returned as lines.
@@ -38,7 +38,7 @@ private:
   // Drops consumed bytes once they are the larger part of the buffer.
   void compact();
 
-  Socket *socket_;
+  Stream *stream_;
   std::size_t max_line_;
   std::string buffer_;
   std::size_t start_ = 0;   // first byte not yet returned

@@ -1,5 +1,6 @@
-// A TCP socket owned by one object, with every blocking step bounded by a
-// timeout (poll() before connect completion, send and recv).
+// The byte-stream interface of the client and its TCP implementation: a
+// socket owned by one object, with every blocking step bounded by a timeout
+// (poll() before connect completion, send and recv).
 #pragma once
 
 #include <chrono>
@@ -32,7 +33,21 @@ public:
   using NetError::NetError;
 };
 
-class Socket {
+/// A byte stream the protocol layer reads and writes. Socket is the TCP
+/// one; a TLS stream or a test double would be others.
+class Stream {
+public:
+  virtual ~Stream() = default;
+  /// Sends all of data; each chunk must leave within timeout.
+  virtual void send_all(std::string_view data,
+                        std::chrono::milliseconds timeout) = 0;
+  /// Receives between 1 and size bytes. Throws ConnectionLost at end of
+  /// stream, Timeout when nothing arrives within timeout.
+  virtual std::size_t receive_some(char *buf, std::size_t size,
+                                   std::chrono::milliseconds timeout) = 0;
+};
+
+class Socket : public Stream {
 public:
   Socket() = default;
   explicit Socket(int fd) noexcept : fd_(fd) {}
@@ -40,7 +55,7 @@ public:
   Socket &operator=(Socket &&other) noexcept;
   Socket(const Socket &) = delete;
   Socket &operator=(const Socket &) = delete;
-  ~Socket() { close(); }
+  ~Socket() override { close(); }
 
   /// Resolves host (name or address) and connects to the first address that
   /// accepts within timeout. Throws NetError naming the last failure.
@@ -50,13 +65,10 @@ public:
   bool is_open() const noexcept { return fd_ >= 0; }
   int fd() const noexcept { return fd_; }
 
-  /// Sends all of data; each chunk must leave within timeout.
-  void send_all(std::string_view data, std::chrono::milliseconds timeout);
-
-  /// Receives between 1 and size bytes. Throws ConnectionLost at end of
-  /// stream, Timeout when nothing arrives within timeout.
+  void send_all(std::string_view data,
+                std::chrono::milliseconds timeout) override;
   std::size_t receive_some(char *buf, std::size_t size,
-                           std::chrono::milliseconds timeout);
+                           std::chrono::milliseconds timeout) override;
 
   void close() noexcept;
 
