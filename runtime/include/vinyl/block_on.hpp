@@ -1,14 +1,23 @@
 // vinyl::block_on: run a task to completion on the calling thread.
 //
-// This is what a synchronous facade calls. Under the blocking backend every
-// I/O leaf is immediately ready, so one resume() runs the whole call tree. A
-// task that suspends anyway would wait for an event loop that does not exist;
-// rather than hang, block_on destroys it and throws no_event_loop.
+// This is what a synchronous facade calls. In blocking mode every I/O leaf is
+// immediately ready, so one resume() runs the whole call tree. A task that
+// suspends anyway would wait for an event loop that does not exist; rather
+// than hang, block_on destroys it and throws no_event_loop.
+//
+// In async mode (or when called from a task already running on a loop)
+// block_on runs an event loop on this thread until the task, and every task
+// it spawned there, finished. A nested block_on gets a loop of its own, so the
+// outer loop's tasks wait, as they would behind a blocking call.
 #pragma once
 
+#include <vinyl/epoll_loop.hpp>
+#include <vinyl/event_loop.hpp>
+#include <vinyl/io_uring_loop.hpp>
 #include <vinyl/task.hpp>
 
 #include <stdexcept>
+#include <utility>
 
 namespace vinyl {
 
@@ -21,13 +30,96 @@ public:
             "co_awaited something that was not immediately ready)") {}
 };
 
+namespace detail {
+
+// The backend requested, or epoll when io_uring is refused and the choice is
+// automatic. Throws std::runtime_error when the requested one is refused.
+inline event_loop *make_loop() {
+  const io_backend backend = requested_io_backend();
+  event_loop *loop = nullptr;
+  if (backend != io_backend::epoll)
+    loop = uring_loop::create();
+  if (!loop && backend != io_backend::io_uring)
+    loop = epoll_loop::create();
+  if (!loop) {
+    char message[128];
+    std::snprintf(message, sizeof message, "vinyl: cannot create %s: %s",
+                  backend == io_backend::io_uring ? "an io_uring instance"
+                                                  : "an event loop",
+                  std::strerror(errno));
+    throw std::runtime_error(message);
+  }
+  return loop;
+}
+
+// Setting up a ring costs syscalls and mappings, so each thread keeps the
+// loop of its last run for the next one.
+struct idle_loop_cache {
+  event_loop *loop = nullptr;
+  idle_loop_cache() = default;
+  idle_loop_cache(const idle_loop_cache &) = delete;
+  idle_loop_cache &operator=(const idle_loop_cache &) = delete;
+  ~idle_loop_cache() { delete loop; }
+};
+
+inline thread_local idle_loop_cache tls_idle_loop;
+
+// Makes a loop the one running on this thread for the lease's lifetime.
+class loop_lease {
+public:
+  loop_lease() : outer_(tls_loop) {
+    const io_backend wanted = requested_io_backend();
+    loop_ = std::exchange(tls_idle_loop.loop, nullptr);
+    if (loop_ && wanted != io_backend::automatic && loop_->backend() != wanted) {
+      delete loop_;
+      loop_ = nullptr;
+    }
+    if (!loop_)
+      loop_ = make_loop();
+    tls_loop = loop_;
+  }
+  loop_lease(const loop_lease &) = delete;
+  loop_lease &operator=(const loop_lease &) = delete;
+
+  ~loop_lease() {
+    tls_loop = outer_;
+    // A loop left with work (an exception cut a run short) is not reused.
+    if (!tls_idle_loop.loop && loop_->idle())
+      tls_idle_loop.loop = loop_;
+    else
+      delete loop_;
+  }
+
+  event_loop &loop() const noexcept { return *loop_; }
+
+private:
+  event_loop *outer_;
+  event_loop *loop_;
+};
+
+template <class T> T run_on_loop(task<T> t) {
+  loop_lease lease;
+  event_loop &loop = lease.loop();
+  const auto h = task_access::handle(t);
+  loop.post(h);
+  loop.run_until([&] { return h.done() && loop.detached_count() == 0; });
+  return h.promise().result();
+}
+
+} // namespace detail
+
 // Returns the task's result, or rethrows the exception that escaped it.
-// Throws no_event_loop, after destroying the task's frames, if it suspended.
+// Blocking mode: throws no_event_loop, after destroying the task's frames, if
+// it suspended. Async mode: throws deadlock if it (or a task it spawned)
+// suspends on something no loop will complete.
 template <class T> T block_on(task<T> t) {
-  t.handle_.resume();
-  if (!t.handle_.done())
+  if (detail::tls_loop || current_io_mode() == io_mode::async)
+    return detail::run_on_loop(std::move(t));
+  const auto h = detail::task_access::handle(t);
+  h.resume();
+  if (!h.done())
     throw no_event_loop();
-  return t.handle_.promise().result();
+  return h.promise().result();
 }
 
 } // namespace vinyl

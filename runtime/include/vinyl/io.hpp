@@ -1,13 +1,20 @@
 // vinyl::io: awaitable replacements for the blocking POSIX calls.
 //
 // `co_await vinyl::io::read(fd, buf, n)` takes the same arguments and yields
-// the same value, with the same errno, as `::read(fd, buf, n)`. Under the
-// blocking backend each awaitable is immediately ready and makes the real call
-// in await_resume, so nothing runs between the call and the caller reading
-// errno. An event-loop backend makes await_ready false, submits the operation
-// in await_suspend, and yields the completion in await_resume; each operation
-// is its own type carrying its arguments so a backend can tell them apart.
+// the same value, with the same errno, as `::read(fd, buf, n)`.
+//
+// Blocking mode (no event loop on this thread): each awaitable is ready at
+// once and makes the real call in await_resume, so nothing runs between the
+// call and the caller reading errno; the only cost over the plain call is one
+// thread-local load and a well-predicted branch. Async mode (block_on or run
+// started a loop on this thread): await_suspend describes the call to the
+// loop as a detail::operation and the coroutine suspends until it completes;
+// await_resume yields the result and sets errno from it. Each operation is its
+// own type carrying the call's arguments in members named like its
+// parameters.
 #pragma once
+
+#include <vinyl/event_loop.hpp>
 
 #include <cerrno>
 #include <chrono>
@@ -22,144 +29,342 @@
 
 namespace vinyl::io {
 
-// Blocking backend: every operation is ready at once, so the awaiting
-// coroutine never suspends and await_suspend is never called.
-struct immediate {
-  bool await_ready() const noexcept { return true; }
-  void await_suspend(std::coroutine_handle<>) const noexcept {}
+// What every leaf shares: readiness decided by whether a loop runs here, and
+// the operation record the loop fills while the coroutine is suspended.
+class leaf {
+public:
+  // Leaves op_ uninitialised: the blocking path never touches it.
+  leaf() noexcept {}
+
+  bool await_ready() const noexcept { return !detail::tls_loop; }
+
+protected:
+  bool suspend(std::coroutine_handle<> waiter, detail::op_code code) {
+    op_.code = code;
+    op_.waiter = waiter;
+    op_.saved_errno = errno;
+    const bool suspended = detail::tls_loop->submit(op_);
+    if (!suspended && op_.result >= 0)
+      errno = op_.saved_errno;
+    return suspended;
+  }
+
+  // The loop's answer, as the call returns it: the value, or -1 with errno.
+  template <class R> R result() const noexcept {
+    if (op_.result >= 0) {
+      errno = op_.saved_errno;
+      return static_cast<R>(op_.result);
+    }
+    errno = static_cast<int>(-op_.result);
+    return static_cast<R>(-1);
+  }
+
+  bool finished_with(long long result) noexcept {
+    op_.result = result;
+    return false;
+  }
+
+  detail::operation op_;
 };
 
-struct [[nodiscard]] read_op : immediate {
+// Blocking mode is the first branch of every await_resume, so its code falls
+// through: a leaf in blocking mode runs one compare before the real call.
+#define VINYL_IO_BLOCKING if (!detail::tls_loop) [[likely]]
+
+struct [[nodiscard]] read_op : leaf {
   int fd;
   void *buf;
   std::size_t count;
-  ssize_t await_resume() const { return ::read(fd, buf, count); }
+  bool await_suspend(std::coroutine_handle<> h) {
+    op_.fd = fd;
+    op_.buf = buf;
+    op_.len = count;
+    return suspend(h, detail::op_code::read);
+  }
+  ssize_t await_resume() const {
+    VINYL_IO_BLOCKING return ::read(fd, buf, count);
+    return result<ssize_t>();
+  }
 };
 
-struct [[nodiscard]] write_op : immediate {
+struct [[nodiscard]] write_op : leaf {
   int fd;
   const void *buf;
   std::size_t count;
-  ssize_t await_resume() const { return ::write(fd, buf, count); }
+  bool await_suspend(std::coroutine_handle<> h) {
+    op_.fd = fd;
+    op_.buf = const_cast<void *>(buf);
+    op_.len = count;
+    return suspend(h, detail::op_code::write);
+  }
+  ssize_t await_resume() const {
+    VINYL_IO_BLOCKING return ::write(fd, buf, count);
+    return result<ssize_t>();
+  }
 };
 
-struct [[nodiscard]] pread_op : immediate {
+struct [[nodiscard]] pread_op : leaf {
   int fd;
   void *buf;
   std::size_t count;
   off_t offset;
-  ssize_t await_resume() const { return ::pread(fd, buf, count, offset); }
+  bool await_suspend(std::coroutine_handle<> h) {
+    op_.fd = fd;
+    op_.buf = buf;
+    op_.len = count;
+    op_.offset = offset;
+    return suspend(h, detail::op_code::pread);
+  }
+  ssize_t await_resume() const {
+    VINYL_IO_BLOCKING return ::pread(fd, buf, count, offset);
+    return result<ssize_t>();
+  }
 };
 
-struct [[nodiscard]] pwrite_op : immediate {
+struct [[nodiscard]] pwrite_op : leaf {
   int fd;
   const void *buf;
   std::size_t count;
   off_t offset;
-  ssize_t await_resume() const { return ::pwrite(fd, buf, count, offset); }
+  bool await_suspend(std::coroutine_handle<> h) {
+    op_.fd = fd;
+    op_.buf = const_cast<void *>(buf);
+    op_.len = count;
+    op_.offset = offset;
+    return suspend(h, detail::op_code::pwrite);
+  }
+  ssize_t await_resume() const {
+    VINYL_IO_BLOCKING return ::pwrite(fd, buf, count, offset);
+    return result<ssize_t>();
+  }
 };
 
-struct [[nodiscard]] recv_op : immediate {
+struct [[nodiscard]] recv_op : leaf {
   int fd;
   void *buf;
   std::size_t len;
   int flags;
-  ssize_t await_resume() const { return ::recv(fd, buf, len, flags); }
+  bool await_suspend(std::coroutine_handle<> h) {
+    op_.fd = fd;
+    op_.buf = buf;
+    op_.len = len;
+    op_.flags = flags;
+    return suspend(h, detail::op_code::recv);
+  }
+  ssize_t await_resume() const {
+    VINYL_IO_BLOCKING return ::recv(fd, buf, len, flags);
+    return result<ssize_t>();
+  }
 };
 
-struct [[nodiscard]] send_op : immediate {
+struct [[nodiscard]] send_op : leaf {
   int fd;
   const void *buf;
   std::size_t len;
   int flags;
-  ssize_t await_resume() const { return ::send(fd, buf, len, flags); }
+  bool await_suspend(std::coroutine_handle<> h) {
+    op_.fd = fd;
+    op_.buf = const_cast<void *>(buf);
+    op_.len = len;
+    op_.flags = flags;
+    return suspend(h, detail::op_code::send);
+  }
+  ssize_t await_resume() const {
+    VINYL_IO_BLOCKING return ::send(fd, buf, len, flags);
+    return result<ssize_t>();
+  }
 };
 
-struct [[nodiscard]] recvfrom_op : immediate {
+struct [[nodiscard]] recvfrom_op : leaf {
   int fd;
   void *buf;
   std::size_t len;
   int flags;
   sockaddr *src_addr;
   socklen_t *addrlen;
+  bool await_suspend(std::coroutine_handle<> h) {
+    op_.fd = fd;
+    op_.buf = buf;
+    op_.len = len;
+    op_.flags = flags;
+    op_.addr = src_addr;
+    op_.addrlen_out = addrlen;
+    return suspend(h, detail::op_code::recvfrom);
+  }
   ssize_t await_resume() const {
-    return ::recvfrom(fd, buf, len, flags, src_addr, addrlen);
+    VINYL_IO_BLOCKING return ::recvfrom(fd, buf, len, flags, src_addr, addrlen);
+    return result<ssize_t>();
   }
 };
 
-struct [[nodiscard]] sendto_op : immediate {
+struct [[nodiscard]] sendto_op : leaf {
   int fd;
   const void *buf;
   std::size_t len;
   int flags;
   const sockaddr *dest_addr;
   socklen_t addrlen;
+  bool await_suspend(std::coroutine_handle<> h) {
+    op_.fd = fd;
+    op_.buf = const_cast<void *>(buf);
+    op_.len = len;
+    op_.flags = flags;
+    op_.addr = const_cast<sockaddr *>(dest_addr);
+    op_.addrlen = addrlen;
+    return suspend(h, detail::op_code::sendto);
+  }
   ssize_t await_resume() const {
-    return ::sendto(fd, buf, len, flags, dest_addr, addrlen);
+    VINYL_IO_BLOCKING return ::sendto(fd, buf, len, flags, dest_addr, addrlen);
+    return result<ssize_t>();
   }
 };
 
-struct [[nodiscard]] accept_op : immediate {
+struct [[nodiscard]] accept_op : leaf {
   int fd;
   sockaddr *addr;
   socklen_t *addrlen;
-  int await_resume() const { return ::accept(fd, addr, addrlen); }
+  bool await_suspend(std::coroutine_handle<> h) {
+    op_.fd = fd;
+    op_.addr = addr;
+    op_.addrlen_out = addrlen;
+    op_.flags = 0;
+    return suspend(h, detail::op_code::accept);
+  }
+  int await_resume() const {
+    VINYL_IO_BLOCKING return ::accept(fd, addr, addrlen);
+    return result<int>();
+  }
 };
 
-struct [[nodiscard]] accept4_op : immediate {
+struct [[nodiscard]] accept4_op : leaf {
   int fd;
   sockaddr *addr;
   socklen_t *addrlen;
   int flags;
-  int await_resume() const { return ::accept4(fd, addr, addrlen, flags); }
+  bool await_suspend(std::coroutine_handle<> h) {
+    op_.fd = fd;
+    op_.addr = addr;
+    op_.addrlen_out = addrlen;
+    op_.flags = flags;
+    return suspend(h, detail::op_code::accept);
+  }
+  int await_resume() const {
+    VINYL_IO_BLOCKING return ::accept4(fd, addr, addrlen, flags);
+    return result<int>();
+  }
 };
 
-struct [[nodiscard]] connect_op : immediate {
+struct [[nodiscard]] connect_op : leaf {
   int fd;
   const sockaddr *addr;
   socklen_t addrlen;
-  int await_resume() const { return ::connect(fd, addr, addrlen); }
+  bool await_suspend(std::coroutine_handle<> h) {
+    op_.fd = fd;
+    op_.addr = const_cast<sockaddr *>(addr);
+    op_.addrlen = addrlen;
+    return suspend(h, detail::op_code::connect);
+  }
+  int await_resume() const {
+    VINYL_IO_BLOCKING return ::connect(fd, addr, addrlen);
+    return result<int>();
+  }
 };
 
-struct [[nodiscard]] poll_op : immediate {
+// In async mode the loop asks poll(2) itself with a zero timeout, and waits
+// only when nothing is ready yet.
+struct [[nodiscard]] poll_op : leaf {
   pollfd *fds;
   nfds_t nfds;
   int timeout;
-  int await_resume() const { return ::poll(fds, nfds, timeout); }
+  bool await_suspend(std::coroutine_handle<> h) {
+    op_.buf = fds;
+    op_.len = nfds;
+    op_.nanoseconds = timeout < 0 ? -1 : timeout * 1'000'000LL;
+    return suspend(h, detail::op_code::poll);
+  }
+  int await_resume() const {
+    VINYL_IO_BLOCKING return ::poll(fds, nfds, timeout);
+    return result<int>();
+  }
 };
 
-struct [[nodiscard]] sleep_op : immediate {
+// The sleeps become timers in async mode. Signals do not cut them short
+// there (no EINTR, nothing unslept), as only this thread's loop waits.
+struct [[nodiscard]] sleep_op : leaf {
   unsigned seconds;
-  unsigned await_resume() const { return ::sleep(seconds); }
+  bool await_suspend(std::coroutine_handle<> h) {
+    op_.nanoseconds = seconds * 1'000'000'000LL;
+    return suspend(h, detail::op_code::sleep);
+  }
+  unsigned await_resume() const {
+    VINYL_IO_BLOCKING return ::sleep(seconds);
+    return result<unsigned>();
+  }
 };
 
-struct [[nodiscard]] usleep_op : immediate {
+struct [[nodiscard]] usleep_op : leaf {
   useconds_t usec;
-  int await_resume() const { return ::usleep(usec); }
+  bool await_suspend(std::coroutine_handle<> h) {
+    op_.nanoseconds = usec * 1'000LL;
+    return suspend(h, detail::op_code::sleep);
+  }
+  int await_resume() const {
+    VINYL_IO_BLOCKING return ::usleep(usec);
+    return result<int>();
+  }
 };
 
-struct [[nodiscard]] nanosleep_op : immediate {
+struct [[nodiscard]] nanosleep_op : leaf {
   const timespec *req;
   timespec *rem;
-  int await_resume() const { return ::nanosleep(req, rem); }
+  // nanosleep(2)'s argument checks; rem is left alone, as on success.
+  bool await_suspend(std::coroutine_handle<> h) {
+    if (!req)
+      return finished_with(-EFAULT);
+    if (req->tv_sec < 0 || req->tv_nsec < 0 || req->tv_nsec >= 1'000'000'000)
+      return finished_with(-EINVAL);
+    op_.nanoseconds = req->tv_sec * 1'000'000'000LL + req->tv_nsec;
+    return suspend(h, detail::op_code::sleep);
+  }
+  int await_resume() const {
+    VINYL_IO_BLOCKING return ::nanosleep(req, rem);
+    return result<int>();
+  }
 };
 
 template <class Rep, class Period>
-struct [[nodiscard]] sleep_for_op : immediate {
+struct [[nodiscard]] sleep_for_op : leaf {
   std::chrono::duration<Rep, Period> duration;
+  bool await_suspend(std::coroutine_handle<> h) {
+    // Rounded up, never shorter than asked; a century at most.
+    constexpr std::chrono::hours century(24 * 365 * 100);
+    const long long ns =
+        duration <= duration.zero() ? 0
+        : duration >= century
+            ? std::chrono::nanoseconds(century).count()
+            : std::chrono::ceil<std::chrono::nanoseconds>(duration).count();
+    op_.nanoseconds = ns;
+    return suspend(h, detail::op_code::sleep);
+  }
   // What std::this_thread::sleep_for does, without <thread>, which costs
   // every converted file a third of a second of parsing: sleep the whole
   // duration, through signals.
   void await_resume() const {
-    if (duration <= duration.zero())
-      return;
-    auto s = std::chrono::duration_cast<std::chrono::seconds>(duration);
-    auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(duration - s);
-    timespec ts{static_cast<time_t>(s.count()), static_cast<long>(ns.count())};
-    while (::nanosleep(&ts, &ts) == -1 && errno == EINTR) {
+    VINYL_IO_BLOCKING {
+      if (duration <= duration.zero())
+        return;
+      auto s = std::chrono::duration_cast<std::chrono::seconds>(duration);
+      auto ns =
+          std::chrono::duration_cast<std::chrono::nanoseconds>(duration - s);
+      timespec ts{static_cast<time_t>(s.count()),
+                  static_cast<long>(ns.count())};
+      while (::nanosleep(&ts, &ts) == -1 && errno == EINTR) {
+      }
     }
   }
 };
+
+#undef VINYL_IO_BLOCKING
 
 inline read_op read(int fd, void *buf, std::size_t count) noexcept {
   return {{}, fd, buf, count};

@@ -39,9 +39,11 @@
 namespace vinyl {
 
 template <class T = void> class task;
-template <class T> T block_on(task<T> t);
 
 namespace detail {
+
+// How block_on, run and spawn reach the frame a task owns.
+struct task_access;
 
 struct final_awaiter {
   bool await_ready() const noexcept { return false; }
@@ -126,6 +128,13 @@ public:
   }
 };
 
+struct task_access {
+  template <class T>
+  static std::coroutine_handle<promise<T>> handle(const task<T> &t) noexcept {
+    return t.handle_;
+  }
+};
+
 } // namespace detail
 
 // Owns its coroutine frame; move-only. `co_await f()` starts f, and yields its
@@ -166,7 +175,7 @@ public:
 
 private:
   friend promise_type;
-  template <class U> friend U block_on(task<U> t);
+  friend detail::task_access;
 
   explicit task(std::coroutine_handle<promise_type> handle) noexcept
       : handle_(handle) {}

@@ -1,10 +1,14 @@
 // The vinyl runtime: everything code converted by vinyl-asyncify needs.
 //
-// Header-only and free of Clang; with the blocking backend it needs nothing
-// beyond the C++20 standard library and POSIX.
+// Header-only and free of Clang. Both modes need nothing beyond the C++20
+// standard library, POSIX and the Linux kernel headers: the async backends
+// call io_uring and epoll directly, so no library is linked.
 #pragma once
 
 #include <vinyl/block_on.hpp>
+#include <vinyl/event_loop.hpp>
 #include <vinyl/frame_allocator.hpp>
 #include <vinyl/io.hpp>
+#include <vinyl/spawn.hpp>
 #include <vinyl/task.hpp>
+#include <vinyl/when_all.hpp>

@@ -1,0 +1,306 @@
+// The epoll backend of the event loop: readiness plus non-blocking retry, for
+// kernels or sandboxes without io_uring (or VINYL_IO_BACKEND=epoll).
+//
+// A leaf first makes its call without blocking: socket calls with
+// MSG_DONTWAIT, the others with O_NONBLOCK set on the file for the duration
+// of the call (and restored right after, since the descriptor belongs to the
+// program). Only when that says EAGAIN, and the program itself did not ask
+// for a non-blocking call, does the operation wait for readiness (one-shot
+// epoll registration per descriptor, shared by all its waiters) and retry.
+// Timers are a binary heap ordered by deadline; epoll_wait sleeps until the
+// earliest one.
+#pragma once
+
+#include <vinyl/event_loop.hpp>
+
+#include <climits>
+
+namespace vinyl::detail {
+
+class epoll_loop final : public event_loop {
+public:
+  // nullptr, with errno set, if no epoll instance can be created.
+  static epoll_loop *create() {
+    const int fd = ::epoll_create1(EPOLL_CLOEXEC);
+    if (fd < 0)
+      return nullptr;
+    return new epoll_loop(fd);
+  }
+
+  ~epoll_loop() override { ::close(epfd_); }
+
+  io_backend backend() const noexcept override { return io_backend::epoll; }
+
+private:
+  struct fd_entry {
+    operation *waiters = nullptr;
+    // The descriptor may still be in the epoll set (one-shot registrations
+    // stay there disarmed); epoll drops it by itself when the file closes.
+    bool maybe_registered = false;
+  };
+
+  explicit epoll_loop(int fd) noexcept : epfd_(fd) {}
+
+  bool start(operation &op) override {
+    op.wait_fd = -1;
+    switch (op.code) {
+    case op_code::sleep:
+      if (op.nanoseconds <= 0) {
+        op.result = 0;
+        return false;
+      }
+      op.deadline = monotonic_ns() + op.nanoseconds;
+      add_timer(op);
+      return true;
+    case op_code::poll:
+      if (!prepare_poll(op))
+        return false;
+      if (!watch(op)) {
+        if (op.len != 1)
+          ::close(op.wait_fd);
+        return false;
+      }
+      if (op.deadline >= 0)
+        add_timer(op);
+      return true;
+    default:
+      op.done = 0;
+      op.file_flags = -1;
+      if (attempt(op))
+        return false;
+      op.wait_fd = op.fd;
+      op.wait_events = is_write(op.code) || op.code == op_code::connect
+                           ? EPOLLOUT
+                           : EPOLLIN;
+      return watch(op);
+    }
+  }
+
+  // The call, without blocking: value or -errno.
+  static long long call_once(operation &op) noexcept {
+    if (is_socket_call(op.code))
+      return call_now(op, MSG_DONTWAIT);
+    if (op.file_flags == -1)
+      op.file_flags = ::fcntl(op.fd, F_GETFL);
+    const bool toggle = op.file_flags != -1 && !(op.file_flags & O_NONBLOCK);
+    if (toggle)
+      ::fcntl(op.fd, F_SETFL, op.file_flags | O_NONBLOCK);
+    const long long r = call_now(op);
+    if (toggle)
+      ::fcntl(op.fd, F_SETFL, op.file_flags);
+    return r;
+  }
+
+  // Makes the call; true when it finished (op.result set), false when it
+  // must wait for readiness.
+  bool attempt(operation &op) noexcept {
+    for (;;) {
+      const long long r = call_once(op);
+      if (op.code == op_code::connect && r == -EINPROGRESS &&
+          !caller_nonblocking(op)) {
+        op.done = 1; // in progress: readiness means it finished
+        return false;
+      }
+      if (r == -EAGAIN) {
+        if (!caller_nonblocking(op))
+          return false;
+        return finish(op, r);
+      }
+      // A blocking write writes everything unless it fails.
+      if (is_write(op.code) && r > 0 && op.done + static_cast<std::size_t>(r) < op.len &&
+          !caller_nonblocking(op)) {
+        op.done += static_cast<std::size_t>(r);
+        continue;
+      }
+      return finish(op, r);
+    }
+  }
+
+  static bool finish(operation &op, long long r) noexcept {
+    if (is_write(op.code) && op.done > 0)
+      op.result = static_cast<long long>(op.done) + (r > 0 ? r : 0);
+    else
+      op.result = r;
+    return true;
+  }
+
+  // After readiness: true when op finished.
+  bool retry(operation &op) noexcept {
+    if (op.code == op_code::poll)
+      return finish_poll(op, false);
+    if (op.code == op_code::connect && op.done == 1) {
+      int error = 0;
+      socklen_t len = sizeof error;
+      if (::getsockopt(op.fd, SOL_SOCKET, SO_ERROR, &error, &len) != 0)
+        error = errno;
+      op.result = error ? -error : 0;
+      return true;
+    }
+    return attempt(op);
+  }
+
+  // Adds op to the waiters of op.wait_fd; on failure sets op.result.
+  bool watch(operation &op) {
+    const auto fd = static_cast<std::size_t>(op.wait_fd);
+    if (fd >= fds_.size())
+      fds_.resize(fd + 1);
+    op.next = fds_[fd].waiters;
+    fds_[fd].waiters = &op;
+    if (arm(op.wait_fd))
+      return true;
+    op.result = -errno;
+    fds_[fd].waiters = op.next;
+    return false;
+  }
+
+  bool arm(int fd) noexcept {
+    fd_entry &entry = fds_[static_cast<std::size_t>(fd)];
+    epoll_event ev{};
+    ev.events = EPOLLONESHOT;
+    for (operation *op = entry.waiters; op; op = op->next)
+      ev.events |= op->wait_events;
+    ev.data.fd = fd;
+    if (entry.maybe_registered) {
+      if (::epoll_ctl(epfd_, EPOLL_CTL_MOD, fd, &ev) == 0)
+        return true;
+      if (errno != ENOENT)
+        return false;
+    }
+    if (::epoll_ctl(epfd_, EPOLL_CTL_ADD, fd, &ev) != 0 &&
+        (errno != EEXIST || ::epoll_ctl(epfd_, EPOLL_CTL_MOD, fd, &ev) != 0))
+      return false;
+    entry.maybe_registered = true;
+    return true;
+  }
+
+  void unwatch(operation &op) noexcept {
+    operation **link = &fds_[static_cast<std::size_t>(op.wait_fd)].waiters;
+    while (*link != &op)
+      link = &(*link)->next;
+    *link = op.next;
+  }
+
+  void wait() override {
+    int timeout = -1;
+    if (!timers_.empty()) {
+      const long long left = timers_.front()->deadline - monotonic_ns();
+      const long long ms = left <= 0 ? 0 : (left + 999'999) / 1'000'000;
+      timeout = ms > INT_MAX ? INT_MAX : static_cast<int>(ms);
+    }
+    epoll_event events[64];
+    const int n = ::epoll_wait(epfd_, events, 64, timeout);
+    if (n < 0 && errno != EINTR)
+      throw std::runtime_error(std::strerror(errno));
+    for (int i = 0; i < n; ++i)
+      on_ready(events[i].data.fd, events[i].events);
+    expire_timers();
+  }
+
+  void on_ready(int fd, unsigned revents) {
+    fd_entry &entry = fds_[static_cast<std::size_t>(fd)];
+    operation *waiting = std::exchange(entry.waiters, nullptr);
+    operation *finished = nullptr;
+    while (waiting) {
+      operation *op = std::exchange(waiting, waiting->next);
+      if ((revents & (op->wait_events | EPOLLERR | EPOLLHUP)) && retry(*op)) {
+        op->next = finished;
+        finished = op;
+        continue;
+      }
+      op->next = entry.waiters;
+      entry.waiters = op;
+    }
+    if (entry.waiters && !arm(fd)) {
+      // Cannot wait any longer: the calls fail as the kernel said.
+      const int error = errno;
+      while (operation *op = entry.waiters) {
+        entry.waiters = op->next;
+        op->result = -error;
+        op->next = finished;
+        finished = op;
+      }
+    }
+    // Resumed only now: a resumed coroutine may start operations on fd.
+    while (finished) {
+      operation *op = std::exchange(finished, finished->next);
+      if (op->code == op_code::poll && op->deadline >= 0)
+        remove_timer(*op);
+      complete(*op);
+    }
+  }
+
+  void expire_timers() {
+    const long long now = monotonic_ns();
+    while (!timers_.empty() && timers_.front()->deadline <= now) {
+      operation &op = *timers_.front();
+      remove_timer(op);
+      if (op.code == op_code::poll) {
+        unwatch(op);
+        finish_poll(op, true);
+      } else {
+        op.result = 0;
+      }
+      complete(op);
+    }
+  }
+
+  // The heap keeps each operation's index in op.timer_slot so a poll that
+  // becomes ready can leave it before its deadline.
+  void add_timer(operation &op) {
+    op.timer_slot = timers_.size();
+    timers_.push_back(&op);
+    sift_up(op.timer_slot);
+  }
+
+  void remove_timer(operation &op) noexcept {
+    const std::size_t i = op.timer_slot;
+    operation *last = timers_.back();
+    timers_.pop_back();
+    if (i == timers_.size())
+      return;
+    timers_[i] = last;
+    last->timer_slot = i;
+    sift_down(i);
+    sift_up(last->timer_slot);
+  }
+
+  void place(std::size_t i, operation *op) noexcept {
+    timers_[i] = op;
+    op->timer_slot = i;
+  }
+
+  void sift_up(std::size_t i) noexcept {
+    operation *op = timers_[i];
+    while (i > 0) {
+      const std::size_t parent = (i - 1) / 2;
+      if (timers_[parent]->deadline <= op->deadline)
+        break;
+      place(i, timers_[parent]);
+      i = parent;
+    }
+    place(i, op);
+  }
+
+  void sift_down(std::size_t i) noexcept {
+    operation *op = timers_[i];
+    const std::size_t n = timers_.size();
+    for (;;) {
+      std::size_t child = 2 * i + 1;
+      if (child >= n)
+        break;
+      if (child + 1 < n && timers_[child + 1]->deadline < timers_[child]->deadline)
+        ++child;
+      if (op->deadline <= timers_[child]->deadline)
+        break;
+      place(i, timers_[child]);
+      i = child;
+    }
+    place(i, op);
+  }
+
+  int epfd_;
+  std::vector<fd_entry> fds_;
+  std::vector<operation *> timers_;
+};
+
+} // namespace vinyl::detail

@@ -1,0 +1,417 @@
+// The I/O mode switch and what both event-loop backends share.
+//
+// One binary runs both ways: the mode is read from VINYL_IO (blocking, the
+// default, or async) the first time it is needed, or set from code. The
+// I/O leaves do not look at the mode: they suspend exactly when an event loop
+// is running on the calling thread (tls_loop), which block_on and run arrange
+// in async mode only. That keeps the blocking fast path one thread-local load
+// and one well-predicted branch per leaf.
+//
+// A suspended leaf hands the loop an `operation`: plain data naming the call
+// and its arguments, where the backend writes the result (value or -errno)
+// before resuming the waiting coroutine. It lives in the awaitable, i.e. in
+// the suspended coroutine's frame, so starting one allocates nothing.
+#pragma once
+
+#include <atomic>
+#include <cerrno>
+#include <coroutine>
+#include <cstddef>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+namespace vinyl {
+
+enum class io_mode { blocking, async };
+
+// Which kernel interface async mode uses. automatic: io_uring, or epoll when
+// io_uring_setup fails (old kernel, seccomp, io_uring_disabled).
+enum class io_backend { automatic, io_uring, epoll };
+
+namespace detail {
+
+inline constexpr int unset_setting = -1;
+inline std::atomic<int> io_mode_setting{unset_setting};
+inline std::atomic<int> io_backend_setting{unset_setting};
+
+[[noreturn]] inline void bad_environment(const char *name, const char *value,
+                                         const char *expected) {
+  char message[256];
+  std::snprintf(message, sizeof message, "%s=%.100s: expected %s", name, value,
+                expected);
+  throw std::invalid_argument(message);
+}
+
+inline int io_mode_from_environment() {
+  const char *value = std::getenv("VINYL_IO");
+  if (!value || !*value || std::strcmp(value, "blocking") == 0)
+    return static_cast<int>(io_mode::blocking);
+  if (std::strcmp(value, "async") == 0)
+    return static_cast<int>(io_mode::async);
+  bad_environment("VINYL_IO", value, "blocking or async");
+}
+
+inline int io_backend_from_environment() {
+  const char *value = std::getenv("VINYL_IO_BACKEND");
+  if (!value || !*value || std::strcmp(value, "auto") == 0)
+    return static_cast<int>(io_backend::automatic);
+  if (std::strcmp(value, "io_uring") == 0)
+    return static_cast<int>(io_backend::io_uring);
+  if (std::strcmp(value, "epoll") == 0)
+    return static_cast<int>(io_backend::epoll);
+  bad_environment("VINYL_IO_BACKEND", value, "auto, io_uring or epoll");
+}
+
+// Reads the environment once; a value set from code wins over it.
+inline int setting(std::atomic<int> &slot, int (*from_environment)()) {
+  int value = slot.load(std::memory_order_relaxed);
+  if (value != unset_setting)
+    return value;
+  value = from_environment();
+  int expected = unset_setting;
+  if (slot.compare_exchange_strong(expected, value, std::memory_order_relaxed))
+    return value;
+  return expected;
+}
+
+} // namespace detail
+
+// The mode block_on, run and spawn use. Throws std::invalid_argument if
+// VINYL_IO holds something else than blocking or async.
+inline io_mode current_io_mode() {
+  return static_cast<io_mode>(detail::setting(
+      detail::io_mode_setting, detail::io_mode_from_environment));
+}
+
+// Takes effect for the next block_on, run or spawn; loops already running
+// keep going.
+inline void set_io_mode(io_mode mode) noexcept {
+  detail::io_mode_setting.store(static_cast<int>(mode),
+                                std::memory_order_relaxed);
+}
+
+// VINYL_IO_BACKEND=auto|io_uring|epoll, or what set_io_backend stored.
+inline io_backend requested_io_backend() {
+  return static_cast<io_backend>(detail::setting(
+      detail::io_backend_setting, detail::io_backend_from_environment));
+}
+
+// Takes effect for loops created afterwards (each thread caches an idle
+// loop, which is replaced when the requested backend changes).
+inline void set_io_backend(io_backend backend) noexcept {
+  detail::io_backend_setting.store(static_cast<int>(backend),
+                                   std::memory_order_relaxed);
+}
+
+// Thrown by run and by block_on in async mode when every task left is
+// suspended on something no event loop will ever complete (an awaitable of
+// another library, std::suspend_always, ...). The suspended frames are
+// destroyed first.
+class deadlock : public std::logic_error {
+public:
+  deadlock()
+      : std::logic_error("vinyl::run: every task is suspended but no I/O is "
+                         "in flight, so none of them can ever be resumed") {}
+};
+
+namespace detail {
+
+enum class op_code : unsigned char {
+  read,
+  write,
+  pread,
+  pwrite,
+  recv,
+  send,
+  recvfrom,
+  sendto,
+  accept,
+  connect,
+  poll,
+  sleep,
+};
+
+// One suspended leaf. The leaf fills the fields above `waiter`; the backend
+// owns the rest while the operation is in flight.
+struct operation {
+  op_code code;
+  int fd;
+  int flags; // recv/send flags, accept4 flags
+  void *buf; // pollfd array for poll
+  std::size_t len; // nfds for poll
+  off_t offset;
+  sockaddr *addr;
+  socklen_t *addrlen_out; // accept, recvfrom
+  socklen_t addrlen;      // connect, sendto
+  long long nanoseconds;  // sleep; poll timeout, negative for none
+
+  std::coroutine_handle<> waiter;
+  long long result; // the call's value, or -errno
+  int saved_errno;  // restored on success, which leaves errno alone
+
+  // Backend state.
+  std::size_t done;    // bytes of a blocking write already written
+  int file_flags;      // epoll: F_GETFL of fd, -1 until needed
+  long long deadline;  // CLOCK_MONOTONIC ns: sleep, poll timeout
+  int wait_fd;         // what poll waits on: its one fd, or an epoll set
+  unsigned wait_events;
+  operation *next;     // epoll: the other waiters of the same fd
+  std::size_t timer_slot;
+  msghdr msg; // io_uring recvfrom/sendto
+  iovec iov;
+  struct {
+    long long tv_sec, tv_nsec;
+  } timeout; // io_uring's __kernel_timespec
+};
+
+inline long long monotonic_ns() noexcept {
+  timespec ts;
+  ::clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1'000'000'000LL + ts.tv_nsec;
+}
+
+inline long long result_of(long long value) noexcept {
+  return value < 0 ? -errno : value;
+}
+
+inline bool is_socket_call(op_code code) noexcept {
+  return code == op_code::recv || code == op_code::send ||
+         code == op_code::recvfrom || code == op_code::sendto;
+}
+
+inline bool is_write(op_code code) noexcept {
+  return code == op_code::write || code == op_code::pwrite ||
+         code == op_code::send || code == op_code::sendto;
+}
+
+// The call itself, from byte op.done on: value or -errno. What the loops do
+// when waiting is not wanted, and epoll's retry after readiness.
+inline long long call_now(operation &op, int extra_msg_flags = 0) noexcept {
+  char *buf = static_cast<char *>(op.buf) + op.done;
+  const std::size_t left = op.len - op.done;
+  const off_t offset = op.offset + static_cast<off_t>(op.done);
+  const int msg_flags = op.flags | extra_msg_flags;
+  switch (op.code) {
+  case op_code::read:
+    return result_of(::read(op.fd, buf, left));
+  case op_code::write:
+    return result_of(::write(op.fd, buf, left));
+  case op_code::pread:
+    return result_of(::pread(op.fd, buf, left, offset));
+  case op_code::pwrite:
+    return result_of(::pwrite(op.fd, buf, left, offset));
+  case op_code::recv:
+    return result_of(::recv(op.fd, buf, left, msg_flags));
+  case op_code::send:
+    return result_of(::send(op.fd, buf, left, msg_flags));
+  case op_code::recvfrom:
+    return result_of(
+        ::recvfrom(op.fd, buf, left, msg_flags, op.addr, op.addrlen_out));
+  case op_code::sendto:
+    return result_of(
+        ::sendto(op.fd, buf, left, msg_flags, op.addr, op.addrlen));
+  case op_code::accept:
+    return result_of(::accept4(op.fd, op.addr, op.addrlen_out, op.flags));
+  case op_code::connect:
+    return result_of(::connect(op.fd, op.addr, op.addrlen));
+  case op_code::poll:
+  case op_code::sleep:
+    break;
+  }
+  return -EINVAL;
+}
+
+// Whether the program asked for this call not to block (MSG_DONTWAIT, or an
+// O_NONBLOCK descriptor), so EAGAIN is its answer rather than a reason to
+// wait. Reads the descriptor's flags once per operation.
+inline bool caller_nonblocking(operation &op) noexcept {
+  if (is_socket_call(op.code) && (op.flags & MSG_DONTWAIT))
+    return true;
+  if (op.file_flags == -1)
+    op.file_flags = ::fcntl(op.fd, F_GETFL);
+  // A descriptor that is not open: the call fails at once anyway.
+  return op.file_flags == -1 || (op.file_flags & O_NONBLOCK);
+}
+
+// poll(2) in async mode: the real call with timeout 0 decides; only when
+// nothing is ready yet does the loop wait, on the single descriptor or on an
+// epoll set of all of them, and then asks poll(2) again. Returns false when
+// poll(2) already answered (op.result is set).
+inline bool prepare_poll(operation &op) noexcept {
+  auto *fds = static_cast<pollfd *>(op.buf);
+  const int ready = ::poll(fds, static_cast<nfds_t>(op.len), 0);
+  if (ready != 0 || op.nanoseconds == 0) {
+    op.result = result_of(ready);
+    return false;
+  }
+  op.deadline = op.nanoseconds < 0 ? -1 : monotonic_ns() + op.nanoseconds;
+  if (op.len == 1) {
+    op.wait_fd = fds[0].fd;
+    op.wait_events = static_cast<unsigned>(fds[0].events);
+    return true;
+  }
+  // Descriptors that are negative are ignored by poll(2); closed ones would
+  // have made it report POLLNVAL above.
+  op.wait_fd = ::epoll_create1(EPOLL_CLOEXEC);
+  op.wait_events = POLLIN;
+  if (op.wait_fd < 0) {
+    op.result = -errno;
+    return false;
+  }
+  for (std::size_t i = 0; i != op.len; ++i) {
+    if (fds[i].fd < 0)
+      continue;
+    epoll_event ev{};
+    ev.events = static_cast<unsigned>(fds[i].events);
+    ev.data.fd = fds[i].fd;
+    if (::epoll_ctl(op.wait_fd, EPOLL_CTL_ADD, fds[i].fd, &ev) != 0 &&
+        errno != EEXIST && errno != EPERM) {
+      op.result = -errno;
+      ::close(op.wait_fd);
+      return false;
+    }
+  }
+  return true;
+}
+
+// After the wait: the real poll(2) fills in revents. Returns false (and
+// leaves the op waiting) when the wake-up was spurious and time remains.
+inline bool finish_poll(operation &op, bool timed_out) noexcept {
+  const int ready =
+      ::poll(static_cast<pollfd *>(op.buf), static_cast<nfds_t>(op.len), 0);
+  if (ready == 0 && !timed_out &&
+      (op.deadline < 0 || monotonic_ns() < op.deadline))
+    return false;
+  if (op.len != 1)
+    ::close(op.wait_fd);
+  op.result = result_of(ready);
+  return true;
+}
+
+// A task started by spawn on a loop: linked into the loop so the loop knows
+// when all of them finished, and can destroy them if they never can.
+struct detached_link {
+  detached_link *prev = nullptr;
+  detached_link *next = nullptr;
+  std::coroutine_handle<> frame;
+};
+
+// An event loop on one thread. The backends implement start and wait; the
+// scheduling (ready queue, spawned tasks, when to stop) is here.
+class event_loop {
+public:
+  event_loop() = default;
+  event_loop(const event_loop &) = delete;
+  event_loop &operator=(const event_loop &) = delete;
+  virtual ~event_loop() = default;
+
+  virtual io_backend backend() const noexcept = 0;
+
+  // Starts op on behalf of op.waiter. Returns false if it completed at once
+  // (op.result is set and the waiter need not suspend); otherwise the loop
+  // resumes op.waiter once op.result is set.
+  bool submit(operation &op) {
+    if (!start(op))
+      return false;
+    ++in_flight_;
+    return true;
+  }
+
+  // Resumes h from the loop, after the coroutine running now suspends.
+  void post(std::coroutine_handle<> h) { ready_.push_back(h); }
+
+  void adopt(detached_link &link) noexcept {
+    link.next = detached_;
+    if (detached_)
+      detached_->prev = &link;
+    detached_ = &link;
+    ++detached_count_;
+  }
+
+  void release(detached_link &link) noexcept {
+    if (link.prev)
+      link.prev->next = link.next;
+    else
+      detached_ = link.next;
+    if (link.next)
+      link.next->prev = link.prev;
+    --detached_count_;
+  }
+
+  std::size_t detached_count() const noexcept { return detached_count_; }
+
+  // Whether the loop can serve another run: nothing in flight, nothing left
+  // over from the last one.
+  bool idle() const noexcept {
+    return in_flight_ == 0 && detached_count_ == 0 && ready_.empty();
+  }
+
+  // Runs until done() holds after a step. When nothing can make progress any
+  // more, destroys the spawned tasks left and throws deadlock.
+  template <class Done> void run_until(Done done) {
+    for (;;) {
+      run_ready();
+      if (done())
+        return;
+      if (in_flight_ == 0) {
+        // Each frame unlinks itself as it is destroyed.
+        while (detached_)
+          detached_->frame.destroy();
+        throw deadlock();
+      }
+      wait();
+    }
+  }
+
+protected:
+  // Backends call this when an operation they started has finished.
+  void complete(operation &op) {
+    --in_flight_;
+    op.waiter.resume();
+  }
+
+  std::size_t in_flight() const noexcept { return in_flight_; }
+
+private:
+  virtual bool start(operation &op) = 0;
+  // Blocks until at least one started operation completes (or a spurious
+  // wake-up), and completes what finished.
+  virtual void wait() = 0;
+
+  void run_ready() {
+    // Handles posted while a batch runs wait for the next batch, so a task
+    // that keeps posting cannot starve the others.
+    while (!ready_.empty()) {
+      batch_.swap(ready_);
+      for (std::coroutine_handle<> h : batch_)
+        h.resume();
+      batch_.clear();
+    }
+  }
+
+  std::size_t in_flight_ = 0;
+  detached_link *detached_ = nullptr;
+  std::size_t detached_count_ = 0;
+  std::vector<std::coroutine_handle<>> ready_;
+  std::vector<std::coroutine_handle<>> batch_;
+};
+
+// The loop running on this thread, if any. Constant-initialised, so reading
+// it is a plain %fs-relative load.
+inline constinit thread_local event_loop *tls_loop = nullptr;
+
+} // namespace detail
+} // namespace vinyl

@@ -1,0 +1,374 @@
+// The io_uring backend of the event loop, on the raw kernel interface
+// (<linux/io_uring.h>, io_uring_setup/io_uring_enter, mmap'ed rings), so a
+// converted program links no library whichever backend it runs with.
+//
+// Every leaf becomes one submission queue entry whose user_data is the
+// operation; its completion carries the call's result as -errno or a value.
+// Entries are submitted in batches, with the wait for completions, by a
+// single io_uring_enter per loop iteration.
+#pragma once
+
+#include <vinyl/event_loop.hpp>
+
+#include <linux/io_uring.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+
+namespace vinyl::detail {
+
+class uring_loop final : public event_loop {
+public:
+  // nullptr, with errno set, when the kernel refuses io_uring.
+  static uring_loop *create() {
+    io_uring_params params{};
+    params.flags = IORING_SETUP_CQSIZE | IORING_SETUP_COOP_TASKRUN |
+                   IORING_SETUP_SINGLE_ISSUER;
+    params.cq_entries = cq_size;
+    int fd = setup(params);
+    if (fd < 0 && errno == EINVAL) {
+      // Kernels before 6.0 know fewer setup flags.
+      params = io_uring_params{};
+      params.flags = IORING_SETUP_CQSIZE;
+      params.cq_entries = cq_size;
+      fd = setup(params);
+    }
+    if (fd < 0)
+      return nullptr;
+    auto *loop = new uring_loop(fd);
+    if (!loop->map(params)) {
+      const int error = errno;
+      delete loop;
+      errno = error;
+      return nullptr;
+    }
+    return loop;
+  }
+
+  ~uring_loop() override {
+    if (sqes_)
+      ::munmap(sqes_, sqes_size_);
+    if (cq_ring_ && cq_ring_ != sq_ring_)
+      ::munmap(cq_ring_, cq_ring_size_);
+    if (sq_ring_)
+      ::munmap(sq_ring_, sq_ring_size_);
+    ::close(fd_);
+  }
+
+  io_backend backend() const noexcept override { return io_backend::io_uring; }
+
+private:
+  static constexpr unsigned sq_size = 256;
+  static constexpr unsigned cq_size = 4096;
+  // What one read or write transfers at most, as in read(2).
+  static constexpr std::size_t max_transfer = 0x7ffff000;
+
+  explicit uring_loop(int fd) noexcept : fd_(fd) {}
+
+  static int setup(io_uring_params &params) noexcept {
+    return static_cast<int>(::syscall(__NR_io_uring_setup, sq_size, &params));
+  }
+
+  int enter(unsigned to_submit, unsigned min_complete,
+            unsigned flags) noexcept {
+    return static_cast<int>(::syscall(__NR_io_uring_enter, fd_, to_submit,
+                                      min_complete, flags, nullptr, 0));
+  }
+
+  bool map(const io_uring_params &p) {
+    sq_ring_size_ = p.sq_off.array + p.sq_entries * sizeof(unsigned);
+    cq_ring_size_ = p.cq_off.cqes + p.cq_entries * sizeof(io_uring_cqe);
+    const bool single = p.features & IORING_FEAT_SINGLE_MMAP;
+    if (single && cq_ring_size_ > sq_ring_size_)
+      sq_ring_size_ = cq_ring_size_;
+    sq_ring_ = mmap_ring(sq_ring_size_, IORING_OFF_SQ_RING);
+    if (!sq_ring_)
+      return false;
+    cq_ring_ = single ? sq_ring_ : mmap_ring(cq_ring_size_, IORING_OFF_CQ_RING);
+    if (!cq_ring_)
+      return false;
+    sqes_size_ = p.sq_entries * sizeof(io_uring_sqe);
+    sqes_ = static_cast<io_uring_sqe *>(mmap_ring(sqes_size_, IORING_OFF_SQES));
+    if (!sqes_)
+      return false;
+
+    char *sq = static_cast<char *>(sq_ring_);
+    sq_head_ = reinterpret_cast<unsigned *>(sq + p.sq_off.head);
+    sq_tail_ = reinterpret_cast<unsigned *>(sq + p.sq_off.tail);
+    sq_mask_ = *reinterpret_cast<unsigned *>(sq + p.sq_off.ring_mask);
+    sq_entries_ = p.sq_entries;
+    // Entry i of the indirection array always names SQE i: entries are
+    // filled in ring order.
+    auto *array = reinterpret_cast<unsigned *>(sq + p.sq_off.array);
+    for (unsigned i = 0; i != p.sq_entries; ++i)
+      array[i] = i;
+    sq_local_tail_ = *sq_tail_;
+
+    char *cq = static_cast<char *>(cq_ring_);
+    cq_head_ = reinterpret_cast<unsigned *>(cq + p.cq_off.head);
+    cq_tail_ = reinterpret_cast<unsigned *>(cq + p.cq_off.tail);
+    cq_mask_ = *reinterpret_cast<unsigned *>(cq + p.cq_off.ring_mask);
+    cqes_ = reinterpret_cast<io_uring_cqe *>(cq + p.cq_off.cqes);
+    return true;
+  }
+
+  void *mmap_ring(std::size_t size, unsigned long long offset) noexcept {
+    void *p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE,
+                     MAP_SHARED | MAP_POPULATE, fd_, static_cast<off_t>(offset));
+    return p == MAP_FAILED ? nullptr : p;
+  }
+
+  // Room for n consecutive entries (a linked pair must go in one
+  // submission); submits what is queued when the ring is full.
+  void reserve(unsigned n) {
+    while (sq_entries_ - (sq_local_tail_ -
+                          __atomic_load_n(sq_head_, __ATOMIC_ACQUIRE)) <
+           n)
+      submit_queued(0, 0);
+  }
+
+  io_uring_sqe &next_sqe(operation *op) noexcept {
+    io_uring_sqe &sqe = sqes_[sq_local_tail_ & sq_mask_];
+    std::memset(&sqe, 0, sizeof sqe);
+    sqe.user_data = reinterpret_cast<__u64>(op);
+    ++sq_local_tail_;
+    ++queued_;
+    return sqe;
+  }
+
+  void submit_queued(unsigned min_complete, unsigned flags) {
+    // The kernel reads entries only inside io_uring_enter, so the tail is
+    // published once per batch, after the entries are complete.
+    __atomic_store_n(sq_tail_, sq_local_tail_, __ATOMIC_RELEASE);
+    const int n = enter(queued_, min_complete, flags);
+    if (n >= 0) {
+      queued_ -= static_cast<unsigned>(n);
+      return;
+    }
+    // Interrupted, or the completion queue must be drained first: the
+    // caller reaps and comes back.
+    if (errno == EINTR || errno == EAGAIN || errno == EBUSY)
+      return;
+    throw std::runtime_error(std::strerror(errno));
+  }
+
+  static void set_timeout(operation &op, long long ns) noexcept {
+    op.timeout.tv_sec = ns / 1'000'000'000;
+    op.timeout.tv_nsec = ns % 1'000'000'000;
+  }
+
+  bool start(operation &op) override {
+    switch (op.code) {
+    case op_code::sleep:
+      if (op.nanoseconds <= 0) {
+        op.result = 0;
+        return false;
+      }
+      prep_sleep(op);
+      return true;
+    case op_code::poll:
+      if (!prepare_poll(op))
+        return false;
+      prep_poll(op);
+      return true;
+    default:
+      op.done = 0;
+      op.file_flags = -1;
+      // io_uring would wait even on an O_NONBLOCK descriptor; a call that
+      // must not block is made right here instead.
+      if (caller_nonblocking(op) || !positional_ok(op)) {
+        op.result = call_now(op);
+        return false;
+      }
+      prep_io(op);
+      return true;
+    }
+  }
+
+  // io_uring ignores the offset on descriptors that have none (and reads
+  // -1 as "the file position"), where pread(2) and pwrite(2) fail: those
+  // calls are made directly, to fail as they should.
+  static bool positional_ok(const operation &op) noexcept {
+    if (op.code != op_code::pread && op.code != op_code::pwrite)
+      return true;
+    return op.offset >= 0 && ::lseek(op.fd, 0, SEEK_CUR) >= 0;
+  }
+
+  void prep_sleep(operation &op) {
+    reserve(1);
+    set_timeout(op, op.nanoseconds);
+    io_uring_sqe &sqe = next_sqe(&op);
+    sqe.opcode = IORING_OP_TIMEOUT;
+    sqe.fd = -1;
+    sqe.addr = reinterpret_cast<__u64>(&op.timeout);
+    sqe.len = 1;
+  }
+
+  // The poll, linked to a timeout that cancels it when the deadline passes.
+  void prep_poll(operation &op) {
+    reserve(2);
+    io_uring_sqe &poll = next_sqe(&op);
+    poll.opcode = IORING_OP_POLL_ADD;
+    poll.fd = op.wait_fd;
+    poll.poll32_events = op.wait_events;
+    if (op.deadline < 0)
+      return;
+    poll.flags = IOSQE_IO_LINK;
+    const long long left = op.deadline - monotonic_ns();
+    set_timeout(op, left > 0 ? left : 0);
+    // user_data 0: its completion is ignored.
+    io_uring_sqe &timeout = next_sqe(nullptr);
+    timeout.opcode = IORING_OP_LINK_TIMEOUT;
+    timeout.fd = -1;
+    timeout.addr = reinterpret_cast<__u64>(&op.timeout);
+    timeout.len = 1;
+  }
+
+  void prep_io(operation &op) {
+    reserve(1);
+    io_uring_sqe &sqe = next_sqe(&op);
+    sqe.fd = op.fd;
+    // A blocking write continues after a partial one (see complete_io).
+    char *buf = static_cast<char *>(op.buf) + op.done;
+    const std::size_t left = op.len - op.done;
+    const auto length =
+        static_cast<__u32>(left < max_transfer ? left : max_transfer);
+    switch (op.code) {
+    case op_code::read:
+    case op_code::write:
+    case op_code::pread:
+    case op_code::pwrite: {
+      const bool write =
+          op.code == op_code::write || op.code == op_code::pwrite;
+      const bool positional =
+          op.code == op_code::pread || op.code == op_code::pwrite;
+      sqe.opcode = write ? IORING_OP_WRITE : IORING_OP_READ;
+      sqe.addr = reinterpret_cast<__u64>(buf);
+      sqe.len = length;
+      // -1: the file position, as read(2) and write(2) use it.
+      sqe.off = positional ? static_cast<__u64>(op.offset + op.done)
+                           : ~__u64{0};
+      break;
+    }
+    case op_code::recv:
+    case op_code::send:
+      sqe.opcode = op.code == op_code::recv ? IORING_OP_RECV : IORING_OP_SEND;
+      sqe.addr = reinterpret_cast<__u64>(buf);
+      sqe.len = length;
+      sqe.msg_flags = static_cast<__u32>(op.flags);
+      break;
+    case op_code::recvfrom:
+    case op_code::sendto:
+      op.iov = {buf, left};
+      op.msg = msghdr{};
+      op.msg.msg_iov = &op.iov;
+      op.msg.msg_iovlen = 1;
+      if (op.code == op_code::recvfrom) {
+        sqe.opcode = IORING_OP_RECVMSG;
+        if (op.addr && op.addrlen_out) {
+          op.msg.msg_name = op.addr;
+          op.msg.msg_namelen = *op.addrlen_out;
+        }
+      } else {
+        sqe.opcode = IORING_OP_SENDMSG;
+        op.msg.msg_name = op.addr;
+        op.msg.msg_namelen = op.addrlen;
+      }
+      sqe.addr = reinterpret_cast<__u64>(&op.msg);
+      sqe.len = 1;
+      sqe.msg_flags = static_cast<__u32>(op.flags);
+      break;
+    case op_code::accept:
+      sqe.opcode = IORING_OP_ACCEPT;
+      sqe.addr = reinterpret_cast<__u64>(op.addr);
+      sqe.addr2 = reinterpret_cast<__u64>(op.addrlen_out);
+      sqe.accept_flags = static_cast<__u32>(op.flags);
+      break;
+    case op_code::connect:
+      sqe.opcode = IORING_OP_CONNECT;
+      sqe.addr = reinterpret_cast<__u64>(op.addr);
+      sqe.off = op.addrlen;
+      break;
+    case op_code::poll:
+    case op_code::sleep:
+      break;
+    }
+  }
+
+  void wait() override {
+    submit_queued(1, IORING_ENTER_GETEVENTS);
+    reap();
+  }
+
+  void reap() {
+    unsigned head = *cq_head_;
+    for (;;) {
+      if (head == __atomic_load_n(cq_tail_, __ATOMIC_ACQUIRE))
+        return;
+      const io_uring_cqe &cqe = cqes_[head & cq_mask_];
+      auto *op = reinterpret_cast<operation *>(cqe.user_data);
+      const int res = cqe.res;
+      // Release the slot before resuming anyone: the resumed coroutine may
+      // start more operations, whose completions need room.
+      __atomic_store_n(cq_head_, ++head, __ATOMIC_RELEASE);
+      if (op)
+        on_completion(*op, res);
+    }
+  }
+
+  void on_completion(operation &op, int res) {
+    switch (op.code) {
+    case op_code::sleep:
+      // The timeout expiring is its success.
+      op.result = res == -ETIME ? 0 : res;
+      break;
+    case op_code::poll:
+      if (!finish_poll(op, res == -ECANCELED)) {
+        prep_poll(op);
+        return;
+      }
+      break;
+    default:
+      if (!complete_io(op, res))
+        return;
+      break;
+    }
+    complete(op);
+  }
+
+  // A blocking write(2) or send(2) returns only when it wrote everything
+  // (or failed after writing some); io_uring may stop at a partial write.
+  bool complete_io(operation &op, int res) {
+    if (is_write(op.code) && res > 0 &&
+        op.done + static_cast<std::size_t>(res) < op.len) {
+      op.done += static_cast<std::size_t>(res);
+      prep_io(op);
+      return false;
+    }
+    if (op.code == op_code::recvfrom && res >= 0 && op.addr && op.addrlen_out)
+      *op.addrlen_out = op.msg.msg_namelen;
+    if (res < 0 && op.done > 0)
+      res = 0;
+    op.result = static_cast<long long>(op.done) + res;
+    return true;
+  }
+
+  int fd_;
+  void *sq_ring_ = nullptr;
+  void *cq_ring_ = nullptr;
+  std::size_t sq_ring_size_ = 0;
+  std::size_t cq_ring_size_ = 0;
+  io_uring_sqe *sqes_ = nullptr;
+  std::size_t sqes_size_ = 0;
+  unsigned *sq_head_ = nullptr;
+  unsigned *sq_tail_ = nullptr;
+  unsigned sq_mask_ = 0;
+  unsigned sq_entries_ = 0;
+  unsigned sq_local_tail_ = 0;
+  unsigned queued_ = 0;
+  unsigned *cq_head_ = nullptr;
+  unsigned *cq_tail_ = nullptr;
+  unsigned cq_mask_ = 0;
+  io_uring_cqe *cqes_ = nullptr;
+};
+
+} // namespace vinyl::detail

@@ -1,0 +1,163 @@
+// What the runtime tests share: descriptors that close themselves (pipes,
+// socketpairs, loopback sockets on ephemeral ports) and fixtures that put
+// the process in a given I/O mode and backend for one test.
+#pragma once
+
+#include <vinyl/vinyl.hpp>
+
+#include <gtest/gtest.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace vinyl_test {
+
+class fd_closer {
+public:
+  explicit fd_closer(int fd) : fd_(fd) {}
+  fd_closer(fd_closer &&other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  fd_closer &operator=(fd_closer &&) = delete;
+  ~fd_closer() {
+    if (fd_ >= 0)
+      ::close(fd_);
+  }
+  int get() const { return fd_; }
+
+private:
+  int fd_;
+};
+
+struct pipe_fds {
+  explicit pipe_fds(int flags = 0) {
+    int fds[2];
+    if (::pipe2(fds, flags) != 0)
+      throw std::runtime_error(std::strerror(errno));
+    read_end = fds[0];
+    write_end = fds[1];
+  }
+  pipe_fds(const pipe_fds &) = delete;
+  pipe_fds &operator=(const pipe_fds &) = delete;
+  ~pipe_fds() {
+    ::close(read_end);
+    ::close(write_end);
+  }
+  int read_end, write_end;
+};
+
+struct socket_pair {
+  socket_pair() {
+    int fds[2];
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, fds) != 0)
+      throw std::runtime_error(std::strerror(errno));
+    a = fds[0];
+    b = fds[1];
+  }
+  socket_pair(const socket_pair &) = delete;
+  socket_pair &operator=(const socket_pair &) = delete;
+  ~socket_pair() {
+    ::close(a);
+    ::close(b);
+  }
+  int a, b;
+};
+
+// A descriptor number that is not open (the test opens nothing in between).
+inline int closed_fd() {
+  const int fd = ::open("/dev/null", O_RDONLY);
+  ::close(fd);
+  return fd;
+}
+
+// 127.0.0.1, port 0: bind picks an ephemeral port.
+inline sockaddr_in loopback() {
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  return addr;
+}
+
+// A socket of `type` bound to 127.0.0.1 on an ephemeral port.
+inline fd_closer bound_socket(int type, sockaddr_in &addr) {
+  fd_closer fd(::socket(AF_INET, type, 0));
+  addr = loopback();
+  socklen_t len = sizeof addr;
+  if (fd.get() < 0 ||
+      ::bind(fd.get(), reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0 ||
+      ::getsockname(fd.get(), reinterpret_cast<sockaddr *>(&addr), &len) != 0)
+    throw std::runtime_error(std::strerror(errno));
+  return fd;
+}
+
+inline const sockaddr *as_sockaddr(const sockaddr_in &addr) {
+  return reinterpret_cast<const sockaddr *>(&addr);
+}
+
+// Raises the soft descriptor limit to at least n (up to the hard limit);
+// returns what it is now.
+inline rlim_t raise_fd_limit(rlim_t n) {
+  rlimit limit{};
+  ::getrlimit(RLIMIT_NOFILE, &limit);
+  if (limit.rlim_cur < n) {
+    limit.rlim_cur = n < limit.rlim_max ? n : limit.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+  }
+  return limit.rlim_cur;
+}
+
+// Where a test runs: blocking mode, or async mode on one backend.
+struct io_config {
+  vinyl::io_mode mode;
+  vinyl::io_backend backend;
+};
+
+inline std::string config_name(const io_config &c) {
+  if (c.mode == vinyl::io_mode::blocking)
+    return "Blocking";
+  return c.backend == vinyl::io_backend::io_uring ? "AsyncIoUring"
+                                                  : "AsyncEpoll";
+}
+
+inline const io_config blocking{vinyl::io_mode::blocking,
+                                vinyl::io_backend::automatic};
+inline const io_config async_io_uring{vinyl::io_mode::async,
+                                      vinyl::io_backend::io_uring};
+inline const io_config async_epoll{vinyl::io_mode::async,
+                                   vinyl::io_backend::epoll};
+
+// Sets the mode and backend for one test and puts back what was there.
+class with_io_config : public ::testing::TestWithParam<io_config> {
+protected:
+  void SetUp() override {
+    saved_mode_ = vinyl::current_io_mode();
+    saved_backend_ = vinyl::requested_io_backend();
+    vinyl::set_io_mode(GetParam().mode);
+    vinyl::set_io_backend(GetParam().backend);
+  }
+  void TearDown() override {
+    vinyl::set_io_mode(saved_mode_);
+    vinyl::set_io_backend(saved_backend_);
+  }
+  bool async() const { return GetParam().mode == vinyl::io_mode::async; }
+
+private:
+  vinyl::io_mode saved_mode_{};
+  vinyl::io_backend saved_backend_{};
+};
+
+struct config_name_printer {
+  std::string operator()(const ::testing::TestParamInfo<io_config> &info) const {
+    return config_name(info.param);
+  }
+};
+
+} // namespace vinyl_test
