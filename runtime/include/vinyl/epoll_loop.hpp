@@ -299,8 +299,8 @@ private:
   }
 
   int epfd_;
-  std::vector<fd_entry> fds_;
-  std::vector<operation *> timers_;
+  pod_vector<fd_entry> fds_;
+  pod_vector<operation *> timers_;
 };
 
 } // namespace vinyl::detail

@@ -13,7 +13,6 @@
 // the suspended coroutine's frame, so starting one allocates nothing.
 #pragma once
 
-#include <atomic>
 #include <cerrno>
 #include <coroutine>
 #include <cstddef>
@@ -21,8 +20,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
+#include <new>
+#include <type_traits>
 #include <utility>
-#include <vector>
 
 #include <fcntl.h>
 #include <poll.h>
@@ -43,9 +43,11 @@ enum class io_backend { automatic, io_uring, epoll };
 
 namespace detail {
 
+// Accessed with the __atomic builtins rather than std::atomic, whose header
+// costs every converted file parse time.
 inline constexpr int unset_setting = -1;
-inline std::atomic<int> io_mode_setting{unset_setting};
-inline std::atomic<int> io_backend_setting{unset_setting};
+inline int io_mode_setting = unset_setting;
+inline int io_backend_setting = unset_setting;
 
 [[noreturn]] inline void bad_environment(const char *name, const char *value,
                                          const char *expected) {
@@ -76,16 +78,18 @@ inline int io_backend_from_environment() {
 }
 
 // Reads the environment once; a value set from code wins over it.
-inline int setting(std::atomic<int> &slot, int (*from_environment)()) {
-  int value = slot.load(std::memory_order_relaxed);
+inline int setting(int &slot, int (*from_environment)()) {
+  int value = __atomic_load_n(&slot, __ATOMIC_RELAXED);
   if (value != unset_setting)
     return value;
   value = from_environment();
   int expected = unset_setting;
-  if (slot.compare_exchange_strong(expected, value, std::memory_order_relaxed))
+  if (__atomic_compare_exchange_n(&slot, &expected, value, false,
+                                  __ATOMIC_RELAXED, __ATOMIC_RELAXED))
     return value;
   return expected;
 }
+
 
 } // namespace detail
 
@@ -99,8 +103,8 @@ inline io_mode current_io_mode() {
 // Takes effect for the next block_on, run or spawn; loops already running
 // keep going.
 inline void set_io_mode(io_mode mode) noexcept {
-  detail::io_mode_setting.store(static_cast<int>(mode),
-                                std::memory_order_relaxed);
+  __atomic_store_n(&detail::io_mode_setting, static_cast<int>(mode),
+                   __ATOMIC_RELAXED);
 }
 
 // VINYL_IO_BACKEND=auto|io_uring|epoll, or what set_io_backend stored.
@@ -112,8 +116,8 @@ inline io_backend requested_io_backend() {
 // Takes effect for loops created afterwards (each thread caches an idle
 // loop, which is replaced when the requested backend changes).
 inline void set_io_backend(io_backend backend) noexcept {
-  detail::io_backend_setting.store(static_cast<int>(backend),
-                                   std::memory_order_relaxed);
+  __atomic_store_n(&detail::io_backend_setting, static_cast<int>(backend),
+                   __ATOMIC_RELAXED);
 }
 
 // Thrown by run and by block_on in async mode when every task left is
@@ -128,6 +132,64 @@ public:
 };
 
 namespace detail {
+
+// A growable array of trivially copyable values: what the loops need of
+// std::vector, without the parse time <vector> would add to every converted
+// file.
+template <class T> class pod_vector {
+  static_assert(std::is_trivially_copyable_v<T>);
+
+public:
+  pod_vector() = default;
+  pod_vector(const pod_vector &) = delete;
+  pod_vector &operator=(const pod_vector &) = delete;
+  ~pod_vector() { std::free(data_); }
+
+  bool empty() const noexcept { return size_ == 0; }
+  std::size_t size() const noexcept { return size_; }
+  T &operator[](std::size_t i) noexcept { return data_[i]; }
+  T &front() noexcept { return data_[0]; }
+  T &back() noexcept { return data_[size_ - 1]; }
+  T *begin() noexcept { return data_; }
+  T *end() noexcept { return data_ + size_; }
+
+  void push_back(const T &value) {
+    if (size_ == capacity_)
+      grow(size_ + 1);
+    data_[size_++] = value;
+  }
+  void pop_back() noexcept { --size_; }
+  void clear() noexcept { size_ = 0; }
+  // New elements are value-initialised.
+  void resize(std::size_t n) {
+    if (n > capacity_)
+      grow(n);
+    for (std::size_t i = size_; i < n; ++i)
+      data_[i] = T{};
+    size_ = n;
+  }
+  void swap(pod_vector &other) noexcept {
+    std::swap(data_, other.data_);
+    std::swap(size_, other.size_);
+    std::swap(capacity_, other.capacity_);
+  }
+
+private:
+  void grow(std::size_t needed) {
+    std::size_t capacity = capacity_ ? 2 * capacity_ : 16;
+    if (capacity < needed)
+      capacity = needed;
+    void *p = std::realloc(static_cast<void *>(data_), capacity * sizeof(T));
+    if (!p)
+      throw std::bad_alloc();
+    data_ = static_cast<T *>(p);
+    capacity_ = capacity;
+  }
+
+  T *data_ = nullptr;
+  std::size_t size_ = 0;
+  std::size_t capacity_ = 0;
+};
 
 enum class op_code : unsigned char {
   read,
@@ -158,7 +220,9 @@ struct operation {
   socklen_t addrlen;      // connect, sendto
   long long nanoseconds;  // sleep; poll timeout, negative for none
 
-  std::coroutine_handle<> waiter;
+  // The suspended coroutine's address. A plain pointer, not a
+  // coroutine_handle, so constructing a leaf in blocking mode stores nothing.
+  void *waiter;
   long long result; // the call's value, or -errno
   int saved_errno;  // restored on success, which leaves errno alone
 
@@ -380,7 +444,7 @@ protected:
   // Backends call this when an operation they started has finished.
   void complete(operation &op) {
     --in_flight_;
-    op.waiter.resume();
+    std::coroutine_handle<>::from_address(op.waiter).resume();
   }
 
   std::size_t in_flight() const noexcept { return in_flight_; }
@@ -405,8 +469,8 @@ private:
   std::size_t in_flight_ = 0;
   detached_link *detached_ = nullptr;
   std::size_t detached_count_ = 0;
-  std::vector<std::coroutine_handle<>> ready_;
-  std::vector<std::coroutine_handle<>> batch_;
+  pod_vector<std::coroutine_handle<>> ready_;
+  pod_vector<std::coroutine_handle<>> batch_;
 };
 
 // The loop running on this thread, if any. Constant-initialised, so reading

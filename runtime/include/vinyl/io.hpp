@@ -41,7 +41,7 @@ public:
 protected:
   bool suspend(std::coroutine_handle<> waiter, detail::op_code code) {
     op_.code = code;
-    op_.waiter = waiter;
+    op_.waiter = waiter.address();
     op_.saved_errno = errno;
     const bool suspended = detail::tls_loop->submit(op_);
     if (!suspended && op_.result >= 0)

@@ -17,7 +17,6 @@
 #include <tuple>
 #include <type_traits>
 #include <utility>
-#include <vector>
 
 namespace vinyl {
 
@@ -72,9 +71,13 @@ public:
     when_all_counter *counter = nullptr;
   };
 
+  when_all_child() = default;
   when_all_child(when_all_child &&other) noexcept
       : handle_(std::exchange(other.handle_, {})) {}
-  when_all_child &operator=(when_all_child &&) = delete;
+  when_all_child &operator=(when_all_child &&other) noexcept {
+    std::swap(handle_, other.handle_);
+    return *this;
+  }
   ~when_all_child() {
     if (handle_)
       handle_.destroy();
@@ -154,17 +157,27 @@ task<std::tuple<when_all_result_t<Ts>...>> when_all(task<Ts>... tasks) {
       detail::take_result(tasks)...};
 }
 
-// The same for any number of tasks of one type.
-template <class T>
-task<std::vector<when_all_result_t<T>>> when_all(std::vector<task<T>> tasks) {
-  detail::when_all_counter counter{};
-  std::vector<detail::when_all_child> children;
-  children.reserve(tasks.size());
+// The same for any number of tasks of one type, in a std::vector (or another
+// sequence container with size, reserve, push_back and iteration); yields
+// the results in a container of the same kind. Written for any such
+// container so that this header need not include <vector>.
+template <template <class...> class Sequence, class T, class... Rest>
+  requires requires(Sequence<when_all_result_t<T>> &results, std::size_t n) {
+    results.reserve(n);
+  }
+task<Sequence<when_all_result_t<T>>>
+when_all(Sequence<task<T>, Rest...> tasks) {
+  struct child_array {
+    detail::when_all_child *children;
+    ~child_array() { delete[] children; }
+  } owner{new detail::when_all_child[tasks.size()]};
+  std::size_t count = 0;
   for (const task<T> &t : tasks)
-    children.push_back(detail::make_when_all_child(t));
-  co_await detail::start_children{counter, children.data(), children.size()};
-  std::vector<when_all_result_t<T>> results;
-  results.reserve(tasks.size());
+    owner.children[count++] = detail::make_when_all_child(t);
+  detail::when_all_counter counter{};
+  co_await detail::start_children{counter, owner.children, count};
+  Sequence<when_all_result_t<T>> results;
+  results.reserve(count);
   for (const task<T> &t : tasks)
     results.push_back(detail::take_result(t));
   co_return results;
