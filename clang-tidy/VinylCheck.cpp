@@ -153,7 +153,13 @@ std::string displayName(const FunctionDecl &FD) {
   if (const auto *Method = dyn_cast<CXXMethodDecl>(&FD);
       Method && Method->getParent()->isLambda())
     return "lambda";
-  return FD.getQualifiedNameAsString();
+  // "(anonymous namespace)::" is noise in a message about one's own code.
+  PrintingPolicy Policy(FD.getASTContext().getLangOpts());
+  Policy.SuppressUnwrittenScope = true;
+  std::string Name;
+  llvm::raw_string_ostream OS(Name);
+  FD.printQualifiedName(OS, Policy);
+  return Name;
 }
 
 namespace {

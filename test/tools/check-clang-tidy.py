@@ -50,13 +50,13 @@ def main():
     parser.add_argument("checks")
     parser.add_argument("temp")
     parser.add_argument("rest", nargs=argparse.REMAINDER)
-    args = parser.parse_args()
-
-    tidy_args, compiler_args = args.rest, args.cxxflags.split()
-    if "--" in tidy_args:
-        split = tidy_args.index("--")
-        compiler_args += tidy_args[split + 1:]
-        tidy_args = tidy_args[:split]
+    # argparse would swallow the "--" that starts the compiler flags.
+    argv, extra = sys.argv[1:], []
+    if "--" in argv:
+        split = argv.index("--")
+        argv, extra = argv[:split], argv[split + 1:]
+    args = parser.parse_args(argv)
+    tidy_args, compiler_args = args.rest, args.cxxflags.split() + extra
 
     with open(args.input, encoding="utf-8") as f:
         original = f.read()
