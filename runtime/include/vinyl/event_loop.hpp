@@ -228,7 +228,8 @@ struct operation {
 
   // Backend state.
   std::size_t done;    // bytes of a blocking write already written
-  int file_flags;      // epoll: F_GETFL of fd, -1 until needed
+  int file_flags;      // F_GETFL of fd, -1 until needed
+  bool first_try;      // io_uring: submitted not to wait (see start)
   long long deadline;  // CLOCK_MONOTONIC ns: sleep, poll timeout
   int wait_fd;         // what poll waits on: its one fd, or an epoll set
   unsigned wait_events;

@@ -117,13 +117,52 @@ private:
     return p == MAP_FAILED ? nullptr : p;
   }
 
-  // Room for n consecutive entries (a linked pair must go in one
-  // submission); submits what is queued when the ring is full.
-  void reserve(unsigned n) {
-    while (sq_entries_ - (sq_local_tail_ -
-                          __atomic_load_n(sq_head_, __ATOMIC_ACQUIRE)) <
-           n)
-      submit_queued(0, 0);
+  // Whether n consecutive entries are free (a linked pair must go in one
+  // submission), after submitting what is queued if need be. The kernel may
+  // refuse to take more while completions wait to be reaped (EBUSY).
+  bool has_room(unsigned n) {
+    const auto free_entries = [&] {
+      return sq_entries_ -
+             (sq_local_tail_ - __atomic_load_n(sq_head_, __ATOMIC_ACQUIRE));
+    };
+    if (free_entries() >= n)
+      return true;
+    submit_queued(0, 0);
+    return free_entries() >= n;
+  }
+
+  // Fills the entries for op now, or once wait() has reaped completions and
+  // the ring has room again. Operations are never refused.
+  void queue(operation &op) {
+    const unsigned slots = op.code == op_code::poll && op.deadline >= 0 ? 2 : 1;
+    if (deferred_next_ != deferred_.size() || !has_room(slots)) {
+      deferred_.push_back(&op);
+      return;
+    }
+    prep(op);
+  }
+
+  void queue_deferred() {
+    while (deferred_next_ != deferred_.size()) {
+      operation &op = *deferred_[deferred_next_];
+      const unsigned slots =
+          op.code == op_code::poll && op.deadline >= 0 ? 2 : 1;
+      if (!has_room(slots))
+        return;
+      ++deferred_next_;
+      prep(op);
+    }
+    deferred_.clear();
+    deferred_next_ = 0;
+  }
+
+  void prep(operation &op) {
+    if (op.code == op_code::sleep)
+      prep_sleep(op);
+    else if (op.code == op_code::poll)
+      prep_poll(op);
+    else
+      prep_io(op);
   }
 
   io_uring_sqe &next_sqe(operation *op) noexcept {
@@ -163,23 +202,35 @@ private:
         op.result = 0;
         return false;
       }
-      prep_sleep(op);
+      queue(op);
       return true;
     case op_code::poll:
       if (!prepare_poll(op))
         return false;
-      prep_poll(op);
+      queue(op);
       return true;
     default:
       op.done = 0;
       op.file_flags = -1;
-      // io_uring would wait even on an O_NONBLOCK descriptor; a call that
-      // must not block is made right here instead.
-      if (caller_nonblocking(op) || !positional_ok(op)) {
+      if (!positional_ok(op)) {
         op.result = call_now(op);
         return false;
       }
-      prep_io(op);
+      // io_uring waits even on an O_NONBLOCK descriptor, where the call
+      // says EAGAIN. Asking the descriptor's flags before every operation
+      // would cost a system call each, so reads, writes and socket calls
+      // are first submitted not to wait (MSG_DONTWAIT, RWF_NOWAIT); only
+      // when that says EAGAIN are the flags looked at (complete_io). accept
+      // and connect have no such flag everywhere; they are rare enough to
+      // look first.
+      op.first_try = op.code != op_code::pread && op.code != op_code::pwrite &&
+                     op.code != op_code::accept && op.code != op_code::connect;
+      if (!op.first_try && op.code != op_code::pread &&
+          op.code != op_code::pwrite && caller_nonblocking(op)) {
+        op.result = call_now(op);
+        return false;
+      }
+      queue(op);
       return true;
     }
   }
@@ -194,7 +245,6 @@ private:
   }
 
   void prep_sleep(operation &op) {
-    reserve(1);
     set_timeout(op, op.nanoseconds);
     io_uring_sqe &sqe = next_sqe(&op);
     sqe.opcode = IORING_OP_TIMEOUT;
@@ -205,7 +255,6 @@ private:
 
   // The poll, linked to a timeout that cancels it when the deadline passes.
   void prep_poll(operation &op) {
-    reserve(2);
     io_uring_sqe &poll = next_sqe(&op);
     poll.opcode = IORING_OP_POLL_ADD;
     poll.fd = op.wait_fd;
@@ -223,8 +272,11 @@ private:
     timeout.len = 1;
   }
 
+  static int first_try_flags(const operation &op) noexcept {
+    return op.first_try ? MSG_DONTWAIT : 0;
+  }
+
   void prep_io(operation &op) {
-    reserve(1);
     io_uring_sqe &sqe = next_sqe(&op);
     sqe.fd = op.fd;
     // A blocking write continues after a partial one (see complete_io).
@@ -244,6 +296,8 @@ private:
       sqe.opcode = write ? IORING_OP_WRITE : IORING_OP_READ;
       sqe.addr = reinterpret_cast<__u64>(buf);
       sqe.len = length;
+      if (op.first_try)
+        sqe.rw_flags = RWF_NOWAIT;
       // -1: the file position, as read(2) and write(2) use it.
       sqe.off = positional ? static_cast<__u64>(op.offset + op.done)
                            : ~__u64{0};
@@ -254,7 +308,7 @@ private:
       sqe.opcode = op.code == op_code::recv ? IORING_OP_RECV : IORING_OP_SEND;
       sqe.addr = reinterpret_cast<__u64>(buf);
       sqe.len = length;
-      sqe.msg_flags = static_cast<__u32>(op.flags);
+      sqe.msg_flags = static_cast<__u32>(op.flags | first_try_flags(op));
       break;
     case op_code::recvfrom:
     case op_code::sendto:
@@ -275,7 +329,7 @@ private:
       }
       sqe.addr = reinterpret_cast<__u64>(&op.msg);
       sqe.len = 1;
-      sqe.msg_flags = static_cast<__u32>(op.flags);
+      sqe.msg_flags = static_cast<__u32>(op.flags | first_try_flags(op));
       break;
     case op_code::accept:
       sqe.opcode = IORING_OP_ACCEPT;
@@ -297,6 +351,7 @@ private:
   void wait() override {
     submit_queued(1, IORING_ENTER_GETEVENTS);
     reap();
+    queue_deferred();
   }
 
   void reap() {
@@ -323,7 +378,7 @@ private:
       break;
     case op_code::poll:
       if (!finish_poll(op, res == -ECANCELED)) {
-        prep_poll(op);
+        queue(op);
         return;
       }
       break;
@@ -338,10 +393,24 @@ private:
   // A blocking write(2) or send(2) returns only when it wrote everything
   // (or failed after writing some); io_uring may stop at a partial write.
   bool complete_io(operation &op, int res) {
-    if (is_write(op.code) && res > 0 &&
-        op.done + static_cast<std::size_t>(res) < op.len) {
+    const bool first_try = std::exchange(op.first_try, false);
+    // Kernels before 5.9 may refuse RWF_NOWAIT on pipes (EOPNOTSUPP); the
+    // second submission, without it, gives the call's real answer.
+    if (first_try && (res == -EAGAIN || res == -EOPNOTSUPP)) {
+      // The real call decides for a descriptor the program made
+      // non-blocking: EAGAIN, or what arrived since (and a regular file,
+      // where O_NONBLOCK means nothing, just reads).
+      if (caller_nonblocking(op)) {
+        res = static_cast<int>(call_now(op));
+      } else {
+        queue(op);
+        return false;
+      }
+    } else if (is_write(op.code) && res > 0 &&
+               op.done + static_cast<std::size_t>(res) < op.len &&
+               !caller_nonblocking(op)) {
       op.done += static_cast<std::size_t>(res);
-      prep_io(op);
+      queue(op);
       return false;
     }
     if (op.code == op_code::recvfrom && res >= 0 && op.addr && op.addrlen_out)
@@ -369,6 +438,9 @@ private:
   unsigned *cq_tail_ = nullptr;
   unsigned cq_mask_ = 0;
   io_uring_cqe *cqes_ = nullptr;
+  // Operations waiting for room in the submission ring, oldest first.
+  pod_vector<operation *> deferred_;
+  std::size_t deferred_next_ = 0;
 };
 
 } // namespace vinyl::detail
