@@ -27,6 +27,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 namespace {
@@ -335,6 +336,26 @@ TEST_P(AsyncLoop, SuspendingForeverIsADeadlockAndFreesTheFrames) {
   EXPECT_TRUE(spawned_destroyed);
   // The thread's loop is usable afterwards.
   EXPECT_EQ(vinyl::run(after_sleep(1)), 1);
+}
+
+// The loop a thread caches between runs belongs to its process: a forked
+// child gets its own (io_uring refuses submissions from another task).
+TEST_P(AsyncLoop, ForkedChildGetsALoopOfItsOwn) {
+  EXPECT_EQ(vinyl::block_on(after_sleep(1)), 1);
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    int r = -1;
+    try {
+      r = vinyl::block_on(after_sleep(2));
+    } catch (...) {
+    }
+    std::_Exit(r == 2 ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
 class LoopBlocking : public with_io_config {};

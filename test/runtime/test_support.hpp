@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <ostream>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -125,6 +126,10 @@ inline std::string config_name(const io_config &c) {
     return "Blocking";
   return c.backend == vinyl::io_backend::io_uring ? "AsyncIoUring"
                                                   : "AsyncEpoll";
+}
+
+inline void PrintTo(const io_config &c, std::ostream *os) {
+  *os << config_name(c);
 }
 
 inline const io_config blocking{vinyl::io_mode::blocking,

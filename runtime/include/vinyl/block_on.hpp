@@ -70,7 +70,11 @@ public:
   loop_lease() : outer_(tls_loop) {
     const io_backend wanted = requested_io_backend();
     loop_ = std::exchange(tls_idle_loop.loop, nullptr);
-    if (loop_ && wanted != io_backend::automatic && loop_->backend() != wanted) {
+    // A child process must not use the loop its parent cached: an io_uring
+    // instance accepts submissions from its creator only.
+    if (loop_ && ((wanted != io_backend::automatic &&
+                   loop_->backend() != wanted) ||
+                  loop_->owner() != ::getpid())) {
       delete loop_;
       loop_ = nullptr;
     }

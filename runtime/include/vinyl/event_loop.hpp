@@ -385,6 +385,9 @@ public:
 
   virtual io_backend backend() const noexcept = 0;
 
+  // The process that created the loop.
+  pid_t owner() const noexcept { return owner_; }
+
   // Starts op on behalf of op.waiter. Returns false if it completed at once
   // (op.result is set and the waiter need not suspend); otherwise the loop
   // resumes op.waiter once op.result is set.
@@ -467,6 +470,7 @@ private:
     }
   }
 
+  pid_t owner_ = ::getpid();
   std::size_t in_flight_ = 0;
   detached_link *detached_ = nullptr;
   std::size_t detached_count_ = 0;

@@ -33,8 +33,11 @@ namespace vinyl::io {
 // the operation record the loop fills while the coroutine is suspended.
 class leaf {
 public:
-  // Leaves op_ uninitialised: the blocking path never touches it.
+  // Leave op_ uninitialised: the blocking path never touches it, and it
+  // describes one suspension, so a copy has no use for it.
   leaf() noexcept {}
+  leaf(const leaf &) noexcept {}
+  leaf &operator=(const leaf &) noexcept { return *this; }
 
   bool await_ready() const noexcept { return !detail::tls_loop; }
 
