@@ -1,4 +1,4 @@
-//===- BlockingCallInCoroutineCheck.h - vinyl-blocking-call-in-coroutine -*- C++ -*-===//
+//===- BlockingCallInCoroutineCheck.h ---------------------------*- C++ -*-===//
 //
 // A rules leaf (::read, ::send, std::this_thread::sleep_for, ...) called in
 // a coroutine blocks the thread the event loop runs on, stalling every other

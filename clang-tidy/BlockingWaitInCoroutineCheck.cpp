@@ -76,8 +76,7 @@ void BlockingWaitInCoroutineCheck::checkBlockOn(
   CharSourceRange Whole = Lexer::makeFileCharRange(
       CharSourceRange::getTokenRange(Call.getSourceRange()), SM, LO);
   CharSourceRange Arg = Lexer::makeFileCharRange(
-      CharSourceRange::getTokenRange(Call.getArg(0)->getSourceRange()), SM,
-      LO);
+      CharSourceRange::getTokenRange(Call.getArg(0)->getSourceRange()), SM, LO);
   if (Whole.isInvalid() || Arg.isInvalid())
     return;
   bool Outer = awaitNeedsParens(&Call, *R.Context);
@@ -152,8 +151,8 @@ void BlockingWaitInCoroutineCheck::checkFacade(
   // Default arguments the call relies on must exist on the twin too.
   for (unsigned I = 0, N = Call.getNumArgs(); I != N && Renamable; ++I)
     if (isa<CXXDefaultArgExpr>(Call.getArg(I)))
-      Renamable = I < Twin->getNumParams() &&
-                  Twin->getParamDecl(I)->hasDefaultArg();
+      Renamable =
+          I < Twin->getNumParams() && Twin->getParamDecl(I)->hasDefaultArg();
 
   auto Warn = [&] {
     return diag(Call.getBeginLoc(),

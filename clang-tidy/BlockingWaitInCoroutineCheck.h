@@ -1,4 +1,4 @@
-//===- BlockingWaitInCoroutineCheck.h - vinyl-blocking-wait-in-coroutine -*- C++ -*-===//
+//===- BlockingWaitInCoroutineCheck.h ---------------------------*- C++ -*-===//
 //
 // `vinyl::block_on(t)` in a coroutine, or a call of a blocking facade
 // (`int f(int x) { return vinyl::block_on(f_async(x)); }`), waits for a task

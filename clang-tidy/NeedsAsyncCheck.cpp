@@ -40,7 +40,8 @@ void NeedsAsyncCheck::registerMatchers(MatchFinder *Finder) {
                      this);
   if (FactsFileOption.empty())
     return;
-  Expected<FactsFile> Loaded = loadFactsFile(resolveOptionPath(FactsFileOption));
+  Expected<FactsFile> Loaded =
+      loadFactsFile(resolveOptionPath(FactsFileOption));
   if (!Loaded) {
     reportConfigError(toString(Loaded.takeError()),
                       "whole-program verdicts are off");
@@ -93,8 +94,7 @@ void NeedsAsyncCheck::checkCall(const CallExpr &Call,
     return;
   const SourceManager &SM = *R.SourceManager;
   CharSourceRange Whole = Lexer::makeFileCharRange(
-      CharSourceRange::getTokenRange(Call.getSourceRange()), SM,
-      getLangOpts());
+      CharSourceRange::getTokenRange(Call.getSourceRange()), SM, getLangOpts());
   if (Whole.isInvalid())
     return;
   auto Note = diag(Call.getBeginLoc(),
@@ -137,8 +137,8 @@ void NeedsAsyncCheck::checkFunction(const FunctionDecl &FD,
       Where = (Twine(Step.Loc.File) + ":" + Twine(Step.Loc.Line) + ":" +
                Twine(Step.Loc.Column) + ": ")
                   .str();
-    diag(FD.getLocation(), "%0%1", DiagnosticIDs::Note) << Where
-                                                        << Step.Message;
+    diag(FD.getLocation(), "%0%1", DiagnosticIDs::Note)
+        << Where << Step.Message;
   }
 }
 

@@ -64,9 +64,9 @@ void UnawaitedTaskCheck::check(const MatchFinder::MatchResult &R) {
   const VarDecl *Var = initialisedVariable(*Call, Ctx);
   if (!Var || Var->isReferenced())
     return;
-  auto D = diag(Var->getLocation(),
-                "task '%0' is never awaited, so %1 never runs")
-           << Var->getName() << calleeName(*Call);
+  auto D =
+      diag(Var->getLocation(), "task '%0' is never awaited, so %1 never runs")
+      << Var->getName() << calleeName(*Call);
   DynTypedNodeList Parents = Ctx.getParents(*Var);
   const auto *Decl = Parents.empty() ? nullptr : Parents[0].get<DeclStmt>();
   if (!Editable || !Decl || !Decl->getBeginLoc().isFileID())

@@ -1,4 +1,4 @@
-//===- FactsFile.cpp - The whole-program verdict, for tools that see one TU ===//
+//===- FactsFile.cpp - The whole-program verdict for one-TU tools --------===//
 //
 // YAMLTraits both ways, like the rules files, so that a hand-edited facts
 // file that is wrong is reported at the offending node.
@@ -99,18 +99,17 @@ Expected<FactsFile> parseFactsFile(StringRef Path, StringRef Text) {
     if (!Out.empty())
       return;
     raw_string_ostream OS(Out);
-    OS << D.getFilename() << ":" << D.getLineNo() << ":" << (D.getColumnNo() + 1)
-       << ": error: " << D.getMessage();
+    OS << D.getFilename() << ":" << D.getLineNo() << ":"
+       << (D.getColumnNo() + 1) << ": error: " << D.getMessage();
   };
   RawFile Raw;
   if (!Text.trim().empty()) {
     yaml::Input In(MemoryBufferRef(Text, Path), nullptr, Handler, &Message);
     In >> Raw;
     if (In.error())
-      return createStringError(inconvertibleErrorCode(),
-                               Message.empty()
-                                   ? Path.str() + ": error: invalid YAML"
-                                   : Message);
+      return createStringError(
+          inconvertibleErrorCode(),
+          Message.empty() ? Path.str() + ": error: invalid YAML" : Message);
   }
   return FactsFile{std::move(Raw.Functions)};
 }

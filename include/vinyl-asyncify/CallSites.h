@@ -1,4 +1,4 @@
-//===- CallSites.h - What a call means for conversion, from the AST -*- C++ -*-===//
+//===- CallSites.h - What a call means for conversion -----------*- C++ -*-===//
 //
 // The questions every AST consumer of the library asks about a call: is the
 // callee a rules leaf, the blocking wait, a facade over an async twin, does

@@ -1,4 +1,4 @@
-//===- FactsFile.h - The whole-program verdict, for tools that see one TU -*- C++ -*-===//
+//===- FactsFile.h - The whole-program verdict for one-TU tools -*- C++ -*-===//
 //
 // The solver knows which functions must become coroutines because of calls
 // in other translation units; an editor running clang-tidy sees one TU. The
@@ -13,8 +13,10 @@
 //       async: true
 //       facade: true                # keeps its name as a blocking facade
 //       why:                        # the chain down to a blocking leaf
-//         - { file: a.cpp, line: 7, column: 10, note: "'load' calls 'get' here" }
-//         - { file: a.cpp, line: 3, column: 3, note: "'get' calls 'read' here" }
+//         - { file: a.cpp, line: 7, column: 10,
+//             note: "'load' calls 'get' here" }
+//         - { file: a.cpp, line: 3, column: 3,
+//             note: "'get' calls 'read' here" }
 //
 // An entry without an id matches by qualified name; "async: false" entries
 // may be written but are ignored by readers.
@@ -48,8 +50,7 @@ struct FactsFile {
 
   /// The async verdict for a function with USR \p Id and qualified name
   /// \p Name, or null.
-  const AsyncVerdict *findAsync(llvm::StringRef Id,
-                                llvm::StringRef Name) const;
+  const AsyncVerdict *findAsync(llvm::StringRef Id, llvm::StringRef Name) const;
 };
 
 /// The verdict of a solve: every async function with the chain that made it

@@ -2,9 +2,9 @@
 // written out and read back keeps its verdicts, and the ids in it are the
 // ones CallSites' functionId gives the same declarations, so the clang-tidy
 // check finds a function the whole-program solve made async.
+#include "vinyl-asyncify/FactsFile.h"
 #include "vinyl-asyncify/CallSites.h"
 #include "vinyl-asyncify/Extract.h"
-#include "vinyl-asyncify/FactsFile.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
@@ -28,7 +28,8 @@ TEST(FactsFileTest, SolveRoundTripsWithIdsOfFunctionId) {
   auto AST = clang::tooling::buildASTFromCodeWithArgs(
       "typedef long ssize_t;\n"
       "extern \"C\" ssize_t read(int, void *, unsigned long);\n"
-      "namespace io { int get(int fd) { char c; read(fd, &c, 1); return c; } }\n"
+      "namespace io { int get(int fd) { char c; read(fd, &c, 1); return c; } "
+      "}\n"
       "int get(double) { return 0; }\n"
       "int load(int fd) { return io::get(fd) + 1; }\n"
       "int main() { return load(0); }\n",
