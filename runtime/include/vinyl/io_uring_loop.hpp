@@ -34,6 +34,13 @@ public:
     }
     if (fd < 0)
       return nullptr;
+    // Before 5.6 the ring exists but lacks opcodes the leaves use (READ and
+    // WRITE at the file position, SEND, RECV): use epoll there.
+    if (!(params.features & IORING_FEAT_RW_CUR_POS)) {
+      ::close(fd);
+      errno = ENOSYS;
+      return nullptr;
+    }
     auto *loop = new uring_loop(fd);
     if (!loop->map(params)) {
       const int error = errno;

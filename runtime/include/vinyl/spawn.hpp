@@ -141,6 +141,9 @@ template <class T> void *spawned_thread_main(void *arg) noexcept {
 }
 
 template <class T> void spawn_thread(task<T> t) {
+  // A bad VINYL_IO is reported here rather than by the thread's block_on,
+  // where it could only terminate.
+  (void)current_io_mode();
   spawn_group *group = tls_spawn_group;
   auto *start = new thread_start<T>{std::move(t), group};
   pthread_attr_t attr;
