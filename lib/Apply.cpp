@@ -183,6 +183,52 @@ std::vector<DiffLine> diffLines(StringRef Before, StringRef After) {
 }
 } // namespace
 
+std::vector<tooling::Replacement> replacementsOf(const ChangedFile &File) {
+  StringRef Before = File.Before;
+  std::vector<size_t> LineStart = {0};
+  for (size_t I = 0; I < Before.size(); ++I)
+    if (Before[I] == '\n')
+      LineStart.push_back(I + 1);
+  auto Offset = [&](unsigned Line) {
+    return Line < LineStart.size() ? LineStart[Line] : Before.size();
+  };
+  std::vector<DiffLine> Lines = diffLines(File.Before, File.After);
+  std::vector<tooling::Replacement> Out;
+  for (size_t I = 0; I < Lines.size();) {
+    if (Lines[I].Tag == ' ') {
+      ++I;
+      continue;
+    }
+    unsigned First = Lines[I].OldLine, End = First;
+    std::string Text;
+    for (; I < Lines.size() && Lines[I].Tag != ' '; ++I) {
+      if (Lines[I].Tag == '-')
+        End = Lines[I].OldLine + 1;
+      else
+        Text += (Lines[I].Text + "\n").str();
+    }
+    Out.emplace_back(File.Path, Offset(First), Offset(End) - Offset(First),
+                     Text);
+  }
+  // Lines compare without their final newline; if the ends of the files
+  // differ there, the line edits are not exact and one whole-file
+  // replacement is.
+  tooling::Replacements Set;
+  for (const tooling::Replacement &R : Out)
+    if (Error E = Set.add(R)) {
+      consumeError(std::move(E));
+      Set = tooling::Replacements();
+      break;
+    }
+  Expected<std::string> Applied = tooling::applyAllReplacements(Before, Set);
+  if (!Applied || *Applied != File.After) {
+    if (!Applied)
+      consumeError(Applied.takeError());
+    return {tooling::Replacement(File.Path, 0, Before.size(), File.After)};
+  }
+  return Out;
+}
+
 void printUnifiedDiff(raw_ostream &OS, const ChangedFile &File) {
   std::vector<DiffLine> Lines = diffLines(File.Before, File.After);
   std::vector<size_t> Changed;

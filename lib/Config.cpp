@@ -102,6 +102,14 @@ const LeafRule *Config::findLeaf(StringRef QualifiedName) const {
   return nullptr;
 }
 
+const LeafRule *Config::findReplacement(StringRef QualifiedName) const {
+  for (const LeafRule &R : llvm::reverse(Leaves))
+    if (StringRef(R.Replacement).ltrim(':') == QualifiedName &&
+        findLeaf(R.Name) == &R) // not a rule a later one re-mapped
+      return &R;
+  return nullptr;
+}
+
 std::string Config::asyncName(StringRef Name) const {
   StringRef Scheme = NameScheme;
   auto [Before, After] = Scheme.split("{}");

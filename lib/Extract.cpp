@@ -25,6 +25,7 @@
 #include "clang/Tooling/Tooling.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/MapVector.h"
 
 using namespace clang;
 using namespace llvm;
@@ -126,6 +127,12 @@ public:
   Extractor(ASTContext &Ctx, const ExtractOptions &Opts, Facts &Out)
       : Ctx(Ctx), SM(Ctx.getSourceManager()), LO(Ctx.getLangOpts()),
         Opts(Opts), Out(Out) {}
+
+  void run() {
+    TraverseAST(Ctx);
+    for (auto &[VD, F] : UnusedTasks)
+      Out.Findings.push_back(std::move(F));
+  }
 
   bool shouldVisitTemplateInstantiations() const { return false; }
   bool shouldVisitImplicitCode() const { return false; }
@@ -240,6 +247,7 @@ public:
   /// closure variable named other than to call it lets the lambda escape.
   bool VisitDeclRefExpr(DeclRefExpr *E) {
     if (const auto *VD = dyn_cast<VarDecl>(E->getDecl())) {
+      UnusedTasks.erase(VD);
       auto It = ClosureVars.find(VD);
       if (It != ClosureVars.end() && !isCalledObject(E))
         recordEscape(E, It->second);
@@ -261,9 +269,27 @@ public:
     if (!Callee)
       return true;
     std::string Name = Callee->getQualifiedNameAsString();
-    if (Name == Opts.Cfg->BlockOn && CE->getNumArgs() == 1)
-      BlockedOn.insert(CE->getArg(0)->IgnoreImplicit());
+    if (inCoroutine() && !Awaited.contains(CE) &&
+        isTask(Callee->getReturnType()))
+      checkAwaited(CE, Callee);
     CallFact C;
+    if (Name == Opts.Cfg->BlockOn && CE->getNumArgs() == 1) {
+      BlockedOn.insert(CE->getArg(0)->IgnoreImplicit());
+      C.Callee = "wait:" + Name;
+      C.Kind = CallKind::BlockingWait;
+      const Expr *Ref = CE->getCallee()->IgnoreImplicit();
+      C.CalleeName = fileAnchor(Ref->getSourceRange(), C.Problem);
+      recordCall(CE, std::move(C));
+      return true;
+    }
+    if (const LeafRule *Leaf = Opts.Cfg->findReplacement(Name)) {
+      // Already the awaitable: nothing to rewrite, but it is where this
+      // coroutine's I/O happens, which --explain and --graph show.
+      C.Callee = "leaf:" + Leaf->Name;
+      C.Awaited = true;
+      recordCall(CE, std::move(C));
+      return true;
+    }
     if (const LeafRule *Leaf = Opts.Cfg->findLeaf(Name)) {
       C.Callee = "leaf:" + Leaf->Name;
       const Expr *Ref = CE->getCallee()->IgnoreImplicit();
@@ -299,6 +325,63 @@ public:
 private:
   const FunctionDecl *currentFunction() const {
     return Stack.empty() ? nullptr : Stack.back();
+  }
+
+  bool inCoroutine() const {
+    const FunctionDecl *FD = currentFunction();
+    return FD && FD->getBody() && isa<CoroutineBodyStmt>(FD->getBody());
+  }
+
+  /// Whether \p T is the configured task type.
+  bool isTask(QualType T) const {
+    const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
+    if (!RD)
+      return false;
+    if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD))
+      return Spec->getSpecializedTemplate()->getQualifiedNameAsString() ==
+             Opts.Cfg->TaskType;
+    return RD->getQualifiedNameAsString() == Opts.Cfg->TaskType;
+  }
+
+  /// A task is lazy: one that is dropped, or stored and never touched
+  /// again, never runs. (A stored task that is used in any way, moved into
+  /// a container or awaited later, is left alone.)
+  void checkAwaited(const CallExpr *CE, const FunctionDecl *Callee) {
+    std::string What = "the task returned by '" +
+                       Callee->getQualifiedNameAsString() + "'";
+    const Expr *Child = CE;
+    for (;;) {
+      DynTypedNodeList Parents = Ctx.getParents(*Child);
+      if (Parents.empty())
+        return;
+      if (const auto *VD = Parents[0].get<VarDecl>()) {
+        if (VD->getInit() && VD->getInit()->IgnoreImplicit() == CE)
+          UnusedTasks[VD] = {location(CE->getExprLoc()), "vinyl-unawaited-task",
+                             What + " is stored in '" + VD->getName().str() +
+                                 "' but never awaited, so it never runs"};
+        return;
+      }
+      const auto *P = Parents[0].get<Stmt>();
+      if (!P)
+        return;
+      if (const auto *Cast = dyn_cast<ExplicitCastExpr>(P);
+          Cast && Cast->getType()->isVoidType()) {
+        Child = Cast;
+        continue;
+      }
+      if (isa<ImplicitCastExpr, MaterializeTemporaryExpr, CXXBindTemporaryExpr,
+              FullExpr, ParenExpr>(P)) {
+        Child = cast<Expr>(P);
+        continue;
+      }
+      if (isa<Expr, ReturnStmt, CoreturnStmt, DeclStmt>(P))
+        return;
+      Out.Findings.push_back({location(CE->getExprLoc()),
+                              "vinyl-unawaited-task",
+                              What + " is discarded without co_await, so it "
+                                     "never runs"});
+      return;
+    }
   }
 
   /// Whether \p E is the object of a call `E(args)`.
@@ -443,7 +526,7 @@ private:
       C.Problem = "it is inside a catch handler, where co_await is not allowed";
     C.NeedsParens = needsParens(E, Ctx);
     C.InCondition = inCondition(E, Ctx);
-    C.Awaited = Awaited.contains(E);
+    C.Awaited = C.Awaited || Awaited.contains(E);
     C.BlockedOn = BlockedOn.contains(E);
     Out.Calls.push_back(std::move(C));
   }
@@ -716,6 +799,8 @@ private:
   DenseSet<const Expr *> Awaited, BlockedOn, CalleeRefs;
   DenseMap<FileID, std::string> WritableFiles;
   DenseMap<const FunctionDecl *, std::string> Ids;
+  /// Variables initialised with a task in a coroutine and not used since.
+  MapVector<const VarDecl *, Finding> UnusedTasks;
   /// Variables holding a lambda's closure, and its call operator.
   DenseMap<const VarDecl *, const CXXMethodDecl *> ClosureVars;
 };
@@ -750,7 +835,7 @@ Facts extractFromAST(ASTContext &Ctx, const ExtractOptions &Opts) {
   // A TU with errors yields no facts: its AST cannot be trusted.
   if (Ctx.getDiagnostics().hasErrorOccurred())
     return Out;
-  Extractor(Ctx, Opts, Out).TraverseAST(Ctx);
+  Extractor(Ctx, Opts, Out).run();
   SourceManager &SM = Ctx.getSourceManager();
   FileManager &FM = SM.getFileManager();
   std::vector<std::string> &Files = Out.FilesOfTU[writablePath(
@@ -775,6 +860,7 @@ Expected<Facts> extractAll(const tooling::CompilationDatabase &DB,
   Run.TUs = Files;
   Run.RuntimeIncludeDir = Opts.RuntimeIncludeDir;
   Run.Jobs = Opts.Jobs;
+  Run.Warnings = false;
   Run.Action = [&](size_t I) -> std::unique_ptr<tooling::FrontendActionFactory> {
     struct Factory : tooling::FrontendActionFactory {
       Factory(const ExtractOptions &Opts, Facts &Out) : Opts(Opts), Out(Out) {}

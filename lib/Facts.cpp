@@ -48,6 +48,9 @@ void Facts::merge(Facts &&Other) {
   appendUnique(Calls, std::move(Other.Calls), [](const CallFact &C) {
     return std::make_tuple(C.Loc.File, C.Loc.Line, C.Loc.Column, C.Callee);
   });
+  appendUnique(Findings, std::move(Other.Findings), [](const Finding &D) {
+    return std::make_tuple(D.Loc.File, D.Loc.Line, D.Loc.Column, D.Message);
+  });
   appendUnique(LeavesSeen, std::move(Other.LeavesSeen),
                [](const std::string &S) { return S; });
   for (auto &[TU, Files] : Other.FilesOfTU)

@@ -34,6 +34,9 @@ void runInParallel(const tooling::CompilationDatabase &DB,
       Tool.appendArgumentsAdjuster(tooling::getInsertArgumentAdjuster(
           extraCompilerArgs(Run.RuntimeIncludeDir),
           tooling::ArgumentInsertPosition::BEGIN));
+      if (!Run.Warnings)
+        Tool.appendArgumentsAdjuster(tooling::getInsertArgumentAdjuster(
+            "-w", tooling::ArgumentInsertPosition::END));
       std::string Diags;
       raw_string_ostream OS(Diags);
       DiagnosticOptions DiagOpts;

@@ -62,9 +62,9 @@ public:
     for (size_t I : S.BlockOnCalls)
       waitInPlace(F.Calls[I]);
     for (const auto &[Id, Fn] : F.Functions) {
-      if (!S.isAsync(Id) || Fn.IsCoroutine)
+      if (!S.isAsync(Id))
         continue;
-      if (!Awaits.count(Id) && Fn.Returns.empty())
+      if (!Fn.IsCoroutine && !Awaits.count(Id) && Fn.Returns.empty())
         makeCoroutine(Fn);
       if (AwaitsInCondition.count(Id) && !Fn.HasLocals)
         workAroundGcc12(Fn);
@@ -74,9 +74,12 @@ public:
 
 private:
   /// The coroutine's name when a facade keeps the old, unqualified one.
+  static StringRef unqualified(StringRef Name) {
+    return Name.substr(Name.rfind(':') + 1); // npos + 1 == 0
+  }
+
   std::string asyncName(const FunctionFact &Fn) const {
-    StringRef Name = Fn.Name;
-    return C.asyncName(Name.substr(Name.rfind(':') + 1)); // npos + 1 == 0
+    return C.asyncName(unqualified(Fn.Name));
   }
 
   std::string task(StringRef Result) const {
@@ -150,24 +153,37 @@ private:
                    "12.2 miscompiles coroutines without locals");
   }
 
+  /// In async code (new coroutines and existing ones alike) every call that
+  /// reaches I/O is awaited: leaves become their awaitables, facades their
+  /// coroutines, block_on(t) becomes co_await t. Calls of coroutines that
+  /// existed before are left as written: that code handles its tasks.
   void rewriteCall(const CallFact &Call) {
     if (Call.Awaited || Call.BlockedOn || !S.isAsync(Call.Caller) ||
-        Call.Kind == CallKind::AddressTaken)
-      return;
-    auto Caller = F.Functions.find(Call.Caller);
-    if (Caller == F.Functions.end() || Caller->second.IsCoroutine)
+        Call.Kind == CallKind::AddressTaken || !Call.Problem.empty() ||
+        !F.Functions.count(Call.Caller))
       return;
     StringRef Callee = Call.Callee;
+    if (Call.Kind == CallKind::BlockingWait) {
+      add(Call.CalleeName, Call.NeedsParens ? "(co_await " : "co_await ");
+      if (Call.NeedsParens)
+        insert(Call.Call.File, Call.Call.Offset + Call.Call.Length, ")",
+               Call.Call.Length);
+      noteAwait(Call);
+      return;
+    }
     if (Callee.consume_front("leaf:")) {
       add(Call.CalleeName, C.findLeaf(Callee)->Replacement);
-    } else if (!S.isAsync(Call.Callee)) {
+    } else if (auto Twin = S.FacadeTwins.find(Call.Callee);
+               Twin != S.FacadeTwins.end()) {
+      add(Call.CalleeName,
+          unqualified(F.Functions.at(Twin->second).Name).str());
+    } else if (!S.isAsync(Call.Callee) ||
+               F.Functions.at(Call.Callee).IsCoroutine) {
       return;
     } else if (S.hasFacade(Call.Callee)) {
       add(Call.CalleeName, asyncName(F.Functions.at(Call.Callee)));
     }
-    Awaits.insert(Call.Caller);
-    if (Call.InCondition)
-      AwaitsInCondition.insert(Call.Caller);
+    noteAwait(Call);
     bool Operator = Call.Kind == CallKind::Operator;
     std::string Open = Call.NeedsParens ? "(co_await " : "co_await ";
     std::string Close = Call.NeedsParens ? ")" : "";
@@ -180,6 +196,12 @@ private:
     insert(Call.Call.File, Call.Call.Offset, Open, -Len);
     if (!Close.empty())
       insert(Call.Call.File, Call.Call.Offset + Call.Call.Length, Close, Len);
+  }
+
+  void noteAwait(const CallFact &Call) {
+    Awaits.insert(Call.Caller);
+    if (Call.InCondition)
+      AwaitsInCondition.insert(Call.Caller);
   }
 
   /// Synchronous code calling a lambda that became a coroutine waits for

@@ -117,6 +117,7 @@ public:
         reach(I);
     }
     decideFacades();
+    findFacadeTwins();
     checkRewritable();
     sortDiagnostics(S.Diags);
     return std::move(S);
@@ -140,7 +141,7 @@ private:
   /// A call through the base must be awaitable whichever override runs, so
   /// an override family is async as a whole.
   void joinFamily(const std::string &Id, const std::string &Via) {
-    if (S.isAsync(Id))
+    if (S.isAsync(Id) || S.Refused.count(Id))
       return;
     const FunctionFact *Fn = function(Id);
     if (!Fn)
@@ -152,6 +153,7 @@ private:
                                       displayName(F, Via) + "'"});
       explainInto(D, Via);
       S.Diags.push_back(std::move(D));
+      S.Refused.insert(Id);
       return;
     }
     colour(Id, -1);
@@ -166,6 +168,14 @@ private:
       return; // A blocking wait, or no call at all.
     const FunctionFact *Caller = function(Call.Caller);
     bool Leaf = isLeaf(Call.Callee);
+    // An awaitable leaf outside a coroutine is only being passed around.
+    if (Leaf && Call.Awaited && !(Caller && Caller->IsCoroutine))
+      return;
+    // Code that calls an existing coroutine already handles the task it
+    // gets (spawns it, stores it, waits on it); that does not make it async.
+    if (const FunctionFact *Callee = function(Call.Callee);
+        Callee && Callee->IsCoroutine && !(Caller && Caller->IsCoroutine))
+      return;
     if (!Caller || !Caller->Writable || Caller->IsMain) {
       // Synchronous by nature; a leaf there simply stays blocking.
       if (!Leaf)
@@ -206,7 +216,7 @@ private:
   }
 
   void refuse(const FunctionFact &Fn, StringRef What, size_t Via) {
-    if (!Refused.insert(Fn.Id).second)
+    if (!S.Refused.insert(Fn.Id).second)
       return;
     Diagnostic D = cannotConvert(Fn, What);
     const CallFact &Call = F.Calls[Via];
@@ -249,7 +259,29 @@ private:
         St.Facade = false;
   }
 
-  void error(const Location &Loc, std::string Message, const std::string &Id) {
+  /// A facade written by an earlier run (or by hand the same way): a
+  /// synchronous function that blocks on the coroutine named by the scheme
+  /// after it. Async code calls the coroutine instead.
+  void findFacadeTwins() {
+    for (const CallFact &Call : F.Calls) {
+      if (!Call.BlockedOn)
+        continue;
+      const FunctionFact *Facade = function(Call.Caller);
+      const FunctionFact *Twin = function(Call.Callee);
+      if (!Facade || !Twin || Facade->IsCoroutine || !Twin->IsCoroutine)
+        continue;
+      StringRef Name = Facade->Name, TwinName = Twin->Name;
+      if (C.asyncName(Name.substr(Name.rfind(':') + 1)) ==
+          TwinName.substr(TwinName.rfind(':') + 1))
+        S.FacadeTwins[Facade->Id] = Twin->Id;
+    }
+  }
+
+  /// An error explained by the chain of \p Id; \p Culprit (default: \p Id)
+  /// is the function the error keeps from being converted.
+  void error(const Location &Loc, std::string Message, const std::string &Id,
+             const std::string &Culprit = "") {
+    S.Refused.insert(Culprit.empty() ? Id : Culprit);
     Diagnostic D;
     D.Loc = Loc;
     D.Check = "vinyl-cannot-convert";
@@ -310,7 +342,7 @@ private:
         error(Call.Loc,
               "the call of the " + displayName(F, Call.Callee) +
                   " from synchronous code cannot wait on it: " + Call.Problem,
-              Call.Callee);
+              Call.Callee, Call.Caller);
     for (const CallFact &Call : F.Calls) {
       if (Call.Kind == CallKind::AddressTaken && S.isAsync(Call.Callee)) {
         const FunctionFact *Callee = function(Call.Callee);
@@ -341,11 +373,11 @@ private:
         error(Call.Loc,
               "implicit call of '" + Callee + "' reaches blocking I/O; "
               "only a call written in the source can be awaited",
-              Call.Callee);
+              Call.Callee, Call.Caller);
       else if (!Call.Problem.empty())
         error(Call.Loc,
               "call of '" + Callee + "' cannot be awaited: " + Call.Problem,
-              Call.Callee);
+              Call.Callee, Call.Caller);
     }
   }
 
@@ -357,7 +389,6 @@ private:
   std::map<std::string, std::vector<std::string>> FamilyOf;
   std::deque<std::string> Work;
   std::vector<size_t> SyncCalls;
-  std::set<std::string> Refused;
 };
 
 } // namespace

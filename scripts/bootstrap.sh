@@ -19,7 +19,8 @@ jobs=${JOBS:-$(nproc)}
 # Debian packages the build and the tests need. LLVM/Clang 22 come from
 # Debian (bookworm-security carries them for Debian 12).
 packages="cmake ninja-build g++ python3 ccache llvm-22-dev libclang-22-dev
-  clang-22 clang-tidy-22 llvm-22-tools libfmt-dev liburing-dev libgtest-dev"
+  clang-22 clang-tidy-22 clang-tools-22 llvm-22-tools libfmt-dev liburing-dev
+  libgtest-dev graphviz"
 missing=""
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

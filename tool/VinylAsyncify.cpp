@@ -4,15 +4,20 @@
 // vinylAsyncify library: extract (per TU) -> solve (whole program) ->
 // rewrite -> apply (verify, then write everything or nothing).
 //
-// Exit codes: 0 done (or, with --check, nothing to do), 1 --check found
-// work, 2 errors (and then nothing was written).
+// Only a plain run writes sources; --check, --diff, --explain, --graph,
+// --sarif and --export-fixes analyse and report.
+//
+// Exit codes: 0 done (or, with --check, nothing found), 1 --check found
+// something, 2 errors (and then nothing was written).
 //
 //===----------------------------------------------------------------------===//
 #include "vinyl-asyncify/Apply.h"
+#include "vinyl-asyncify/Check.h"
 #include "vinyl-asyncify/Config.h"
 #include "vinyl-asyncify/Extract.h"
 #include "vinyl-asyncify/Layout.h"
 #include "vinyl-asyncify/Paths.h"
+#include "vinyl-asyncify/Report.h"
 #include "vinyl-asyncify/Rewrite.h"
 #include "vinyl-asyncify/Solve.h"
 
@@ -39,10 +44,28 @@ static cl::opt<std::string>
 static cl::list<std::string>
     RulesFiles("rules", cl::desc("Extra rules file (repeatable)"),
                cl::value_desc("file"), cl::cat(Category));
-static cl::opt<bool> Check("check",
-                           cl::desc("Write nothing; exit 1 if converting "
-                                    "would change anything"),
-                           cl::cat(Category));
+static cl::opt<bool>
+    Check("check",
+          cl::desc("CI gate: report code that is not at the fixpoint or "
+                   "misuses coroutines; exit 1 if anything is found"),
+          cl::cat(Category));
+static cl::opt<std::string>
+    Sarif("sarif", cl::desc("Write the diagnostics as SARIF 2.1.0"),
+          cl::value_desc("file"), cl::cat(Category));
+static cl::opt<std::string>
+    Explain("explain",
+            cl::desc("Print why a function is async: every call path down "
+                     "to the I/O leaves, as a tree"),
+            cl::value_desc("function"), cl::cat(Category));
+static cl::opt<std::string>
+    Graph("graph",
+          cl::desc("Write the coloured call graph (DOT; SVG if the name ends "
+                   "in .svg, rendered by Graphviz)"),
+          cl::value_desc("file"), cl::cat(Category));
+static cl::opt<std::string>
+    ExportFixes("export-fixes",
+                cl::desc("Write the edits as clang-apply-replacements YAML"),
+                cl::value_desc("file"), cl::cat(Category));
 static cl::opt<bool> Diff("diff",
                           cl::desc("Print a unified diff; write nothing"),
                           cl::cat(Category));
@@ -183,12 +206,36 @@ int run(const vinyl::Layout &L) {
   warnUnusedRules(*Cfg, *Facts, L);
 
   vinyl::Solution S = vinyl::solve(*Facts, *Cfg);
-  for (const vinyl::Diagnostic &D : S.Diags)
+  std::vector<vinyl::Diagnostic> Diags = S.Diags;
+  if (Check)
+    llvm::append_range(Diags, vinyl::checkFixpoint(*Facts, S, *Cfg));
+  vinyl::sortDiagnostics(Diags);
+  for (const vinyl::Diagnostic &D : Diags)
     vinyl::printDiagnostic(errs(), D);
+  if (!Sarif.empty())
+    if (Error E = vinyl::writeSarif(Sarif, Diags))
+      return fail(std::move(E));
+  if (!Graph.empty())
+    if (Error E = vinyl::writeGraph(Graph, *Facts, S))
+      return fail(std::move(E));
+  if (!Explain.empty())
+    if (Error E = vinyl::explain(outs(), *Facts, S, Explain))
+      return fail(std::move(E));
+  if (Check) {
+    if (!Diags.empty())
+      errs() << Diags.size() << (Diags.size() == 1 ? " problem" : " problems")
+             << " found; the code is not at the fixpoint\n";
+    return Diags.empty() ? ExitOk : ExitWork;
+  }
+  bool WritesSources = !Diff && ExportFixes.empty() && Sarif.empty() &&
+                       Graph.empty() && Explain.empty();
   if (S.hasErrors()) {
-    errs() << "error: nothing was written\n";
+    if (WritesSources)
+      errs() << "error: nothing was written\n";
     return ExitError;
   }
+  if (!WritesSources && !Diff && ExportFixes.empty())
+    return ExitOk;
 
   vinyl::SourceFiles Sources;
   auto Changes = vinyl::rewrite(*Facts, S, *Cfg, Sources);
@@ -198,11 +245,11 @@ int run(const vinyl::Layout &L) {
   if (!Changed)
     return fail(Changed.takeError());
 
-  if (Check) {
-    for (const vinyl::ChangedFile &C : *Changed)
-      outs() << C.Path << ": would be converted\n";
-    return Changed->empty() ? ExitOk : ExitWork;
-  }
+  if (!ExportFixes.empty())
+    if (Error E = vinyl::exportFixes(ExportFixes, *Changed))
+      return fail(std::move(E));
+  if (!WritesSources && !Diff)
+    return ExitOk;
   if (Diff) {
     for (const vinyl::ChangedFile &C : *Changed)
       vinyl::printUnifiedDiff(outs(), C);

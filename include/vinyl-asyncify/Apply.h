@@ -37,6 +37,10 @@ llvm::Error verify(const clang::tooling::CompilationDatabase &DB,
 /// was.
 llvm::Error writeAtomically(llvm::ArrayRef<ChangedFile> Files);
 
+/// Replacements that turn \p File's old text into its new one, one per
+/// changed run of lines.
+std::vector<clang::tooling::Replacement> replacementsOf(const ChangedFile &File);
+
 /// A unified diff of one file, like `diff -u`.
 void printUnifiedDiff(llvm::raw_ostream &OS, const ChangedFile &File);
 

@@ -44,6 +44,8 @@ struct Config {
   bool AllowBlockingConstructors = false;
 
   const LeafRule *findLeaf(llvm::StringRef QualifiedName) const;
+  /// The rule whose awaitable replacement is \p QualifiedName.
+  const LeafRule *findReplacement(llvm::StringRef QualifiedName) const;
   std::string asyncName(llvm::StringRef Name) const;
 };
 

@@ -65,6 +65,7 @@ enum class CallKind {
   Implicit, ///< A conversion, constructor or destructor the code never names.
   AddressTaken, ///< Not a call: the function's address is taken here (or,
                 ///< for a lambda, its closure is stored or passed on).
+  BlockingWait, ///< A call of the configured block_on: Callee is "wait:".
 };
 
 /// One call in a function body (or at namespace scope, with no caller).
@@ -110,11 +111,20 @@ struct FunctionFact {
   std::string Problem; ///< Why its body cannot be rewritten textually, if so.
 };
 
+/// Something one TU shows on its own to be wrong with code that already is
+/// a coroutine (a task never awaited); reported by --check.
+struct Finding {
+  Location Loc;
+  std::string Check;   ///< "vinyl-<id>".
+  std::string Message;
+};
+
 struct Facts {
   std::map<std::string, FunctionFact> Functions;
   std::vector<CallFact> Calls;
   /// Leaf rule names seen matching a call, to warn about unused rules.
   std::vector<std::string> LeavesSeen;
+  std::vector<Finding> Findings;
   /// Files whose contents the facts describe, for verification: main files
   /// of the TUs and the writable files they include.
   std::map<std::string, std::vector<std::string>> FilesOfTU;

@@ -31,6 +31,11 @@ struct Solution {
   /// the coroutine in place, `block_on(g())`, because the callee cannot keep
   /// a facade under its name (a lambda).
   std::set<size_t> BlockOnCalls;
+  /// Facades found in the code (from an earlier run): facade id -> the id
+  /// of the coroutine it blocks on.
+  std::map<std::string, std::string> FacadeTwins;
+  /// Functions an error keeps from being converted.
+  std::set<std::string> Refused;
 
   bool isAsync(const std::string &Id) const;
   bool hasFacade(const std::string &Id) const;

@@ -1,0 +1,31 @@
+//===- Check.h - What --check reports, from facts and the solution -*- C++ -*-===//
+//
+// The CI gate: code is at the fixpoint when no function still has to become
+// a coroutine and no coroutine blocks or drops a task. Everything here is
+// derived from the facts and the solution; no AST is needed.
+//
+//===----------------------------------------------------------------------===//
+#ifndef VINYL_ASYNCIFY_CHECK_H
+#define VINYL_ASYNCIFY_CHECK_H
+
+#include "vinyl-asyncify/Config.h"
+#include "vinyl-asyncify/Diagnostics.h"
+#include "vinyl-asyncify/Facts.h"
+#include "vinyl-asyncify/Solve.h"
+
+#include <vector>
+
+namespace vinyl {
+
+/// The findings of --check besides the solver's refusals, sorted:
+///  - vinyl-needs-async: a synchronous function that reaches I/O;
+///  - vinyl-unawaited-task: a task dropped or stored and never used;
+///  - vinyl-blocking-call-in-coroutine: a leaf called in a coroutine;
+///  - vinyl-blocking-wait-in-coroutine: block_on or a facade called in one.
+/// Each carries the chain that explains it, one note per call.
+std::vector<Diagnostic> checkFixpoint(const Facts &F, const Solution &S,
+                                      const Config &C);
+
+} // namespace vinyl
+
+#endif
