@@ -164,6 +164,29 @@ TEST_P(AsyncIo, LargeSendIsWrittenCompletely) {
   EXPECT_EQ(received, big.size());
 }
 
+// MSG_WAITALL: the receive returns once the buffer is full, although the
+// data came in two sends with a wait between them, and half of it was there
+// when the receive started.
+TEST_P(AsyncIo, RecvWaitallWaitsForTheWholeBuffer) {
+  socket_pair s;
+  log_t log;
+  auto receiver = [&]() -> vinyl::task<std::string> {
+    char buf[9] = {};
+    const ssize_t n = co_await vinyl::io::recv(s.b, buf, 8, MSG_WAITALL);
+    log.push_back("received " + std::to_string(n));
+    co_return buf;
+  };
+  auto sender = [&]() -> vinyl::task<void> {
+    EXPECT_EQ(co_await vinyl::io::send(s.a, "abcd", 4, 0), 4);
+    co_await vinyl::io::sleep_for(5ms);
+    log.push_back("second send");
+    EXPECT_EQ(co_await vinyl::io::send(s.a, "efgh", 4, 0), 4);
+  };
+  const auto [u, got] = vinyl::run(vinyl::when_all(sender(), receiver()));
+  EXPECT_EQ(got, "abcdefgh");
+  EXPECT_EQ(log, (log_t{"second send", "received 8"}));
+}
+
 TEST_P(AsyncIo, RecvfromWaitsForADatagram) {
   sockaddr_in server_addr, client_addr;
   fd_closer server = bound_socket(SOCK_DGRAM, server_addr);

@@ -106,8 +106,9 @@ private:
           return false;
         return finish(op, r);
       }
-      // A blocking write writes everything unless it fails.
-      if (is_write(op.code) && r > 0 && op.done + static_cast<std::size_t>(r) < op.len &&
+      // A blocking write (or MSG_WAITALL receive) goes on to the end.
+      if (transfers_all(op) && r > 0 &&
+          op.done + static_cast<std::size_t>(r) < op.len &&
           !caller_nonblocking(op)) {
         op.done += static_cast<std::size_t>(r);
         continue;
@@ -117,7 +118,7 @@ private:
   }
 
   static bool finish(operation &op, long long r) noexcept {
-    if (is_write(op.code) && op.done > 0)
+    if (transfers_all(op) && op.done > 0)
       op.result = static_cast<long long>(op.done) + (r > 0 ? r : 0);
     else
       op.result = r;

@@ -262,6 +262,15 @@ inline bool is_write(op_code code) noexcept {
          code == op_code::send || code == op_code::sendto;
 }
 
+// Whether the blocking call returns only once the whole buffer is done (or
+// end of file, or an error): writes, and receives with MSG_WAITALL. The
+// loops then go on after a partial transfer.
+inline bool transfers_all(const operation &op) noexcept {
+  return is_write(op.code) ||
+         ((op.code == op_code::recv || op.code == op_code::recvfrom) &&
+          (op.flags & MSG_WAITALL));
+}
+
 // The call itself, from byte op.done on: value or -errno. What the loops do
 // when waiting is not wanted, and epoll's retry after readiness.
 inline long long call_now(operation &op, int extra_msg_flags = 0) noexcept {

@@ -398,7 +398,8 @@ private:
   }
 
   // A blocking write(2) or send(2) returns only when it wrote everything
-  // (or failed after writing some); io_uring may stop at a partial write.
+  // (or failed after writing some), a MSG_WAITALL receive when it filled the
+  // buffer (or met the end); io_uring may stop at a partial transfer.
   bool complete_io(operation &op, int res) {
     const bool first_try = std::exchange(op.first_try, false);
     // Kernels before 5.9 may refuse RWF_NOWAIT on pipes (EOPNOTSUPP); the
@@ -413,7 +414,7 @@ private:
         queue(op);
         return false;
       }
-    } else if (is_write(op.code) && res > 0 &&
+    } else if (transfers_all(op) && res > 0 &&
                op.done + static_cast<std::size_t>(res) < op.len &&
                !caller_nonblocking(op)) {
       op.done += static_cast<std::size_t>(res);
