@@ -336,6 +336,20 @@ TEST_P(AsyncIo, PollTimesOut) {
   EXPECT_EQ(fds[0].revents, 0);
 }
 
+// poll of no descriptor, or of negative ones only, sleeps for its timeout.
+TEST_P(AsyncIo, PollOfNothingSleeps) {
+  pollfd ignored[] = {{-1, POLLIN, 0}};
+  const auto start = steady::now();
+  auto body = [&]() -> vinyl::task<int> {
+    const int none = co_await vinyl::io::poll(nullptr, 0, 10);
+    const int negative = co_await vinyl::io::poll(ignored, 1, 10);
+    co_return none == 0 && negative == 0 ? 0 : -1;
+  };
+  EXPECT_EQ(vinyl::run(body()), 0);
+  EXPECT_GE(steady::now() - start, 20ms);
+  EXPECT_EQ(ignored[0].revents, 0);
+}
+
 // Timers end in the order of their deadlines, whatever the order they
 // started in, and other tasks run while they wait.
 TEST_P(AsyncIo, SleepsEndInDeadlineOrder) {

@@ -42,6 +42,7 @@ private:
   explicit epoll_loop(int fd) noexcept : epfd_(fd) {}
 
   bool start(operation &op) override {
+    sleep_if_poll_of_nothing(op);
     op.wait_fd = -1;
     switch (op.code) {
     case op_code::sleep:

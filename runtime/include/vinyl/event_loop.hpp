@@ -320,6 +320,21 @@ inline bool caller_nonblocking(operation &op) noexcept {
   return op.file_flags == -1 || (op.file_flags & O_NONBLOCK);
 }
 
+// poll(2) on no descriptor (none given, or all negative) is a sleep of its
+// timeout; the loops then treat it as one, forever being a century.
+inline void sleep_if_poll_of_nothing(operation &op) noexcept {
+  if (op.code != op_code::poll)
+    return;
+  const auto *fds = static_cast<const pollfd *>(op.buf);
+  for (std::size_t i = 0; i != op.len; ++i)
+    if (fds[i].fd >= 0)
+      return;
+  constexpr long long century = 100LL * 365 * 24 * 3600 * 1'000'000'000;
+  op.code = op_code::sleep;
+  if (op.nanoseconds < 0)
+    op.nanoseconds = century;
+}
+
 // poll(2) in async mode: the real call with timeout 0 decides; only when
 // nothing is ready yet does the loop wait, on the single descriptor or on an
 // epoll set of all of them, and then asks poll(2) again. Returns false when

@@ -203,6 +203,7 @@ private:
   }
 
   bool start(operation &op) override {
+    sleep_if_poll_of_nothing(op);
     switch (op.code) {
     case op_code::sleep:
       if (op.nanoseconds <= 0) {
