@@ -19,9 +19,11 @@
 #include <tuple>
 #include <vector>
 
+#include <dirent.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <sys/prctl.h>
@@ -356,6 +358,44 @@ TEST_P(AsyncLoop, ForkedChildGetsALoopOfItsOwn) {
   ASSERT_EQ(::waitpid(pid, &status, 0), pid);
   EXPECT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+std::size_t open_descriptors() {
+  std::size_t n = 0;
+  if (DIR *dir = ::opendir("/proc/self/fd")) {
+    while (::readdir(dir))
+      ++n;
+    ::closedir(dir);
+  }
+  return n;
+}
+
+// Loops, temporary epoll sets of multi-descriptor polls, nested loops and
+// runs cut short by exceptions or deadlocks leave no descriptor behind
+// (the thread keeps one idle loop, created by the first run).
+TEST_P(AsyncLoop, NoDescriptorLeaks) {
+  EXPECT_EQ(vinyl::run(after_sleep(1)), 1);
+  const std::size_t before = open_descriptors();
+  ASSERT_GT(before, 0u);
+  {
+    pipe_fds a, b;
+    const std::size_t with_pipes = open_descriptors();
+    pollfd fds[] = {{a.read_end, POLLIN, 0}, {b.read_end, POLLIN, 0}};
+    EXPECT_EQ(vinyl::run([&]() -> vinyl::task<int> {
+                co_return co_await vinyl::io::poll(fds, 2, 5);
+              }()),
+              0);
+    EXPECT_EQ(open_descriptors(), with_pipes);
+  }
+  EXPECT_THROW(vinyl::run(throw_after_sleep("x")), std::runtime_error);
+  bool destroyed = false;
+  EXPECT_THROW(vinyl::run(suspend_forever(destroyed)), vinyl::deadlock);
+  auto nested = []() -> vinyl::task<int> {
+    co_await vinyl::io::sleep_for(1ms);
+    co_return vinyl::block_on(after_sleep(2));
+  };
+  EXPECT_EQ(vinyl::run(nested()), 2);
+  EXPECT_EQ(open_descriptors(), before);
 }
 
 class LoopBlocking : public with_io_config {};
