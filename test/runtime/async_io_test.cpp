@@ -40,9 +40,10 @@ INSTANTIATE_TEST_SUITE_P(Backends, AsyncIo,
                          config_name_printer());
 
 TEST_P(AsyncIo, UsesTheRequestedBackend) {
-  const vinyl::io_backend backend = vinyl::run([]() -> vinyl::task<vinyl::io_backend> {
-    co_return vinyl::detail::tls_loop->backend();
-  }());
+  const vinyl::io_backend backend =
+      vinyl::run([]() -> vinyl::task<vinyl::io_backend> {
+        co_return vinyl::detail::tls_loop->backend();
+      }());
   EXPECT_EQ(backend, GetParam().backend);
 }
 
@@ -83,7 +84,8 @@ TEST_P(AsyncIo, WriteWaitsForRoomAndWritesEverything) {
   log_t log;
   auto writer = [&]() -> vinyl::task<ssize_t> {
     log.push_back("write");
-    const ssize_t n = co_await vinyl::io::write(p.write_end, big.data(), big.size());
+    const ssize_t n =
+        co_await vinyl::io::write(p.write_end, big.data(), big.size());
     log.push_back("written");
     co_return n;
   };
@@ -92,14 +94,16 @@ TEST_P(AsyncIo, WriteWaitsForRoomAndWritesEverything) {
     std::size_t total = 0;
     std::vector<char> buf(16384);
     while (total < filled + big.size()) {
-      const ssize_t n = co_await vinyl::io::read(p.read_end, buf.data(), buf.size());
+      const ssize_t n =
+          co_await vinyl::io::read(p.read_end, buf.data(), buf.size());
       if (n <= 0)
         break;
       total += static_cast<std::size_t>(n);
     }
     co_return total;
   };
-  const auto [written, drained] = vinyl::run(vinyl::when_all(writer(), drainer()));
+  const auto [written, drained] =
+      vinyl::run(vinyl::when_all(writer(), drainer()));
   EXPECT_EQ(written, static_cast<ssize_t>(big.size()));
   EXPECT_EQ(drained, filled + big.size());
   ASSERT_EQ(log.size(), 3u);
@@ -136,7 +140,8 @@ TEST_P(AsyncIo, RecvWaitsForASend) {
     log.push_back("send");
     co_return co_await vinyl::io::send(s.a, "ping", 4, 0);
   };
-  const auto [received, sent] = vinyl::run(vinyl::when_all(receiver(), sender()));
+  const auto [received, sent] =
+      vinyl::run(vinyl::when_all(receiver(), sender()));
   EXPECT_EQ(received, 4);
   EXPECT_EQ(sent, 4);
   EXPECT_EQ(log, (log_t{"recv", "send", "got ping"}));
@@ -152,14 +157,16 @@ TEST_P(AsyncIo, LargeSendIsWrittenCompletely) {
     std::size_t total = 0;
     std::vector<char> buf(65536);
     while (total < big.size()) {
-      const ssize_t n = co_await vinyl::io::recv(s.b, buf.data(), buf.size(), 0);
+      const ssize_t n =
+          co_await vinyl::io::recv(s.b, buf.data(), buf.size(), 0);
       if (n <= 0)
         break;
       total += static_cast<std::size_t>(n);
     }
     co_return total;
   };
-  const auto [sent, received] = vinyl::run(vinyl::when_all(sender(), receiver()));
+  const auto [sent, received] =
+      vinyl::run(vinyl::when_all(sender(), receiver()));
   EXPECT_EQ(sent, static_cast<ssize_t>(big.size()));
   EXPECT_EQ(received, big.size());
 }
@@ -209,7 +216,8 @@ TEST_P(AsyncIo, RecvfromWaitsForADatagram) {
                                          as_sockaddr(server_addr),
                                          sizeof server_addr);
   };
-  const auto [received, sent] = vinyl::run(vinyl::when_all(receiver(), sender()));
+  const auto [received, sent] =
+      vinyl::run(vinyl::when_all(receiver(), sender()));
   EXPECT_EQ(received, 8);
   EXPECT_EQ(sent, 8);
   EXPECT_EQ(log, (log_t{"recvfrom", "sendto", "got datagram"}));
@@ -242,7 +250,8 @@ TEST_P(AsyncIo, AcceptWaitsForAConnect) {
     EXPECT_EQ(co_await vinyl::io::send(client.get(), "hi", 2, 0), 2);
     co_return r;
   };
-  const auto [got, connected] = vinyl::run(vinyl::when_all(acceptor(), connector()));
+  const auto [got, connected] =
+      vinyl::run(vinyl::when_all(acceptor(), connector()));
   EXPECT_EQ(connected, 0);
   EXPECT_EQ(got, "hi");
   ASSERT_GE(log.size(), 2u);
@@ -264,7 +273,8 @@ TEST_P(AsyncIo, Accept4WaitsAndAppliesFlags) {
     co_return co_await vinyl::io::connect(client.get(), as_sockaddr(addr),
                                           sizeof addr);
   };
-  const auto [fd, connected] = vinyl::run(vinyl::when_all(acceptor(), connector()));
+  const auto [fd, connected] =
+      vinyl::run(vinyl::when_all(acceptor(), connector()));
   fd_closer accepted(fd);
   ASSERT_GE(fd, 0);
   EXPECT_EQ(connected, 0);
@@ -308,8 +318,8 @@ TEST_P(AsyncIo, PollWaitsForReadiness) {
 
 TEST_P(AsyncIo, PollOfSeveralDescriptorsReportsTheReadyOne) {
   pipe_fds quiet, busy;
-  pollfd fds[] = {{quiet.read_end, POLLIN, 0}, {-1, POLLIN, 0},
-                  {busy.read_end, POLLIN, 0}};
+  pollfd fds[] = {
+      {quiet.read_end, POLLIN, 0}, {-1, POLLIN, 0}, {busy.read_end, POLLIN, 0}};
   auto poller = [&]() -> vinyl::task<int> {
     co_return co_await vinyl::io::poll(fds, 3, 10'000);
   };
@@ -428,7 +438,8 @@ TEST_P(AsyncIo, ThousandSocketpairsPingPongOnOneThread) {
       const ssize_t n = co_await vinyl::io::recv(fd, buf, sizeof buf, 0);
       if (n <= 0)
         break;
-      if (co_await vinyl::io::send(fd, buf, static_cast<std::size_t>(n), 0) != n)
+      if (co_await vinyl::io::send(fd, buf, static_cast<std::size_t>(n), 0) !=
+          n)
         break;
       ++echoed;
     }

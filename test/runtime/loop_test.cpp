@@ -103,14 +103,16 @@ TEST_P(Loop, WhenAllYieldsEveryResultInOrder) {
 
 TEST_P(Loop, WhenAllOfNothing) {
   EXPECT_EQ(vinyl::run(vinyl::when_all()), std::tuple<>{});
-  EXPECT_TRUE(vinyl::run(vinyl::when_all(std::vector<vinyl::task<int>>{})).empty());
+  EXPECT_TRUE(
+      vinyl::run(vinyl::when_all(std::vector<vinyl::task<int>>{})).empty());
 }
 
 TEST_P(Loop, WhenAllOfAVector) {
   std::vector<vinyl::task<int>> tasks;
   for (int i = 0; i != 100; ++i)
     tasks.push_back(after_sleep(i));
-  const std::vector<int> results = vinyl::run(vinyl::when_all(std::move(tasks)));
+  const std::vector<int> results =
+      vinyl::run(vinyl::when_all(std::move(tasks)));
   ASSERT_EQ(results.size(), 100u);
   for (int i = 0; i != 100; ++i)
     EXPECT_EQ(results[static_cast<std::size_t>(i)], i);
@@ -126,8 +128,8 @@ TEST_P(Loop, WhenAllRethrowsTheFirstExceptionAfterAllFinished) {
     throw std::logic_error("third");
   };
   try {
-    vinyl::run(vinyl::when_all(after_sleep(0), throw_after_sleep("second"),
-                               last()));
+    vinyl::run(
+        vinyl::when_all(after_sleep(0), throw_after_sleep("second"), last()));
     ADD_FAILURE() << "no exception";
   } catch (const std::runtime_error &e) {
     EXPECT_STREQ(e.what(), "second");
@@ -203,7 +205,8 @@ vinyl::task<void> echo_server(int listener, int connections) {
 vinyl::task<void> echo_client(sockaddr_in addr, std::string message,
                               std::string &answer) {
   fd_closer fd(::socket(AF_INET, SOCK_STREAM, 0));
-  if (co_await vinyl::io::connect(fd.get(), as_sockaddr(addr), sizeof addr) != 0)
+  if (co_await vinyl::io::connect(fd.get(), as_sockaddr(addr), sizeof addr) !=
+      0)
     co_return;
   if (co_await vinyl::io::send(fd.get(), message.data(), message.size(), 0) !=
       static_cast<ssize_t>(message.size()))
@@ -228,7 +231,8 @@ TEST_P(Loop, ThreadPerConnectionServerKeepsItsMeaning) {
   };
   vinyl::run(main_task());
   for (int i = 0; i != clients; ++i)
-    EXPECT_EQ(answers[static_cast<std::size_t>(i)], "hello " + std::to_string(i));
+    EXPECT_EQ(answers[static_cast<std::size_t>(i)],
+              "hello " + std::to_string(i));
 }
 
 vinyl::task<pthread_t> this_thread() {
@@ -236,7 +240,9 @@ vinyl::task<pthread_t> this_thread() {
   co_return ::pthread_self();
 }
 
-vinyl::task<void> record_thread(pthread_t &out) { out = co_await this_thread(); }
+vinyl::task<void> record_thread(pthread_t &out) {
+  out = co_await this_thread();
+}
 
 TEST_P(Loop, SpawnedTasksRunOnThisThreadOnlyInAsyncMode) {
   pthread_t spawned{};
@@ -414,23 +420,29 @@ TEST(LoopSettings, ModeAndBackendFromTheEnvironment) {
   using vinyl::detail::io_backend_from_environment;
   using vinyl::detail::io_mode_from_environment;
   ::unsetenv("VINYL_IO");
-  EXPECT_EQ(io_mode_from_environment(), static_cast<int>(vinyl::io_mode::blocking));
+  EXPECT_EQ(io_mode_from_environment(),
+            static_cast<int>(vinyl::io_mode::blocking));
   ::setenv("VINYL_IO", "async", 1);
-  EXPECT_EQ(io_mode_from_environment(), static_cast<int>(vinyl::io_mode::async));
+  EXPECT_EQ(io_mode_from_environment(),
+            static_cast<int>(vinyl::io_mode::async));
   ::setenv("VINYL_IO", "blocking", 1);
-  EXPECT_EQ(io_mode_from_environment(), static_cast<int>(vinyl::io_mode::blocking));
+  EXPECT_EQ(io_mode_from_environment(),
+            static_cast<int>(vinyl::io_mode::blocking));
   ::setenv("VINYL_IO", "fast", 1);
   EXPECT_THROW(io_mode_from_environment(), std::invalid_argument);
   ::unsetenv("VINYL_IO");
 
   ::setenv("VINYL_IO_BACKEND", "epoll", 1);
-  EXPECT_EQ(io_backend_from_environment(), static_cast<int>(vinyl::io_backend::epoll));
+  EXPECT_EQ(io_backend_from_environment(),
+            static_cast<int>(vinyl::io_backend::epoll));
   ::setenv("VINYL_IO_BACKEND", "io_uring", 1);
-  EXPECT_EQ(io_backend_from_environment(), static_cast<int>(vinyl::io_backend::io_uring));
+  EXPECT_EQ(io_backend_from_environment(),
+            static_cast<int>(vinyl::io_backend::io_uring));
   ::setenv("VINYL_IO_BACKEND", "kqueue", 1);
   EXPECT_THROW(io_backend_from_environment(), std::invalid_argument);
   ::unsetenv("VINYL_IO_BACKEND");
-  EXPECT_EQ(io_backend_from_environment(), static_cast<int>(vinyl::io_backend::automatic));
+  EXPECT_EQ(io_backend_from_environment(),
+            static_cast<int>(vinyl::io_backend::automatic));
 }
 
 // Makes io_uring_setup fail with ENOSYS for this process, as an old kernel
@@ -460,7 +472,8 @@ TEST(LoopFallback, WithoutIoUringAutomaticChoosesEpoll) {
         forbid_io_uring();
         vinyl::set_io_mode(vinyl::io_mode::async);
         vinyl::set_io_backend(vinyl::io_backend::automatic);
-        const bool epoll = vinyl::block_on(backend_in_use()) == vinyl::io_backend::epoll;
+        const bool epoll =
+            vinyl::block_on(backend_in_use()) == vinyl::io_backend::epoll;
         std::_Exit(epoll ? 0 : 1);
       },
       ::testing::ExitedWithCode(0), "");

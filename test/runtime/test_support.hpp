@@ -160,7 +160,8 @@ private:
 };
 
 struct config_name_printer {
-  std::string operator()(const ::testing::TestParamInfo<io_config> &info) const {
+  std::string
+  operator()(const ::testing::TestParamInfo<io_config> &info) const {
     return config_name(info.param);
   }
 };

@@ -72,9 +72,9 @@ public:
     loop_ = std::exchange(tls_idle_loop.loop, nullptr);
     // A child process must not use the loop its parent cached: an io_uring
     // instance accepts submissions from its creator only.
-    if (loop_ && ((wanted != io_backend::automatic &&
-                   loop_->backend() != wanted) ||
-                  loop_->owner() != ::getpid())) {
+    if (loop_ &&
+        ((wanted != io_backend::automatic && loop_->backend() != wanted) ||
+         loop_->owner() != ::getpid())) {
       delete loop_;
       loop_ = nullptr;
     }

@@ -42,9 +42,15 @@ private:
   explicit epoll_loop(int fd) noexcept : epfd_(fd) {}
 
   bool start(operation &op) override {
-    sleep_if_poll_of_nothing(op);
     op.wait_fd = -1;
     switch (op.code) {
+    case op_code::poll:
+      if (!prepare_poll(op))
+        return false;
+      if (op.code == op_code::poll)
+        return watch_poll(op);
+      // A poll of no descriptor has become a sleep.
+      [[fallthrough]];
     case op_code::sleep:
       if (op.nanoseconds <= 0) {
         op.result = 0;
@@ -53,28 +59,27 @@ private:
       op.deadline = monotonic_ns() + op.nanoseconds;
       add_timer(op);
       return true;
-    case op_code::poll:
-      if (!prepare_poll(op))
-        return false;
-      if (!watch(op)) {
-        if (op.len != 1)
-          ::close(op.wait_fd);
-        return false;
-      }
-      if (op.deadline >= 0)
-        add_timer(op);
-      return true;
     default:
       op.done = 0;
       op.file_flags = -1;
       if (attempt(op))
         return false;
       op.wait_fd = op.fd;
-      op.wait_events = is_write(op.code) || op.code == op_code::connect
-                           ? EPOLLOUT
-                           : EPOLLIN;
+      op.wait_events =
+          is_write(op.code) || op.code == op_code::connect ? EPOLLOUT : EPOLLIN;
       return watch(op);
     }
+  }
+
+  bool watch_poll(operation &op) {
+    if (!watch(op)) {
+      if (op.len != 1)
+        ::close(op.wait_fd);
+      return false;
+    }
+    if (op.deadline >= 0)
+      add_timer(op);
+    return true;
   }
 
   // The call, without blocking: value or -errno.
@@ -290,7 +295,8 @@ private:
       std::size_t child = 2 * i + 1;
       if (child >= n)
         break;
-      if (child + 1 < n && timers_[child + 1]->deadline < timers_[child]->deadline)
+      if (child + 1 < n &&
+          timers_[child + 1]->deadline < timers_[child]->deadline)
         ++child;
       if (op->deadline <= timers_[child]->deadline)
         break;

@@ -19,8 +19,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <stdexcept>
 #include <new>
+#include <stdexcept>
 #include <type_traits>
 #include <utility>
 
@@ -89,7 +89,6 @@ inline int setting(int &slot, int (*from_environment)()) {
     return value;
   return expected;
 }
-
 
 } // namespace detail
 
@@ -211,8 +210,8 @@ enum class op_code : unsigned char {
 struct operation {
   op_code code;
   int fd;
-  int flags; // recv/send flags, accept4 flags
-  void *buf; // pollfd array for poll
+  int flags;       // recv/send flags, accept4 flags
+  void *buf;       // pollfd array for poll
   std::size_t len; // nfds for poll
   off_t offset;
   sockaddr *addr;
@@ -227,13 +226,13 @@ struct operation {
   int saved_errno;  // restored on success, which leaves errno alone
 
   // Backend state.
-  std::size_t done;    // bytes of a blocking write already written
-  int file_flags;      // F_GETFL of fd, -1 until needed
-  bool first_try;      // io_uring: submitted not to wait (see start)
-  long long deadline;  // CLOCK_MONOTONIC ns: sleep, poll timeout
-  int wait_fd;         // what poll waits on: its one fd, or an epoll set
+  std::size_t done;   // bytes of a blocking write already written
+  int file_flags;     // F_GETFL of fd, -1 until needed
+  bool first_try;     // io_uring: submitted not to wait (see start)
+  long long deadline; // CLOCK_MONOTONIC ns: sleep, poll timeout
+  int wait_fd;        // what poll waits on: its one fd, or an epoll set
   unsigned wait_events;
-  operation *next;     // epoll: the other waiters of the same fd
+  operation *next; // epoll: the other waiters of the same fd
   std::size_t timer_slot;
   msghdr msg; // io_uring recvfrom/sendto
   iovec iov;
@@ -320,31 +319,28 @@ inline bool caller_nonblocking(operation &op) noexcept {
   return op.file_flags == -1 || (op.file_flags & O_NONBLOCK);
 }
 
-// poll(2) on no descriptor (none given, or all negative) is a sleep of its
-// timeout; the loops then treat it as one, forever being a century.
-inline void sleep_if_poll_of_nothing(operation &op) noexcept {
-  if (op.code != op_code::poll)
-    return;
-  const auto *fds = static_cast<const pollfd *>(op.buf);
-  for (std::size_t i = 0; i != op.len; ++i)
-    if (fds[i].fd >= 0)
-      return;
-  constexpr long long century = 100LL * 365 * 24 * 3600 * 1'000'000'000;
-  op.code = op_code::sleep;
-  if (op.nanoseconds < 0)
-    op.nanoseconds = century;
-}
-
-// poll(2) in async mode: the real call with timeout 0 decides; only when
-// nothing is ready yet does the loop wait, on the single descriptor or on an
-// epoll set of all of them, and then asks poll(2) again. Returns false when
-// poll(2) already answered (op.result is set).
+// poll(2) in async mode: the real call with timeout 0 decides (and checks
+// the arguments); only when nothing is ready yet does the loop wait, on the
+// single descriptor or on an epoll set of all of them, and then asks poll(2)
+// again. Returns false when poll(2) already answered (op.result is set).
 inline bool prepare_poll(operation &op) noexcept {
   auto *fds = static_cast<pollfd *>(op.buf);
   const int ready = ::poll(fds, static_cast<nfds_t>(op.len), 0);
   if (ready != 0 || op.nanoseconds == 0) {
     op.result = result_of(ready);
     return false;
+  }
+  // No descriptor to wait for (none given, or all negative): a sleep of the
+  // timeout, forever being a century. The loops dispatch on op.code again.
+  bool any = false;
+  for (std::size_t i = 0; i != op.len && !any; ++i)
+    any = fds[i].fd >= 0;
+  if (!any) {
+    constexpr long long century = 100LL * 365 * 24 * 3600 * 1'000'000'000;
+    op.code = op_code::sleep;
+    if (op.nanoseconds < 0)
+      op.nanoseconds = century;
+    return true;
   }
   op.deadline = op.nanoseconds < 0 ? -1 : monotonic_ns() + op.nanoseconds;
   if (op.len == 1) {

@@ -335,8 +335,7 @@ struct [[nodiscard]] nanosleep_op : leaf {
   }
 };
 
-template <class Rep, class Period>
-struct [[nodiscard]] sleep_for_op : leaf {
+template <class Rep, class Period> struct [[nodiscard]] sleep_for_op : leaf {
   std::chrono::duration<Rep, Period> duration;
   bool await_suspend(std::coroutine_handle<> h) {
     // Rounded up, never shorter than asked; a century at most.

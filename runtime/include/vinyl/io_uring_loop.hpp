@@ -119,8 +119,9 @@ private:
   }
 
   void *mmap_ring(std::size_t size, unsigned long long offset) noexcept {
-    void *p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE,
-                     MAP_SHARED | MAP_POPULATE, fd_, static_cast<off_t>(offset));
+    void *p =
+        ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE,
+               fd_, static_cast<off_t>(offset));
     return p == MAP_FAILED ? nullptr : p;
   }
 
@@ -203,7 +204,6 @@ private:
   }
 
   bool start(operation &op) override {
-    sleep_if_poll_of_nothing(op);
     switch (op.code) {
     case op_code::sleep:
       if (op.nanoseconds <= 0) {
@@ -307,8 +307,8 @@ private:
       if (op.first_try)
         sqe.rw_flags = RWF_NOWAIT;
       // -1: the file position, as read(2) and write(2) use it.
-      sqe.off = positional ? static_cast<__u64>(op.offset + op.done)
-                           : ~__u64{0};
+      sqe.off =
+          positional ? static_cast<__u64>(op.offset + op.done) : ~__u64{0};
       break;
     }
     case op_code::recv:

@@ -153,8 +153,7 @@ task<std::tuple<when_all_result_t<Ts>...>> when_all(task<Ts>... tasks) {
         detail::make_when_all_child(tasks)...};
     co_await detail::start_children{counter, children, sizeof...(Ts)};
   }
-  co_return std::tuple<when_all_result_t<Ts>...>{
-      detail::take_result(tasks)...};
+  co_return std::tuple<when_all_result_t<Ts>...>{detail::take_result(tasks)...};
 }
 
 // The same for any number of tasks of one type, in a std::vector (or another
