@@ -205,8 +205,9 @@ enum class op_code : unsigned char {
   sleep,
 };
 
-// One suspended leaf. The leaf fills the fields above `waiter`; the backend
-// owns the rest while the operation is in flight.
+// One suspended leaf. The leaf fills in the call, `waiter` and `saved_errno`;
+// the backend writes `result` and owns the state below it while the
+// operation is in flight.
 struct operation {
   op_code code;
   int fd;
@@ -226,7 +227,7 @@ struct operation {
   int saved_errno;  // restored on success, which leaves errno alone
 
   // Backend state.
-  std::size_t done;   // bytes of a blocking write already written
+  std::size_t done;   // bytes done of a transfer that must complete
   int file_flags;     // F_GETFL of fd, -1 until needed
   bool first_try;     // io_uring: submitted not to wait (see start)
   long long deadline; // CLOCK_MONOTONIC ns: sleep, poll timeout

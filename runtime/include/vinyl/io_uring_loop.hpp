@@ -230,7 +230,8 @@ private:
       // are first submitted not to wait (MSG_DONTWAIT, RWF_NOWAIT); only
       // when that says EAGAIN are the flags looked at (complete_io). accept
       // and connect have no such flag everywhere; they are rare enough to
-      // look first.
+      // look first. pread and pwrite get here only for files with a
+      // position, where O_NONBLOCK means nothing.
       op.first_try = op.code != op_code::pread && op.code != op_code::pwrite &&
                      op.code != op_code::accept && op.code != op_code::connect;
       if (!op.first_try && op.code != op_code::pread &&
