@@ -107,9 +107,8 @@ bool forwardsParameters(const FunctionDecl &Facade, const CallExpr &TwinCall) {
   return true;
 }
 
-/// Strips what the AST adds around an expression but the source never says.
-static const Stmt *skipImplicitParents(const Expr *E, ASTContext &Ctx,
-                                       const Expr *&Child) {
+const Stmt *skipImplicitParents(const Expr *E, ASTContext &Ctx,
+                                const Expr *&Child) {
   Child = E;
   for (;;) {
     DynTypedNodeList Parents = Ctx.getParents(*Child);

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "vinyl-asyncify/Extract.h"
 
+#include "vinyl-asyncify/CallSites.h"
 #include "vinyl-asyncify/ParallelTool.h"
 
 #include "clang/AST/ASTContext.h"
@@ -19,7 +20,6 @@
 #include "clang/AST/StmtCXX.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendActions.h"
-#include "clang/Index/USRGeneration.h"
 #include "clang/Lex/Lexer.h"
 #include "clang/Tooling/CompilationDatabase.h"
 #include "clang/Tooling/Tooling.h"
@@ -41,59 +41,6 @@ std::string writablePath(FileManager &FM, const PathSet &Writable,
   // ClangTool sets the command's directory on the VFS, not on FileManager.
   FM.getVirtualFileSystem().makeAbsolute(Path);
   return Writable.writable(Path);
-}
-
-/// Strips what the AST adds around an expression but the source never says.
-const Stmt *skipImplicitParents(const Expr *E, ASTContext &Ctx,
-                                const Expr *&Child) {
-  Child = E;
-  for (;;) {
-    DynTypedNodeList Parents = Ctx.getParents(*Child);
-    if (Parents.empty())
-      return nullptr;
-    const Stmt *P = Parents[0].get<Stmt>();
-    if (!P)
-      return nullptr;
-    if (isa<ImplicitCastExpr, MaterializeTemporaryExpr, CXXBindTemporaryExpr,
-            FullExpr>(P)) {
-      Child = cast<Expr>(P);
-      continue;
-    }
-    return P;
-  }
-}
-
-/// `co_await` is a unary operator: it binds looser than every postfix
-/// operator, so a call used as the object of one needs parentheses.
-bool needsParens(const Expr *Call, ASTContext &Ctx) {
-  const Expr *Child;
-  const Stmt *P = skipImplicitParents(Call, Ctx, Child);
-  if (!P)
-    return false;
-  if (const auto *M = dyn_cast<MemberExpr>(P))
-    return M->getBase() == Child;
-  if (const auto *A = dyn_cast<ArraySubscriptExpr>(P))
-    return A->getLHS() == Child;
-  if (const auto *U = dyn_cast<UnaryOperator>(P))
-    return U->isPostfix();
-  if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(P)) {
-    if (Op->getNumArgs() == 0 || Op->getArg(0) != Child)
-      return false;
-    switch (Op->getOperator()) {
-    case OO_Subscript:
-    case OO_Call:
-    case OO_Arrow:
-      return true;
-    case OO_PlusPlus:
-    case OO_MinusMinus:
-      return Op->getNumArgs() == 2; // postfix form
-    default:
-      return false;
-    }
-  }
-  if (const auto *C = dyn_cast<CallExpr>(P))
-    return C->getCallee() == Child;
-  return false;
 }
 
 /// Whether \p E lies in the condition of an if, while, for, do or switch.
@@ -273,7 +220,7 @@ public:
         isTask(Callee->getReturnType()))
       checkAwaited(CE, Callee);
     CallFact C;
-    if (Name == Opts.Cfg->BlockOn && CE->getNumArgs() == 1) {
+    if (isBlockOn(*Opts.Cfg, *Callee) && CE->getNumArgs() == 1) {
       BlockedOn.insert(CE->getArg(0)->IgnoreImplicit());
       C.Callee = "wait:" + Name;
       C.Kind = CallKind::BlockingWait;
@@ -295,6 +242,15 @@ public:
       const Expr *Ref = CE->getCallee()->IgnoreImplicit();
       C.CalleeName = fileAnchor(Ref->getSourceRange(), C.Problem);
       Out.LeavesSeen.push_back(Leaf->Name);
+      // A function declared under the paths may also be defined there (a
+      // project's own `send`): then it is code to convert, not a leaf. Only
+      // the whole program knows; resolveLeaves() decides after merging.
+      if (isOurs(Callee)) {
+        C.LeafName = Leaf->Name;
+        C.LeafCallee = C.CalleeName;
+        C.Callee = id(Callee);
+        C.CalleeName = nameAnchor(CE, C.Problem);
+      }
     } else if (isOurs(Callee)) {
       C.Callee = id(Callee);
       C.CalleeName = nameAnchor(CE, C.Problem);
@@ -332,16 +288,7 @@ private:
     return FD && FD->getBody() && isa<CoroutineBodyStmt>(FD->getBody());
   }
 
-  /// Whether \p T is the configured task type.
-  bool isTask(QualType T) const {
-    const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
-    if (!RD)
-      return false;
-    if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD))
-      return Spec->getSpecializedTemplate()->getQualifiedNameAsString() ==
-             Opts.Cfg->TaskType;
-    return RD->getQualifiedNameAsString() == Opts.Cfg->TaskType;
-  }
+  bool isTask(QualType T) const { return isTaskType(T, Opts.Cfg->TaskType); }
 
   /// A task is lazy: one that is dropped, or stored and never touched
   /// again, never runs. (A stored task that is used in any way, moved into
@@ -382,6 +329,43 @@ private:
                                      "never runs"});
       return;
     }
+  }
+
+  /// g++ 12 mishandles two kinds of temporaries in a full-expression that
+  /// suspends: the array behind a std::initializer_list ("array used as
+  /// initializer"), and a class temporary made by ?: (destroyed twice at
+  /// run time). Where a co_await would join one, the call is refused with
+  /// the fix: hoist the operand into a variable.
+  std::string gcc12FullExpressionProblem(const Expr *E) {
+    const Expr *Full = E;
+    for (;;) {
+      DynTypedNodeList Parents = Ctx.getParents(*Full);
+      const Expr *P = Parents.empty() ? nullptr : Parents[0].get<Expr>();
+      if (!P)
+        break;
+      Full = P;
+    }
+    SmallVector<const Stmt *, 16> Work = {Full};
+    while (!Work.empty()) {
+      const Stmt *S = Work.pop_back_val();
+      if (!S || isa<LambdaExpr>(S))
+        continue;
+      if (isa<CXXStdInitializerListExpr>(S))
+        return "its full-expression builds a std::initializer_list, which "
+               "g++ 12 cannot compile next to co_await ('array used as "
+               "initializer'); hoist the braced list into a variable";
+      if (const auto *C = dyn_cast<AbstractConditionalOperator>(S)) {
+        const CXXRecordDecl *RD = C->getType()->getAsCXXRecordDecl();
+        if (C->isPRValue() && RD && RD->hasDefinition() &&
+            !RD->hasTrivialDestructor())
+          return "its full-expression makes a class temporary with ?:, "
+                 "which g++ 12 destroys twice next to co_await; hoist the "
+                 "?: into a variable";
+      }
+      for (const Stmt *Child : S->children())
+        Work.push_back(Child);
+    }
+    return "";
   }
 
   /// Whether \p E is the object of a call `E(args)`.
@@ -454,18 +438,10 @@ private:
   }
 
   std::string id(const FunctionDecl *FD) {
-    // Every specialisation of a template is the template's pattern: that is
-    // the code that is rewritten.
-    if (const FunctionDecl *Pattern = FD->getTemplateInstantiationPattern())
-      FD = Pattern;
-    FD = FD->getCanonicalDecl();
-    auto It = Ids.find(FD);
-    if (It != Ids.end())
-      return It->second;
-    SmallString<128> USR;
-    if (index::generateUSRForDecl(FD, USR))
-      USR = "unnamed:" + FD->getQualifiedNameAsString();
-    return Ids[FD] = std::string(USR);
+    auto [It, New] = Ids.try_emplace(FD);
+    if (New)
+      It->second = functionId(*FD);
+    return It->second;
   }
 
   Location location(SourceLocation Loc) {
@@ -522,9 +498,11 @@ private:
       C.Problem = Problem;
     if (!ForbiddenWhy.empty() && C.Problem.empty())
       C.Problem = ForbiddenWhy.back();
+    if (C.Problem.empty() && C.Kind != CallKind::AddressTaken)
+      C.Problem = gcc12FullExpressionProblem(E);
     if (CatchDepth.back() && C.Problem.empty())
       C.Problem = "it is inside a catch handler, where co_await is not allowed";
-    C.NeedsParens = needsParens(E, Ctx);
+    C.NeedsParens = awaitNeedsParens(E, Ctx);
     C.InCondition = inCondition(E, Ctx);
     C.Awaited = C.Awaited || Awaited.contains(E);
     C.BlockedOn = BlockedOn.contains(E);
@@ -711,6 +689,10 @@ private:
       F.Writable = true;
       F.IsCoroutine = isa<CoroutineBodyStmt>(Body);
     }
+    // A declaration that returns the task type (a pure virtual one has no
+    // body to tell) was converted already.
+    if (isTask(FD->getReturnType()))
+      F.IsCoroutine = true;
     DeclFact D;
     D.Loc = location(FD->getLocation());
     CharSourceRange RT = returnTypeRange(FD);
@@ -850,6 +832,18 @@ Facts extractFromAST(ASTContext &Ctx, const ExtractOptions &Opts) {
   return Out;
 }
 
+void resolveLeaves(Facts &F) {
+  for (CallFact &C : F.Calls) {
+    if (C.LeafName.empty())
+      continue;
+    auto It = F.Functions.find(C.Callee);
+    if (It != F.Functions.end() && It->second.Writable)
+      continue; // Defined under the paths: the project's own function.
+    C.Callee = "leaf:" + C.LeafName;
+    C.CalleeName = C.LeafCallee;
+  }
+}
+
 Expected<Facts> extractAll(const tooling::CompilationDatabase &DB,
                            ArrayRef<std::string> Files,
                            const ExtractOptions &Opts) {
@@ -885,6 +879,7 @@ Expected<Facts> extractAll(const tooling::CompilationDatabase &DB,
       Opts.Progress(Done, Files.size(), Files[I]);
   };
   runInParallel(DB, Run);
+  resolveLeaves(All);
   if (Failed)
     return createStringError(inconvertibleErrorCode(),
                              "error: %u translation unit(s) did not compile; "

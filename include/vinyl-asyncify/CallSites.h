@@ -20,6 +20,7 @@ class ASTContext;
 class CallExpr;
 class Expr;
 class FunctionDecl;
+class Stmt;
 class QualType;
 } // namespace clang
 
@@ -52,6 +53,14 @@ bool forwardsParameters(const clang::FunctionDecl &Facade,
 /// operator, so a call used as the object of one needs parentheses
 /// ("(co_await f()).m").
 bool awaitNeedsParens(const clang::Expr *Call, clang::ASTContext &Ctx);
+
+/// The nearest parent statement of \p E that the source spells, skipping
+/// what the AST adds around an expression (implicit casts, temporaries,
+/// cleanups); \p Child is set to the node under it. Null if there is none
+/// (the parent is a declaration).
+const clang::Stmt *skipImplicitParents(const clang::Expr *E,
+                                       clang::ASTContext &Ctx,
+                                       const clang::Expr *&Child);
 
 /// The id facts use for a function: the USR of the canonical declaration of
 /// its template pattern (every specialisation is its pattern).

@@ -31,6 +31,11 @@ struct ExtractOptions {
 /// this directly.
 Facts extractFromAST(clang::ASTContext &Ctx, const ExtractOptions &Opts);
 
+/// Once every TU is merged: a call of a rules leaf's name whose callee is
+/// also declared under the paths stays a call of that function if the
+/// paths define it, and becomes the leaf otherwise. extractAll does this.
+void resolveLeaves(Facts &F);
+
 /// Parses every file of \p Files with its command from \p DB, in parallel,
 /// and merges the facts. A TU that does not compile is an error (its
 /// diagnostics are printed), so nothing is rewritten from partial facts.

@@ -81,6 +81,10 @@ struct CallFact {
   bool Awaited = false;     ///< Already the operand of co_await.
   bool BlockedOn = false;   ///< The argument of a block_on: a sync wait.
   std::string Problem;      ///< Why it cannot be rewritten textually, if so.
+  /// A rules leaf by name that is also declared under the paths: it is the
+  /// leaf unless the paths define it (see resolveLeaves).
+  std::string LeafName;
+  Anchor LeafCallee; ///< The callee as written, replaced if it is the leaf.
 };
 
 struct FunctionFact {
