@@ -68,6 +68,9 @@ Error verify(const tooling::CompilationDatabase &DB, const Facts &F,
   Run.TUs = TUs;
   Run.RuntimeIncludeDir = RuntimeIncludeDir.str();
   Run.Jobs = Jobs;
+  // Warnings still count (under -Werror they fail the TU), but clang's
+  // "N warnings generated." goes straight to stderr unless carets are off.
+  Run.ExtraArgs = {"-fno-caret-diagnostics"};
   for (const ChangedFile &C : Files)
     Run.Overrides.emplace_back(C.Path, C.After);
   Run.Action = [](size_t) {

@@ -46,17 +46,9 @@ private:
     return D;
   }
 
-  /// Reported at the definition, where the edits go.
-  static Location definitionOf(const FunctionFact &Fn) {
-    for (const DeclFact &D : Fn.Decls)
-      if (D.IsDefinition)
-        return D.Loc;
-    return Fn.Loc;
-  }
-
   void needsAsync(const FunctionFact &Fn) {
     std::string What = Fn.IsLambda ? "the " + Fn.Name : "'" + Fn.Name + "'";
-    Diagnostic &D = add(definitionOf(Fn), "vinyl-needs-async",
+    Diagnostic &D = add(Fn.definitionLoc(), "vinyl-needs-async",
                         What + " reaches blocking I/O but is not a "
                                "coroutine; converting makes it one");
     D.Notes = explainChain(F, S, Fn.Id);

@@ -854,7 +854,9 @@ Expected<Facts> extractAll(const tooling::CompilationDatabase &DB,
   Run.TUs = Files;
   Run.RuntimeIncludeDir = Opts.RuntimeIncludeDir;
   Run.Jobs = Opts.Jobs;
-  Run.Warnings = false;
+  // Warnings are the user's business, not the analysis's (and -Werror
+  // must not fail a TU here).
+  Run.ExtraArgs = {"-w"};
   Run.Action = [&](size_t I) -> std::unique_ptr<tooling::FrontendActionFactory> {
     struct Factory : tooling::FrontendActionFactory {
       Factory(const ExtractOptions &Opts, Facts &Out) : Opts(Opts), Out(Out) {}

@@ -19,6 +19,13 @@ static void appendUnique(std::vector<T> &Into, std::vector<T> &&From,
       Into.push_back(std::move(X));
 }
 
+Location FunctionFact::definitionLoc() const {
+  for (const DeclFact &D : Decls)
+    if (D.IsDefinition)
+      return D.Loc;
+  return Loc;
+}
+
 void Facts::merge(Facts &&Other) {
   for (auto &[Id, F] : Other.Functions) {
     auto [It, New] = Functions.try_emplace(Id, std::move(F));

@@ -34,9 +34,9 @@ void runInParallel(const tooling::CompilationDatabase &DB,
       Tool.appendArgumentsAdjuster(tooling::getInsertArgumentAdjuster(
           extraCompilerArgs(Run.RuntimeIncludeDir),
           tooling::ArgumentInsertPosition::BEGIN));
-      if (!Run.Warnings)
+      if (!Run.ExtraArgs.empty())
         Tool.appendArgumentsAdjuster(tooling::getInsertArgumentAdjuster(
-            "-w", tooling::ArgumentInsertPosition::END));
+            Run.ExtraArgs, tooling::ArgumentInsertPosition::END));
       std::string Diags;
       raw_string_ostream OS(Diags);
       DiagnosticOptions DiagOpts;

@@ -79,7 +79,7 @@ public:
 
   void print(const FunctionFact &Fn) {
     unsigned Paths = countPaths(Fn.Id);
-    OS << Fn.Name << " (" << where(Fn.Loc) << ") is async";
+    OS << Fn.Name << " (" << where(Fn.definitionLoc()) << ") is async";
     if (S.hasFacade(Fn.Id))
       OS << ", with a blocking facade";
     OS << ": " << Paths << (Paths == 1 ? " path" : " paths")
@@ -195,8 +195,10 @@ Error explain(raw_ostream &OS, const Facts &F, const Solution &S,
                              "error: no function named '%s' under the paths",
                              Name.str().c_str());
   for (const FunctionFact *Fn : Matches) {
+    if (Fn != Matches.front())
+      OS << "\n";
     if (!S.isAsync(Fn->Id)) {
-      OS << Fn->Name << " (" << where(Fn->Loc)
+      OS << Fn->Name << " (" << where(Fn->definitionLoc())
          << ") is not async: it reaches no blocking I/O\n";
       continue;
     }
@@ -215,12 +217,18 @@ void printGraph(raw_ostream &OS, const Facts &F, const Solution &S) {
         Nodes.insert(Caller);
       Nodes.insert(F.Calls[I].Callee);
     }
+  // An override async only through its family has no I/O edge of its own.
+  for (const auto &[Id, St] : S.States)
+    if (!St.Family.empty()) {
+      Nodes.insert(Id);
+      Nodes.insert(St.Family);
+    }
   OS << "// The call graph of vinyl-asyncify's solution: what reaches "
         "blocking I/O.\n"
      << "digraph vinyl {\n"
      << "  rankdir=BT;\n"
      << "  node [fontname=\"Helvetica\", fontsize=11, style=filled];\n"
-     << "  edge [color=\"#555555\"];\n";
+     << "  edge [color=\"#555555\", fontname=\"Helvetica\"];\n";
   // A legend, so the picture explains itself.
   OS << "  subgraph cluster_legend {\n"
      << "    label=\"legend\"; fontname=\"Helvetica\"; color=\"#bbbbbb\";\n"
@@ -303,9 +311,14 @@ Error writeGraph(StringRef Path, const Facts &F, const Solution &S) {
 
 Error writeSarif(StringRef Path, ArrayRef<Diagnostic> Diags) {
   auto PhysicalLocation = [](const Location &L) {
-    std::string Uri = L.File;
-    if (sys::path::is_absolute(Uri))
-      Uri = "file://" + Uri;
+    // A URI reference: reserved characters and spaces percent-encoded.
+    std::string Uri = sys::path::is_absolute(L.File) ? "file://" : "";
+    for (unsigned char C : L.File) {
+      if (isAlnum(C) || StringRef("-._~/").contains(C))
+        Uri += C;
+      else
+        Uri += "%" + utohexstr(C, /*LowerCase=*/false, /*Width=*/2);
+    }
     return json::Object{
         {"artifactLocation", json::Object{{"uri", Uri}}},
         {"region", json::Object{{"startLine", L.Line},

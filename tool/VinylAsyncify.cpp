@@ -5,7 +5,7 @@
 // rewrite -> apply (verify, then write everything or nothing).
 //
 // Only a plain run writes sources; --check, --diff, --explain, --graph,
-// --sarif and --export-fixes analyse and report.
+// --sarif, --facts-out and --export-fixes analyse and report.
 //
 // Exit codes: 0 done (or, with --check, nothing found), 1 --check found
 // something, 2 errors (and then nothing was written).
@@ -15,6 +15,7 @@
 #include "vinyl-asyncify/Check.h"
 #include "vinyl-asyncify/Config.h"
 #include "vinyl-asyncify/Extract.h"
+#include "vinyl-asyncify/FactsFile.h"
 #include "vinyl-asyncify/Layout.h"
 #include "vinyl-asyncify/Paths.h"
 #include "vinyl-asyncify/Report.h"
@@ -62,6 +63,12 @@ static cl::opt<std::string>
           cl::desc("Write the coloured call graph (DOT; SVG if the name ends "
                    "in .svg, rendered by Graphviz)"),
           cl::value_desc("file"), cl::cat(Category));
+static cl::opt<std::string>
+    FactsOut("facts-out",
+             cl::desc("Write the whole-program verdicts (which functions "
+                      "are async, and why) for the clang-tidy module's "
+                      "FactsFile option"),
+             cl::value_desc("file"), cl::cat(Category));
 static cl::opt<std::string>
     ExportFixes("export-fixes",
                 cl::desc("Write the edits as clang-apply-replacements YAML"),
@@ -163,6 +170,27 @@ void warnUnusedRules(const vinyl::Config &C, const vinyl::Facts &F,
           << "' matched no call [vinyl-unused-rule]\n";
 }
 
+Error writeFactsOut(const vinyl::Facts &F, const vinyl::Solution &S) {
+  std::error_code EC;
+  raw_fd_ostream OS(FactsOut, EC, sys::fs::OF_Text);
+  if (EC)
+    return createStringError(EC, "%s: error: cannot write: %s",
+                             FactsOut.c_str(), EC.message().c_str());
+  vinyl::writeFactsFile(OS, vinyl::makeFactsFile(F, S));
+  return Error::success();
+}
+
+/// The new text of every file the conversion changes.
+Expected<std::vector<vinyl::ChangedFile>>
+convertedFiles(const vinyl::Facts &F, const vinyl::Solution &S,
+               const vinyl::Config &C) {
+  vinyl::SourceFiles Sources;
+  auto Changes = vinyl::rewrite(F, S, C, Sources);
+  if (!Changes)
+    return Changes.takeError();
+  return vinyl::applyChanges(*Changes, Sources);
+}
+
 int run(const vinyl::Layout &L) {
   if (Paths.empty()) {
     errs() << "error: no paths given; usage: vinyl-asyncify [options] "
@@ -218,6 +246,9 @@ int run(const vinyl::Layout &L) {
   if (!Graph.empty())
     if (Error E = vinyl::writeGraph(Graph, *Facts, S))
       return fail(std::move(E));
+  if (!FactsOut.empty())
+    if (Error E = writeFactsOut(*Facts, S))
+      return fail(std::move(E));
   if (!Explain.empty())
     if (Error E = vinyl::explain(outs(), *Facts, S, Explain))
       return fail(std::move(E));
@@ -225,10 +256,19 @@ int run(const vinyl::Layout &L) {
     if (!Diags.empty())
       errs() << Diags.size() << (Diags.size() == 1 ? " problem" : " problems")
              << " found; the code is not at the fixpoint\n";
-    return Diags.empty() ? ExitOk : ExitWork;
+    int Result = Diags.empty() ? ExitOk : ExitWork;
+    if (ExportFixes.empty() || S.hasErrors())
+      return Result;
+    // The fixes for what --check found, for a bot to apply.
+    auto Changed = convertedFiles(*Facts, S, *Cfg);
+    if (!Changed)
+      return fail(Changed.takeError());
+    if (Error E = vinyl::exportFixes(ExportFixes, *Changed))
+      return fail(std::move(E));
+    return Result;
   }
   bool WritesSources = !Diff && ExportFixes.empty() && Sarif.empty() &&
-                       Graph.empty() && Explain.empty();
+                       Graph.empty() && Explain.empty() && FactsOut.empty();
   if (S.hasErrors()) {
     if (WritesSources)
       errs() << "error: nothing was written\n";
@@ -237,11 +277,7 @@ int run(const vinyl::Layout &L) {
   if (!WritesSources && !Diff && ExportFixes.empty())
     return ExitOk;
 
-  vinyl::SourceFiles Sources;
-  auto Changes = vinyl::rewrite(*Facts, S, *Cfg, Sources);
-  if (!Changes)
-    return fail(Changes.takeError());
-  auto Changed = vinyl::applyChanges(*Changes, Sources);
+  auto Changed = convertedFiles(*Facts, S, *Cfg);
   if (!Changed)
     return fail(Changed.takeError());
 

@@ -113,6 +113,10 @@ struct FunctionFact {
   bool HasLocals = false;       ///< Its body declares a variable.
   unsigned BodyOpen = 0;        ///< Offset just after the body's '{'.
   std::string Problem; ///< Why its body cannot be rewritten textually, if so.
+
+  /// Where its definition is (where the edits go, and where --check and
+  /// --explain point), or its first declaration if none is seen.
+  Location definitionLoc() const;
 };
 
 /// Something one TU shows on its own to be wrong with code that already is

@@ -29,9 +29,8 @@ struct ParallelRun {
   llvm::ArrayRef<std::string> TUs;
   std::string RuntimeIncludeDir;
   unsigned Jobs = 0; ///< 0: one per core.
-  /// Warnings are the user's business, not the analysis's: extraction
-  /// turns them off (which also keeps -Werror from failing a TU).
-  bool Warnings = true;
+  /// Arguments added at the end of every command.
+  std::vector<std::string> ExtraArgs;
   /// Files whose contents the TUs see instead of the disk's (path, text).
   std::vector<std::pair<std::string, std::string>> Overrides;
   /// The action for TU number I; called on a worker thread.
