@@ -1,0 +1,240 @@
+#!/usr/bin/env python3
+"""Runs a kvserver (examples/kvserver) for one lit test, so that no server
+outlives the test.
+
+  kvserver_harness.py [options] -- SERVER ARGS...
+
+Starts SERVER ARGS... --port-file F (the environment passes through, e.g.
+VINYL_IO), waits for the port, then:
+  --client 'CMD'   runs CMD through the shell with {port} and {pid}
+                   substituted (the load client); its status must be 0;
+  --faults         runs the misbehaving clients below while --client (if
+                   any) runs, and checks that they do not disturb it;
+then asks the server to stop (SHUTDOWN), waits for it to exit (status 0,
+nothing from a sanitizer on stderr) and checks that it closed every
+connection's descriptor before.
+
+Faults: clients that vanish mid-line (plain close and RST), half-close
+after their requests, send one byte at a time (interleaved, while a probe
+client's PINGs keep being answered promptly), send an overlong line, or
+connect and leave at once.
+Everything is bounded: --timeout seconds for the whole run.
+"""
+import argparse
+import os
+import shlex
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+
+def fail(msg):
+    print("FAIL: " + msg, flush=True)
+    sys.exit(1)
+
+
+def connect(port):
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return s
+
+
+def read_to_eof(s):
+    out = b""
+    while True:
+        try:
+            b = s.recv(4096)
+        except ConnectionResetError:
+            break
+        if not b:
+            break
+        out += b
+    return out
+
+
+def read_lines(s, n):
+    out = b""
+    while out.count(b"\n") < n:
+        b = s.recv(4096)
+        if not b:
+            break
+        out += b
+    return out
+
+
+def fd_count(pid):
+    return len(os.listdir("/proc/%d/fd" % pid))
+
+
+def threads(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("Threads:"):
+                return int(line.split()[1])
+    return -1
+
+
+def request(port, line):
+    with connect(port) as s:
+        s.sendall(line.encode() + b"\n")
+        return read_lines(s, 1).decode().strip()
+
+
+def run_faults(port, pid, max_threads):
+    results = {}
+    # Vanish mid-line: plain close, and close with RST.
+    for i in range(100):
+        with connect(port) as s:
+            s.sendall(b"SET vanish%d abc" % i)
+    for i in range(100):
+        s = connect(port)
+        s.sendall(b"SET rst%d 1\nGET rst%d" % (i, i))
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+        s.close()
+    # Connect and leave without a word.
+    for i in range(50):
+        connect(port).close()
+    results["vanish"] = 250
+    # Half-close: every reply arrives, then end of file.
+    for i in range(50):
+        with connect(port) as s:
+            s.sendall(b"SET half%d v%d\nGET half%d\nINCR halfcount\n" % (i, i, i))
+            s.shutdown(socket.SHUT_WR)
+            got = read_to_eof(s).decode()
+            lines = got.split("\n")
+            if len(lines) != 4 or lines[0] != "OK" or lines[1] != "VALUE v%d" % i \
+                    or not lines[2].startswith("INT ") or lines[3] != "":
+                fail("half-closed client %d got %r" % (i, got))
+    results["half-close"] = 50
+    # One byte at a time, 20 clients interleaved, a probe PINGing between.
+    slow = [connect(port) for _ in range(20)]
+    probe = connect(port)
+    msgs = [b"SET slow%d 12345\nGET slow%d\n" % (i, i) for i in range(20)]
+    worst = 0.0
+    for k in range(max(len(m) for m in msgs)):
+        for s, m in zip(slow, msgs):
+            if k < len(m):
+                s.sendall(m[k:k + 1])
+        t0 = time.monotonic()
+        probe.sendall(b"PING\n")
+        if read_lines(probe, 1) != b"PONG\n":
+            fail("probe PING not answered while slow clients trickle")
+        worst = max(worst, time.monotonic() - t0)
+        if max_threads and threads(pid) > max_threads:
+            fail("server runs %d threads (at most %d)" % (threads(pid), max_threads))
+        time.sleep(0.002)
+    for i, s in enumerate(slow):
+        got = read_lines(s, 2)
+        if got != b"OK\nVALUE 12345\n":
+            fail("one-byte client %d got %r" % (i, got))
+        s.close()
+    probe.close()
+    if worst > 1.0:
+        fail("a PING took %.3f s while slow clients trickled" % worst)
+    results["one-byte"] = 20
+    # An overlong line is refused and that connection closed.
+    with connect(port) as s:
+        s.sendall(b"x" * (64 * 1024 + 1))
+        got = read_to_eof(s)
+        if got != b"ERR line too long\n":
+            fail("overlong line got %r" % got[:100])
+    results["overlong"] = 1
+    # The state survived: what the vanished clients half-sent never ran.
+    if request(port, "GET vanish7") != "NIL":
+        fail("a partial line was executed")
+    if request(port, "GET half7") != "VALUE v7":
+        fail("half-close SET lost")
+    return results
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--client")
+    ap.add_argument("--faults", action="store_true")
+    ap.add_argument("--max-threads", type=int, default=0)
+    ap.add_argument("--timeout", type=float, default=100)
+    ap.add_argument("server", nargs=argparse.REMAINDER)
+    a = ap.parse_args()
+    server = a.server[1:] if a.server and a.server[0] == "--" else a.server
+    tmp = tempfile.mkdtemp()
+    port_file = os.path.join(tmp, "port")
+    err_path = os.path.join(tmp, "server.err")
+    err = open(err_path, "w")
+    srv = subprocess.Popen(server + ["--port-file", port_file], stdout=subprocess.DEVNULL, stderr=err)
+    status = 1
+    try:
+        deadline = time.monotonic() + 20
+        while not os.path.exists(port_file):
+            if srv.poll() is not None or time.monotonic() > deadline:
+                fail("the server did not start")
+            time.sleep(0.02)
+        port = int(open(port_file).read())
+        # Ready to accept: answer a PING.
+        if request(port, "PING") != "PONG":
+            fail("no PONG")
+        time.sleep(0.1)
+        fds_before = fd_count(srv.pid)
+        client = None
+        if a.client:
+            cmd = a.client.replace("{port}", str(port)).replace("{pid}", str(srv.pid))
+            client = subprocess.Popen(cmd, shell=True, stdout=subprocess.PIPE, text=True)
+            opened = threading.Event()
+
+            def forward():
+                for line in client.stdout:
+                    sys.stdout.write(line)
+                    sys.stdout.flush()
+                    if line.startswith("connections_open"):
+                        opened.set()
+                opened.set()
+            forwarder = threading.Thread(target=forward, daemon=True)
+            forwarder.start()
+            # The faults come while the load client's requests run.
+            opened.wait(timeout=60)
+        if a.faults:
+            r = run_faults(port, srv.pid, a.max_threads)
+            print("faults ok: " + ", ".join("%s %d" % kv for kv in r.items()), flush=True)
+        if client:
+            try:
+                rc = client.wait(timeout=max(1, a.timeout - 10))
+            except subprocess.TimeoutExpired:
+                client.kill()
+                fail("the client did not finish in time")
+            forwarder.join(timeout=5)
+            if rc != 0:
+                fail("the client exited with %d" % rc)
+        # Every connection's descriptor is closed again.
+        deadline = time.monotonic() + 10
+        while fd_count(srv.pid) != fds_before:
+            if time.monotonic() > deadline:
+                fail("server descriptors: %d before, %d after"
+                     % (fds_before, fd_count(srv.pid)))
+            time.sleep(0.05)
+        print("server descriptors back to %d" % fds_before, flush=True)
+        with connect(port) as s:
+            s.sendall(b"SHUTDOWN\n")
+            if read_lines(s, 1) != b"BYE\n":
+                fail("no BYE to SHUTDOWN")
+        try:
+            rc = srv.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            fail("the server did not stop after SHUTDOWN")
+        err.close()
+        text = open(err_path).read()
+        if rc != 0 or "Sanitizer" in text:
+            sys.stdout.write(text)
+            fail("the server exited with %d" % rc)
+        print("server stopped cleanly", flush=True)
+        status = 0
+    finally:
+        if srv.poll() is None:
+            srv.kill()
+            srv.wait()
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
