@@ -22,9 +22,17 @@ public:
     for (const Finding &Found : F.Findings)
       add(Found.Loc, Found.Check, Found.Message);
     for (const CallFact &Call : F.Calls) {
+      if (Call.Kind == CallKind::Spawn && S.isAsync(Call.Callee) &&
+          Call.Problem.empty())
+        add(Call.Loc, "vinyl-thread-needs-spawn",
+            "the thread started here runs '" +
+                F.Functions.at(Call.Callee).Name +
+                "', which reaches blocking I/O; converting makes it " +
+                Call.SpawnWith + "(...)")
+            .Notes = explainChain(F, S, Call.Callee);
       const FunctionFact *Caller = function(Call.Caller);
       if (!Caller || !Caller->IsCoroutine || !Call.Problem.empty() ||
-          Call.Awaited)
+          Call.Awaited || Call.Kind == CallKind::Spawn)
         continue;
       blockingInCoroutine(Call, *Caller);
     }

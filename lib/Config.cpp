@@ -30,6 +30,7 @@ struct RawFile {
   std::vector<std::string> Rules;
   std::vector<vinyl::LeafRule> Leaves;
   std::vector<std::string> RemoveLeaves;
+  std::vector<vinyl::SpawnRule> Spawns;
   std::optional<RawFacades> Facades;
   std::optional<std::string> NameScheme;
   std::optional<RawTask> Task;
@@ -37,6 +38,7 @@ struct RawFile {
 } // namespace
 
 LLVM_YAML_IS_SEQUENCE_VECTOR(vinyl::LeafRule)
+LLVM_YAML_IS_SEQUENCE_VECTOR(vinyl::SpawnRule)
 
 namespace llvm::yaml {
 template <> struct MappingTraits<vinyl::LeafRule> {
@@ -51,6 +53,24 @@ template <> struct MappingTraits<vinyl::LeafRule> {
     if (StringRef(R.Replacement).trim().empty())
       return "leaf '" + R.Name + "' needs a non-empty 'replacement'";
     R.Name = Name.str();
+    return "";
+  }
+};
+template <> struct MappingTraits<vinyl::SpawnRule> {
+  static void mapping(IO &Io, vinyl::SpawnRule &R) {
+    Io.mapRequired("type", R.Type);
+    Io.mapRequired("detach", R.Detach);
+    Io.mapRequired("replacement", R.Replacement);
+  }
+  static std::string validate(IO &, vinyl::SpawnRule &R) {
+    StringRef Type = StringRef(R.Type).trim();
+    if (Type.consume_front("::"); Type.empty())
+      return "a spawn site needs a non-empty 'type'";
+    if (StringRef(R.Detach).trim().empty() ||
+        StringRef(R.Replacement).trim().empty())
+      return "spawn site '" + R.Type +
+             "' needs a non-empty 'detach' and 'replacement'";
+    R.Type = Type.str();
     return "";
   }
 };
@@ -78,6 +98,7 @@ template <> struct MappingTraits<RawFile> {
     Io.mapOptional("rules", F.Rules);
     Io.mapOptional("leaves", F.Leaves);
     Io.mapOptional("remove_leaves", F.RemoveLeaves);
+    Io.mapOptional("spawns", F.Spawns);
     Io.mapOptional("facades", F.Facades);
     Io.mapOptional("name_scheme", F.NameScheme);
     Io.mapOptional("task", F.Task);
@@ -106,6 +127,13 @@ const LeafRule *Config::findReplacement(StringRef QualifiedName) const {
   for (const LeafRule &R : llvm::reverse(Leaves))
     if (StringRef(R.Replacement).ltrim(':') == QualifiedName &&
         findLeaf(R.Name) == &R) // not a rule a later one re-mapped
+      return &R;
+  return nullptr;
+}
+
+const SpawnRule *Config::findSpawn(StringRef Type) const {
+  for (const SpawnRule &R : Spawns)
+    if (R.Type == Type)
       return &R;
   return nullptr;
 }
@@ -143,6 +171,7 @@ Expected<ConfigFile> parseConfigFile(StringRef Path, StringRef Text) {
   File.Leaves = std::move(Raw.Leaves);
   for (LeafRule &R : File.Leaves)
     R.Origin = File.Path;
+  File.Spawns = std::move(Raw.Spawns);
   for (std::string &Name : Raw.RemoveLeaves)
     File.RemoveLeaves.push_back(StringRef(Name).trim().ltrim(':').str());
   SmallString<256> Dir(Path);
@@ -194,6 +223,12 @@ static Error mergeFile(StringRef Path, Config &C,
     return llvm::is_contained(File->RemoveLeaves, R.Name);
   });
   llvm::append_range(C.Leaves, File->Leaves);
+  for (const SpawnRule &R : File->Spawns) {
+    // A later rule for the same type replaces an earlier one.
+    llvm::erase_if(C.Spawns,
+                   [&](const SpawnRule &Old) { return Old.Type == R.Type; });
+    C.Spawns.push_back(R);
+  }
   if (File->Facades)
     C.Facades = *File->Facades;
   if (File->AllowBlockingConstructors)

@@ -220,6 +220,15 @@ public:
         isTask(Callee->getReturnType()))
       checkAwaited(CE, Callee);
     CallFact C;
+    if (isSpawnReplacement(Name) && CE->getNumArgs() > 0) {
+      // Converted already: the spawned function or lambda is the task's.
+      const Expr *Callable = CE->getArg(0)->IgnoreImplicit();
+      if (const auto *L = dyn_cast<LambdaExpr>(Callable))
+        SpawnedLambdas.insert(L);
+      else if (const auto *Ref = dyn_cast<DeclRefExpr>(Callable))
+        CalleeRefs.insert(Ref);
+      return true;
+    }
     if (isBlockOn(*Opts.Cfg, *Callee) && CE->getNumArgs() == 1) {
       BlockedOn.insert(CE->getArg(0)->IgnoreImplicit());
       C.Callee = "wait:" + Name;
@@ -264,6 +273,61 @@ public:
       if (M->isImplicitAccess() && isa<CXXConversionDecl>(Callee))
         C.Kind = CallKind::Implicit;
     recordCall(CE, std::move(C));
+    return true;
+  }
+
+  /// `std::thread(f, args...).detach()` (per the spawn rules): a thread
+  /// that may become a spawned task, if f reaches I/O.
+  bool VisitCXXMemberCallExpr(CXXMemberCallExpr *CE) {
+    const CXXMethodDecl *M = CE->getMethodDecl();
+    if (!M || !M->getIdentifier() || Opts.Cfg->Spawns.empty())
+      return true;
+    const SpawnRule *Rule =
+        Opts.Cfg->findSpawn(M->getParent()->getQualifiedNameAsString());
+    if (!Rule || M->getName() != Rule->Detach)
+      return true;
+    const Expr *Object = CE->getImplicitObjectArgument()->IgnoreImplicit();
+    const CXXConstructExpr *Construct = nullptr;
+    TypeLoc Type;
+    if (const auto *T = dyn_cast<CXXTemporaryObjectExpr>(Object)) {
+      Construct = T;
+      Type = T->getTypeSourceInfo()->getTypeLoc();
+    } else if (const auto *F = dyn_cast<CXXFunctionalCastExpr>(Object)) {
+      Construct = dyn_cast<CXXConstructExpr>(F->getSubExpr()->IgnoreImplicit());
+      Type = F->getTypeInfoAsWritten()->getTypeLoc();
+    }
+    if (!Construct || Construct->getNumArgs() == 0)
+      return true;
+    const Expr *Callable = Construct->getArg(0)->IgnoreImplicit();
+    CallFact C;
+    C.Kind = CallKind::Spawn;
+    C.SpawnWith = Rule->Replacement;
+    if (const auto *Ref = dyn_cast<DeclRefExpr>(Callable)) {
+      const auto *FD = dyn_cast<FunctionDecl>(Ref->getDecl());
+      if (!FD || !isOurs(FD))
+        return true;
+      CalleeRefs.insert(Ref);
+      C.Callee = id(FD);
+      C.CalleeName = fileAnchor(SourceRange(Ref->getLocation()), C.Problem);
+    } else if (const auto *L = dyn_cast<LambdaExpr>(Callable)) {
+      SpawnedLambdas.insert(L);
+      C.Callee = id(L->getCallOperator());
+    } else {
+      return true;
+    }
+    C.SpawnType = fileAnchor(Type.getSourceRange(), C.Problem);
+    CharSourceRange Tail = Lexer::makeFileCharRange(
+        CharSourceRange::getCharRange(
+            Lexer::getLocForEndOfToken(Object->getEndLoc(), 0, SM, LO),
+            Lexer::getLocForEndOfToken(CE->getEndLoc(), 0, SM, LO)),
+        SM, LO);
+    if (Tail.isInvalid() || !isWritableLoc(Tail.getBegin()))
+      C.Problem = "it is written inside a macro expansion";
+    else
+      C.SpawnTail = anchor(Tail);
+    recordCall(CE, std::move(C));
+    // Point at the thread, not at ".detach".
+    Out.Calls.back().Loc = location(CE->getBeginLoc());
     return true;
   }
 
@@ -368,6 +432,12 @@ private:
     return "";
   }
 
+  bool isSpawnReplacement(StringRef Name) const {
+    return llvm::any_of(Opts.Cfg->Spawns, [&](const SpawnRule &R) {
+      return StringRef(R.Replacement).ltrim(':') == Name;
+    });
+  }
+
   /// Whether \p E is the object of a call `E(args)`.
   bool isCalledObject(const Expr *E) {
     const Expr *Child;
@@ -380,7 +450,7 @@ private:
   /// called, is called where the rewrite can await it; any other use hands
   /// the closure to code that would drop the task it returns.
   void trackClosure(const LambdaExpr *E, const CXXMethodDecl *Op) {
-    if (isCalledObject(E))
+    if (isCalledObject(E) || SpawnedLambdas.contains(E))
       return;
     const Expr *Child = E;
     for (;;) {
@@ -778,7 +848,7 @@ private:
   std::vector<const FunctionDecl *> Stack;
   /// Catch handlers open around the current point, per function.
   SmallVector<unsigned, 8> CatchDepth = {0};
-  DenseSet<const Expr *> Awaited, BlockedOn, CalleeRefs;
+  DenseSet<const Expr *> Awaited, BlockedOn, CalleeRefs, SpawnedLambdas;
   DenseMap<FileID, std::string> WritableFiles;
   DenseMap<const FunctionDecl *, std::string> Ids;
   /// Variables initialised with a task in a coroutine and not used since.

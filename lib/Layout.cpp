@@ -31,7 +31,8 @@ Expected<Layout> findLayout(StringRef ExecutablePath) {
 }
 
 std::string runtimeFlags(const Layout &L) {
-  return "-I" + L.RuntimeIncludeDir;
+  // spawn starts threads in blocking mode (pthread_create).
+  return "-I" + L.RuntimeIncludeDir + " -pthread";
 }
 
 std::string versionString() {

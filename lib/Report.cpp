@@ -44,7 +44,7 @@ std::map<std::string, std::vector<size_t>> ioCallsByCaller(const Facts &F,
   for (size_t I = 0; I < F.Calls.size(); ++I) {
     const CallFact &C = F.Calls[I];
     if (C.BlockedOn || C.Kind == CallKind::AddressTaken ||
-        C.Kind == CallKind::BlockingWait)
+        C.Kind == CallKind::BlockingWait || C.Kind == CallKind::Spawn)
       continue;
     if (isLeaf(C.Callee) || S.isAsync(C.Callee))
       Out[C.Caller].push_back(I);
@@ -340,6 +340,9 @@ Error writeSarif(StringRef Path, ArrayRef<Diagnostic> Diags) {
       {"vinyl-blocking-wait-in-coroutine",
        "block_on or a blocking facade inside a coroutine stalls the event "
        "loop."},
+      {"vinyl-thread-needs-spawn",
+       "A thread runs a function that reaches blocking I/O; converting "
+       "makes it a spawned task."},
       {"vinyl-cannot-convert",
        "A function reaches blocking I/O but cannot become a coroutine."},
   };

@@ -158,6 +158,8 @@ private:
   /// coroutines, block_on(t) becomes co_await t. Calls of coroutines that
   /// existed before are left as written: that code handles its tasks.
   void rewriteCall(const CallFact &Call) {
+    if (Call.Kind == CallKind::Spawn)
+      return rewriteSpawn(Call);
     if (Call.Awaited || Call.BlockedOn || !S.isAsync(Call.Caller) ||
         Call.Kind == CallKind::AddressTaken || !Call.Problem.empty() ||
         !F.Functions.count(Call.Caller))
@@ -196,6 +198,17 @@ private:
     insert(Call.Call.File, Call.Call.Offset, Open, -Len);
     if (!Close.empty())
       insert(Call.Call.File, Call.Call.Offset + Call.Call.Length, Close, Len);
+  }
+
+  /// `std::thread(f, a).detach()` -> `vinyl::spawn(f', a)`: the runtime
+  /// decay-copies f and a into the task, as the thread did.
+  void rewriteSpawn(const CallFact &Call) {
+    if (!S.isAsync(Call.Callee) || !Call.Problem.empty())
+      return;
+    add(Call.SpawnType, Call.SpawnWith);
+    add(Call.SpawnTail, "");
+    if (S.hasFacade(Call.Callee))
+      add(Call.CalleeName, asyncName(F.Functions.at(Call.Callee)));
   }
 
   void noteAwait(const CallFact &Call) {

@@ -164,8 +164,9 @@ private:
   /// that means for the caller.
   void reach(size_t I) {
     const CallFact &Call = F.Calls[I];
-    if (Call.BlockedOn || Call.Kind == CallKind::AddressTaken)
-      return; // A blocking wait, or no call at all.
+    if (Call.BlockedOn || Call.Kind == CallKind::AddressTaken ||
+        Call.Kind == CallKind::Spawn)
+      return; // A blocking wait, no call at all, or one that does not wait.
     const FunctionFact *Caller = function(Call.Caller);
     bool Leaf = isLeaf(Call.Callee);
     // An awaitable leaf outside a coroutine is only being passed around.
@@ -344,6 +345,16 @@ private:
                   " from synchronous code cannot wait on it: " + Call.Problem,
               Call.Callee, Call.Caller);
     for (const CallFact &Call : F.Calls) {
+      if (Call.Kind == CallKind::Spawn) {
+        if (S.isAsync(Call.Callee) && !Call.Problem.empty())
+          error(Call.Loc,
+                "the thread started here runs '" +
+                    displayName(F, Call.Callee) +
+                    "', which reaches blocking I/O, but it cannot become a "
+                    "spawned task: " + Call.Problem,
+                Call.Callee, Call.Caller);
+        continue;
+      }
       if (Call.Kind == CallKind::AddressTaken && S.isAsync(Call.Callee)) {
         const FunctionFact *Callee = function(Call.Callee);
         if (Callee && Callee->IsLambda)

@@ -21,7 +21,9 @@ namespace vinyl {
 ///  - vinyl-needs-async: a synchronous function that reaches I/O;
 ///  - vinyl-unawaited-task: a task dropped or stored and never used;
 ///  - vinyl-blocking-call-in-coroutine: a leaf called in a coroutine;
-///  - vinyl-blocking-wait-in-coroutine: block_on or a facade called in one.
+///  - vinyl-blocking-wait-in-coroutine: block_on or a facade called in one;
+///  - vinyl-thread-needs-spawn: a thread (per the spawn rules) that runs a
+///    function reaching I/O.
 /// Each carries the chain that explains it, one note per call.
 std::vector<Diagnostic> checkFixpoint(const Facts &F, const Solution &S,
                                       const Config &C);

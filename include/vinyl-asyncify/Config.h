@@ -25,6 +25,16 @@ struct LeafRule {
   std::string Origin;      ///< "file:line" of the rule, for diagnostics.
 };
 
+/// A way to start a thread that becomes a spawned task: a temporary of
+/// Type, constructed with a callable and its arguments and detached at once
+/// (`std::thread(f, a).detach()`), becomes `Replacement(f', a)` when the
+/// callable reaches I/O.
+struct SpawnRule {
+  std::string Type;        ///< Qualified class name ("std::thread").
+  std::string Detach;      ///< The member that detaches it ("detach").
+  std::string Replacement; ///< Starts a task ("vinyl::spawn").
+};
+
 /// Which async functions keep their name and signature as a blocking facade.
 enum class FacadePolicy {
   PublicApi, ///< Called from sync code, or external and declared in a header.
@@ -33,6 +43,7 @@ enum class FacadePolicy {
 
 struct Config {
   std::vector<LeafRule> Leaves;
+  std::vector<SpawnRule> Spawns;
   FacadePolicy Facades = FacadePolicy::PublicApi;
   /// Coroutine name of a function that keeps a facade; "{}" is the old name.
   std::string NameScheme = "{}_async";
@@ -44,6 +55,7 @@ struct Config {
   bool AllowBlockingConstructors = false;
 
   const LeafRule *findLeaf(llvm::StringRef QualifiedName) const;
+  const SpawnRule *findSpawn(llvm::StringRef QualifiedType) const;
   /// The rule whose awaitable replacement is \p QualifiedName.
   const LeafRule *findReplacement(llvm::StringRef QualifiedName) const;
   std::string asyncName(llvm::StringRef Name) const;
@@ -54,6 +66,7 @@ struct ConfigFile {
   std::string Path;
   std::vector<LeafRule> Leaves;
   std::vector<std::string> RemoveLeaves;
+  std::vector<SpawnRule> Spawns;
   std::vector<std::string> Includes; ///< Further rules files, resolved.
   std::optional<FacadePolicy> Facades;
   std::optional<std::string> NameScheme, TaskType, TaskHeader, BlockOn;

@@ -66,6 +66,7 @@ enum class CallKind {
   AddressTaken, ///< Not a call: the function's address is taken here (or,
                 ///< for a lambda, its closure is stored or passed on).
   BlockingWait, ///< A call of the configured block_on: Callee is "wait:".
+  Spawn,        ///< A thread started with Callee and detached (a spawn rule).
 };
 
 /// One call in a function body (or at namespace scope, with no caller).
@@ -85,6 +86,10 @@ struct CallFact {
   /// leaf unless the paths define it (see resolveLeaves).
   std::string LeafName;
   Anchor LeafCallee; ///< The callee as written, replaced if it is the leaf.
+  /// Spawn only: the thread type as written ("std::thread"), replaced by
+  /// SpawnWith, and the ").detach()" after the construction, dropped.
+  Anchor SpawnType, SpawnTail;
+  std::string SpawnWith;
 };
 
 struct FunctionFact {

@@ -19,6 +19,7 @@
 #include <cstring>
 #include <exception>
 #include <stdexcept>
+#include <type_traits>
 #include <utility>
 
 #include <pthread.h>
@@ -196,6 +197,25 @@ template <class T> void spawn(task<T> t) {
   const detail::detached d = detail::detach(std::move(t));
   d.handle.promise().attach(*loop);
   loop->post(d.handle);
+}
+
+namespace detail {
+// Owns the callable and the arguments for as long as the task runs: a
+// coroutine lambda reaches its captures through the closure object, which
+// must outlive it (a temporary closure would dangle).
+template <class F, class... A> task<void> invoke_owned(F f, A... args) {
+  co_await f(args...);
+}
+} // namespace detail
+
+// spawn(f, args...) is what `std::thread(f, args...).detach()` becomes: f
+// and args are decay-copied into the task, as the thread copied them, and
+// the task f(args...) returns is started as by spawn(task).
+template <class F, class... A>
+  requires std::is_invocable_v<std::decay_t<F> &, std::decay_t<A> &...>
+void spawn(F &&f, A &&...args) {
+  spawn(detail::invoke_owned<std::decay_t<F>, std::decay_t<A>...>(
+      std::forward<F>(f), std::forward<A>(args)...));
 }
 
 // Runs t and everything it spawns, then returns t's result or rethrows its
