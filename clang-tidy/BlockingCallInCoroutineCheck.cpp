@@ -19,18 +19,14 @@ using namespace clang::ast_matchers;
 namespace vinyl::tidy {
 
 void BlockingCallInCoroutineCheck::registerMatchers(MatchFinder *Finder) {
-  if (!config())
-    return;
-  Finder->addMatcher(callExpr(callee(functionDecl().bind("callee")),
-                              unless(isExpansionInSystemHeader()),
-                              unless(isInTemplateInstantiation()))
-                         .bind("call"),
-                     this);
+  matchUserCalls(Finder);
 }
 
 void BlockingCallInCoroutineCheck::check(const MatchFinder::MatchResult &R) {
   const auto *Call = R.Nodes.getNodeAs<CallExpr>("call");
-  const auto *Callee = R.Nodes.getNodeAs<FunctionDecl>("callee");
+  const FunctionDecl *Callee = Call->getDirectCallee();
+  if (!Callee)
+    return;
   const LeafRule *Leaf = findLeaf(*config(), *Callee);
   if (!Leaf)
     return;

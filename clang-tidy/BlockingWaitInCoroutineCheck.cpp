@@ -21,18 +21,14 @@ using namespace clang::ast_matchers;
 namespace vinyl::tidy {
 
 void BlockingWaitInCoroutineCheck::registerMatchers(MatchFinder *Finder) {
-  if (!config())
-    return;
-  Finder->addMatcher(callExpr(callee(functionDecl().bind("callee")),
-                              unless(isExpansionInSystemHeader()),
-                              unless(isInTemplateInstantiation()))
-                         .bind("call"),
-                     this);
+  matchUserCalls(Finder);
 }
 
 void BlockingWaitInCoroutineCheck::check(const MatchFinder::MatchResult &R) {
   const auto *Call = R.Nodes.getNodeAs<CallExpr>("call");
-  const auto *Callee = R.Nodes.getNodeAs<FunctionDecl>("callee");
+  const FunctionDecl *Callee = Call->getDirectCallee();
+  if (!Callee)
+    return;
   bool Wait = isBlockOn(*config(), *Callee);
   // Operators and conversions cannot be renamed to a twin; skip them early.
   if (!Wait && !Callee->getDeclName().isIdentifier())

@@ -32,12 +32,8 @@ void NeedsAsyncCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
 }
 
 void NeedsAsyncCheck::registerMatchers(MatchFinder *Finder) {
-  if (!config())
+  if (!matchUserCalls(Finder))
     return;
-  Finder->addMatcher(callExpr(unless(isExpansionInSystemHeader()),
-                              unless(isInTemplateInstantiation()))
-                         .bind("call"),
-                     this);
   if (FactsFileOption.empty())
     return;
   Expected<FactsFile> Loaded =

@@ -19,13 +19,7 @@ using namespace clang::ast_matchers;
 namespace vinyl::tidy {
 
 void UnawaitedTaskCheck::registerMatchers(MatchFinder *Finder) {
-  if (!config())
-    return;
-  // Template patterns are checked once, not once per instantiation.
-  Finder->addMatcher(callExpr(unless(isExpansionInSystemHeader()),
-                              unless(isInTemplateInstantiation()))
-                         .bind("call"),
-                     this);
+  matchUserCalls(Finder);
 }
 
 /// "'f_async'" for a named callee; calls through pointers have no name.

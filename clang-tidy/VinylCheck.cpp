@@ -10,6 +10,7 @@
 
 #include "clang-tidy/utils/OptionsUtils.h"
 #include "clang/AST/ASTContext.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMapContext.h"
 #include "clang/AST/StmtCXX.h"
@@ -233,6 +234,17 @@ std::string VinylCheck::resolveOptionPath(StringRef Path) const {
   SmallString<256> Abs(Context->getCurrentBuildDirectory());
   sys::path::append(Abs, Path);
   return std::string(Abs);
+}
+
+bool VinylCheck::matchUserCalls(ast_matchers::MatchFinder *Finder) {
+  using namespace ast_matchers;
+  if (!config())
+    return false;
+  Finder->addMatcher(callExpr(unless(isExpansionInSystemHeader()),
+                              unless(isInTemplateInstantiation()))
+                         .bind("call"),
+                     this);
+  return true;
 }
 
 const Config *VinylCheck::config() {

@@ -75,6 +75,11 @@ protected:
   /// which is during registerMatchers, once the file is known.
   const Config *config();
 
+  /// Registers the matcher every vinyl check starts from: each call the
+  /// user wrote ("call"), template patterns once rather than once per
+  /// instantiation. False (and nothing registered) without a config.
+  bool matchUserCalls(clang::ast_matchers::MatchFinder *Finder);
+
   /// The qualified names of the task types (TaskTypes option, else the
   /// `task: type:` of the rules).
   llvm::ArrayRef<std::string> taskTypes() const { return TaskTypes; }
