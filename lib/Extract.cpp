@@ -780,6 +780,20 @@ private:
     SourceLocation Begin = FD->getBeginLoc();
     if (const FunctionTemplateDecl *T = FD->getDescribedFunctionTemplate())
       Begin = T->getBeginLoc();
+    if (const auto *LS = dyn_cast<LinkageSpecDecl>(FD->getLexicalDeclContext());
+        LS && LS->getLanguage() == LinkageSpecLanguageIDs::C) {
+      if (LS->hasBraces()) {
+        D.InExternCBlock = true;
+      } else {
+        CharSourceRange Prefix = Lexer::makeFileCharRange(
+            CharSourceRange::getCharRange(LS->getBeginLoc(), Begin), SM, LO);
+        if (Prefix.isValid() && isWritableLoc(Prefix.getBegin()))
+          D.LinkagePrefix = anchor(Prefix);
+        else
+          D.Problem = "its linkage specification is written by a macro";
+        Begin = LS->getBeginLoc();
+      }
+    }
     D.Indent = indentOf(SM.getExpansionLoc(Begin));
     D.IsDefinition = FD->doesThisDeclarationHaveABody();
     std::string P;

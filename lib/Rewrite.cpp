@@ -110,6 +110,11 @@ private:
         add(D.ReturnType, task(D.Result) + (Glued ? " " : ""));
       if (!D.AddParens.File.empty())
         add(D.AddParens, "()");
+      // The coroutine returns a class: it cannot have C linkage.
+      if (!D.LinkagePrefix.File.empty())
+        add(D.LinkagePrefix, "");
+      if (D.InExternCBlock)
+        insert(D.Whole.File, D.Whole.Offset, "extern \"C++\" ", /*Rank=*/-1);
       if (!Facade)
         continue;
       std::string NewName = asyncName(Fn);

@@ -236,10 +236,14 @@ private:
       else
         S.States[F.Calls[I].Callee].Facade = true;
     }
-    if (C.Facades == FacadePolicy::PublicApi)
-      for (auto &[Id, St] : S.States)
-        if (const FunctionFact *Fn = function(Id); Fn && Fn->ExternalApi)
-          St.Facade = true;
+    for (auto &[Id, St] : S.States) {
+      const FunctionFact *Fn = function(Id);
+      // C code calls a C function; it cannot await.
+      if (Fn && Fn->IsExternC)
+        St.Facade = true;
+      if (Fn && Fn->ExternalApi && C.Facades == FacadePolicy::PublicApi)
+        St.Facade = true;
+    }
     // Overrides share one name: all of them are renamed, or none.
     std::deque<std::string> Spread;
     for (auto &[Id, St] : S.States)
@@ -302,12 +306,6 @@ private:
         error(Fn->Loc,
               "'" + Fn->Name + "' reaches blocking I/O but is also declared "
               "outside the paths being converted; add that file to the paths",
-              Id);
-      if (Fn->IsExternC)
-        error(Fn->Loc,
-              "'" + Fn->Name + "' reaches blocking I/O but has C language "
-              "linkage; converting extern \"C\" functions is not supported "
-              "yet",
               Id);
       if (!Fn->OverridesOutside.empty())
         error(Fn->Loc,

@@ -46,6 +46,12 @@ struct DeclFact {
   bool InsertReturn = false;
   /// A lambda without "()": where they go, since "-> T" needs them.
   Anchor AddParens;
+  /// C language linkage written on this declaration: `extern "C" ` before
+  /// it (dropped from the coroutine, kept by the facade), or an enclosing
+  /// `extern "C" { }` (the coroutine gets `extern "C++"`: it returns a
+  /// class).
+  Anchor LinkagePrefix;
+  bool InExternCBlock = false;
   Anchor Name;             ///< The name token, renamed when a facade keeps it.
   Anchor Whole;            ///< The whole declaration, through ';' or '}'.
   bool IsDefinition = false;
