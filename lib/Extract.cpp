@@ -965,7 +965,6 @@ Expected<Facts> extractAll(const tooling::CompilationDatabase &DB,
       Opts.Progress(Done, Files.size(), Files[I]);
   };
   runInParallel(DB, Run);
-  resolveLeaves(All);
   if (Failed)
     return createStringError(inconvertibleErrorCode(),
                              "error: %u translation unit(s) did not compile; "

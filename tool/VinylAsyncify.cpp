@@ -16,6 +16,7 @@
 #include "vinyl-asyncify/Config.h"
 #include "vinyl-asyncify/Extract.h"
 #include "vinyl-asyncify/FactsFile.h"
+#include "vinyl-asyncify/FactsIO.h"
 #include "vinyl-asyncify/Layout.h"
 #include "vinyl-asyncify/Paths.h"
 #include "vinyl-asyncify/Report.h"
@@ -69,6 +70,23 @@ static cl::opt<std::string>
                       "are async, and why) for the clang-tidy module's "
                       "FactsFile option"),
              cl::value_desc("file"), cl::cat(Category));
+static cl::opt<std::string> ExtractOnly(
+    "extract-only",
+    cl::desc("Phase 1 alone: parse the translation units, write their facts "
+             "to <file>, convert nothing (combine with --tu to split the "
+             "work across jobs)"),
+    cl::value_desc("file"), cl::cat(Category));
+static cl::list<std::string>
+    TUs("tu",
+        cl::desc("With --extract-only: parse only this translation unit "
+                 "(repeatable); the paths still say what may be rewritten"),
+        cl::value_desc("file"), cl::cat(Category));
+static cl::list<std::string> FactsIn(
+    "facts",
+    cl::desc("Phases 2 and 3 alone: read facts written by --extract-only "
+             "(repeatable) instead of parsing, then solve, rewrite, verify "
+             "and write as usual"),
+    cl::value_desc("file"), cl::cat(Category));
 static cl::opt<std::string>
     ExportFixes("export-fixes",
                 cl::desc("Write the edits as clang-apply-replacements YAML"),
@@ -170,6 +188,38 @@ void warnUnusedRules(const vinyl::Config &C, const vinyl::Facts &F,
           << "' matched no call [vinyl-unused-rule]\n";
 }
 
+/// --tu narrows the TUs parsed (same file, however it is spelt).
+bool isSelectedTU(StringRef File) {
+  if (TUs.empty())
+    return true;
+  for (const std::string &TU : TUs)
+    if (sys::fs::equivalent(TU, File))
+      return true;
+  return false;
+}
+
+Expected<vinyl::Facts> readFactsFiles() {
+  vinyl::Facts All;
+  for (const std::string &Path : FactsIn) {
+    auto Part = vinyl::readFacts(Path);
+    if (!Part)
+      return Part.takeError();
+    All.merge(std::move(*Part));
+  }
+  return All;
+}
+
+int writeExtracted(const vinyl::Facts &F) {
+  std::error_code EC;
+  raw_fd_ostream OS(ExtractOnly, EC, sys::fs::OF_Text);
+  if (EC) {
+    errs() << ExtractOnly << ": error: cannot write: " << EC.message() << "\n";
+    return ExitError;
+  }
+  vinyl::writeFacts(OS, F);
+  return ExitOk;
+}
+
 Error writeFactsOut(const vinyl::Facts &F, const vinyl::Solution &S) {
   std::error_code EC;
   raw_fd_ostream OS(FactsOut, EC, sys::fs::OF_Text);
@@ -209,7 +259,7 @@ int run(const vinyl::Layout &L) {
 
   std::vector<std::string> Files;
   for (const std::string &File : (*DB)->getAllFiles())
-    if (Writable->contains(File))
+    if (Writable->contains(File) && isSelectedTU(File))
       Files.push_back(File);
   if (Files.empty()) {
     errs() << "error: the compilation database has no translation unit "
@@ -228,9 +278,13 @@ int run(const vinyl::Layout &L) {
   };
   if (ShowProgress)
     Opts.Progress = Progress;
-  auto Facts = vinyl::extractAll(**DB, Files, Opts);
+  auto Facts = FactsIn.empty() ? vinyl::extractAll(**DB, Files, Opts)
+                               : readFactsFiles();
   if (!Facts)
     return fail(Facts.takeError());
+  if (!ExtractOnly.empty())
+    return writeExtracted(*Facts);
+  vinyl::resolveLeaves(*Facts);
   warnUnusedRules(*Cfg, *Facts, L);
 
   vinyl::Solution S = vinyl::solve(*Facts, *Cfg);

@@ -33,7 +33,8 @@ Facts extractFromAST(clang::ASTContext &Ctx, const ExtractOptions &Opts);
 
 /// Once every TU is merged: a call of a rules leaf's name whose callee is
 /// also declared under the paths stays a call of that function if the
-/// paths define it, and becomes the leaf otherwise. extractAll does this.
+/// paths define it, and becomes the leaf otherwise. Call it on the facts of
+/// the whole program (after merging every TU's), never on a part.
 void resolveLeaves(Facts &F);
 
 /// Parses every file of \p Files with its command from \p DB, in parallel,
