@@ -6,6 +6,8 @@
 //===----------------------------------------------------------------------===//
 #include "vinyl-asyncify/Config.h"
 
+#include "vinyl-asyncify/Diagnostics.h"
+
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -146,19 +148,12 @@ std::string Config::asyncName(StringRef Name) const {
 
 Expected<ConfigFile> parseConfigFile(StringRef Path, StringRef Text) {
   std::string Message;
-  auto Handler = [](const SMDiagnostic &D, void *Ctx) {
-    auto &Out = *static_cast<std::string *>(Ctx);
-    if (!Out.empty())
-      return;
-    raw_string_ostream OS(Out);
-    OS << D.getFilename() << ":" << D.getLineNo() << ":" << (D.getColumnNo() + 1)
-       << ": error: " << D.getMessage();
-  };
   RawFile Raw;
   // An empty file is a valid, empty configuration.
   if (!Text.trim().empty()) {
     SourceMgr SM;
-    yaml::Input In(MemoryBufferRef(Text, Path), nullptr, Handler, &Message);
+    yaml::Input In(MemoryBufferRef(Text, Path), nullptr, keepFirstYamlError,
+                   &Message);
     In >> Raw;
     if (In.error())
       return createStringError(inconvertibleErrorCode(),

@@ -2,6 +2,7 @@
 #include "vinyl-asyncify/Diagnostics.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/WithColor.h"
 #include <tuple>
 
@@ -14,6 +15,15 @@ static void printLocation(raw_ostream &OS, const Location &L) {
     return;
   WithColor(OS, raw_ostream::SAVEDCOLOR, /*Bold=*/true)
       << L.File << ":" << L.Line << ":" << L.Column << ": ";
+}
+
+void keepFirstYamlError(const SMDiagnostic &D, void *Message) {
+  auto &Out = *static_cast<std::string *>(Message);
+  if (!Out.empty())
+    return;
+  raw_string_ostream OS(Out);
+  OS << D.getFilename() << ":" << D.getLineNo() << ":" << (D.getColumnNo() + 1)
+     << ": error: " << D.getMessage();
 }
 
 void printDiagnostic(raw_ostream &OS, const Diagnostic &D) {

@@ -6,6 +6,8 @@
 //===----------------------------------------------------------------------===//
 #include "vinyl-asyncify/FactsFile.h"
 
+#include "vinyl-asyncify/Diagnostics.h"
+
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
@@ -94,17 +96,10 @@ void writeFactsFile(raw_ostream &OS, const FactsFile &File) {
 
 Expected<FactsFile> parseFactsFile(StringRef Path, StringRef Text) {
   std::string Message;
-  auto Handler = [](const SMDiagnostic &D, void *Ctx) {
-    auto &Out = *static_cast<std::string *>(Ctx);
-    if (!Out.empty())
-      return;
-    raw_string_ostream OS(Out);
-    OS << D.getFilename() << ":" << D.getLineNo() << ":"
-       << (D.getColumnNo() + 1) << ": error: " << D.getMessage();
-  };
   RawFile Raw;
   if (!Text.trim().empty()) {
-    yaml::Input In(MemoryBufferRef(Text, Path), nullptr, Handler, &Message);
+    yaml::Input In(MemoryBufferRef(Text, Path), nullptr, keepFirstYamlError,
+                   &Message);
     In >> Raw;
     if (In.error())
       return createStringError(

@@ -1,6 +1,8 @@
 //===- FactsIO.cpp - Extraction facts as files, for split pipelines -------===//
 #include "vinyl-asyncify/FactsIO.h"
 
+#include "vinyl-asyncify/Diagnostics.h"
+
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/YAMLTraits.h"
@@ -172,16 +174,9 @@ Expected<Facts> readFacts(StringRef Path) {
                              Path.str().c_str(),
                              Buffer.getError().message().c_str());
   std::string Message;
-  auto Handler = [](const SMDiagnostic &D, void *Ctx) {
-    auto &Out = *static_cast<std::string *>(Ctx);
-    if (!Out.empty())
-      return;
-    raw_string_ostream OS(Out);
-    OS << D.getFilename() << ":" << D.getLineNo() << ":"
-       << (D.getColumnNo() + 1) << ": error: " << D.getMessage();
-  };
   RawFile Raw;
-  yaml::Input In((*Buffer)->getMemBufferRef(), nullptr, Handler, &Message);
+  yaml::Input In((*Buffer)->getMemBufferRef(), nullptr, keepFirstYamlError,
+                 &Message);
   In >> Raw;
   if (In.error())
     return createStringError(inconvertibleErrorCode(),

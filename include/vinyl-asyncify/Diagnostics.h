@@ -15,7 +15,16 @@
 #include <string>
 #include <vector>
 
+namespace llvm {
+class SMDiagnostic;
+}
+
 namespace vinyl {
+
+/// A yaml::Input diagnostic handler: keeps the first error, as
+/// "file:line:col: error: message", in the std::string \p Message points to
+/// (the traits-based readers report one error, at the offending node).
+void keepFirstYamlError(const llvm::SMDiagnostic &D, void *Message);
 
 struct Note {
   Location Loc;
