@@ -12,6 +12,7 @@
 #include <chrono>
 #include <coroutine>
 #include <cstdlib>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -152,6 +153,36 @@ TEST_P(Loop, RunWaitsForWhatItSpawned) {
   std::atomic<int> count{0};
   vinyl::run(spawn_three(count));
   EXPECT_EQ(count.load(), 3);
+}
+
+// spawn(f, args...), what `std::thread(f, args...).detach()` becomes: the
+// callable and the arguments are copied into the task, so a coroutine
+// lambda's captures and by-value arguments outlive the spawning scope.
+vinyl::task<void> add_after_sleep(std::atomic<int> &count, std::string word) {
+  co_await vinyl::io::sleep_for(2ms);
+  count += static_cast<int>(word.size());
+}
+
+vinyl::task<void> spawn_callables(std::atomic<int> &count) {
+  {
+    std::string word = "four";
+    vinyl::spawn(add_after_sleep, std::ref(count), word);
+    word = "changed after spawning";
+  }
+  {
+    std::string captured = "seven!!";
+    vinyl::spawn([&count, captured]() -> vinyl::task<void> {
+      co_await vinyl::io::sleep_for(2ms);
+      count += static_cast<int>(captured.size());
+    });
+  }
+  co_return;
+}
+
+TEST_P(Loop, SpawnCopiesTheCallableAndItsArguments) {
+  std::atomic<int> count{0};
+  vinyl::run(spawn_callables(count));
+  EXPECT_EQ(count.load(), 4 + 7);
 }
 
 // Spawned tasks spawning more: run waits for all generations.
