@@ -141,4 +141,13 @@ inline void deallocate_frame(void *p, std::size_t n) noexcept {
   poison_frame(f, bytes);
 }
 
+// A promise type that derives from this allocates its coroutine frame from
+// the per-thread cache above.
+struct recycled_frame {
+  static void *operator new(std::size_t n) { return allocate_frame(n); }
+  static void operator delete(void *p, std::size_t n) noexcept {
+    deallocate_frame(p, n);
+  }
+};
+
 } // namespace vinyl::detail

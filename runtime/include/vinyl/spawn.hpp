@@ -31,13 +31,8 @@ namespace detail {
 // resumes it and frees itself when the task finishes.
 class detached {
 public:
-  class promise_type {
+  class promise_type : public recycled_frame {
   public:
-    static void *operator new(std::size_t n) { return allocate_frame(n); }
-    static void operator delete(void *p, std::size_t n) noexcept {
-      deallocate_frame(p, n);
-    }
-
     detached get_return_object() noexcept {
       return detached(std::coroutine_handle<promise_type>::from_promise(*this));
     }

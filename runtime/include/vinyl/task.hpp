@@ -57,13 +57,8 @@ struct final_awaiter {
   void await_resume() const noexcept {}
 };
 
-class promise_base {
+class promise_base : public recycled_frame {
 public:
-  static void *operator new(std::size_t n) { return allocate_frame(n); }
-  static void operator delete(void *p, std::size_t n) noexcept {
-    deallocate_frame(p, n);
-  }
-
   std::suspend_always initial_suspend() const noexcept { return {}; }
 
   final_awaiter final_suspend() const noexcept { return {}; }

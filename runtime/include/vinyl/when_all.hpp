@@ -38,13 +38,8 @@ struct when_all_counter {
 // Runs one task to its end, leaving its result in the task, then counts down.
 class when_all_child {
 public:
-  class promise_type {
+  class promise_type : public recycled_frame {
   public:
-    static void *operator new(std::size_t n) { return allocate_frame(n); }
-    static void operator delete(void *p, std::size_t n) noexcept {
-      deallocate_frame(p, n);
-    }
-
     when_all_child get_return_object() noexcept {
       return when_all_child(
           std::coroutine_handle<promise_type>::from_promise(*this));
