@@ -18,10 +18,6 @@ using namespace clang::ast_matchers;
 
 namespace vinyl::tidy {
 
-void BlockingCallInCoroutineCheck::registerMatchers(MatchFinder *Finder) {
-  matchUserCalls(Finder);
-}
-
 void BlockingCallInCoroutineCheck::check(const MatchFinder::MatchResult &R) {
   const auto *Call = R.Nodes.getNodeAs<CallExpr>("call");
   const FunctionDecl *Callee = Call->getDirectCallee();

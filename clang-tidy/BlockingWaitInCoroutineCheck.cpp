@@ -20,10 +20,6 @@ using namespace clang::ast_matchers;
 
 namespace vinyl::tidy {
 
-void BlockingWaitInCoroutineCheck::registerMatchers(MatchFinder *Finder) {
-  matchUserCalls(Finder);
-}
-
 void BlockingWaitInCoroutineCheck::check(const MatchFinder::MatchResult &R) {
   const auto *Call = R.Nodes.getNodeAs<CallExpr>("call");
   const FunctionDecl *Callee = Call->getDirectCallee();

@@ -17,7 +17,6 @@ namespace vinyl::tidy {
 class BlockingWaitInCoroutineCheck : public VinylCheck {
 public:
   using VinylCheck::VinylCheck;
-  void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
   void check(const clang::ast_matchers::MatchFinder::MatchResult &R) override;
 
 private:

@@ -18,10 +18,6 @@ using namespace clang::ast_matchers;
 
 namespace vinyl::tidy {
 
-void UnawaitedTaskCheck::registerMatchers(MatchFinder *Finder) {
-  matchUserCalls(Finder);
-}
-
 /// "'f_async'" for a named callee; calls through pointers have no name.
 static std::string calleeName(const CallExpr &Call) {
   if (const FunctionDecl *FD = Call.getDirectCallee())

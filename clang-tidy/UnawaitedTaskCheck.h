@@ -16,7 +16,6 @@ namespace vinyl::tidy {
 class UnawaitedTaskCheck : public VinylCheck {
 public:
   using VinylCheck::VinylCheck;
-  void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
   void check(const clang::ast_matchers::MatchFinder::MatchResult &R) override;
 };
 

@@ -68,6 +68,10 @@ public:
                            clang::Preprocessor *PP,
                            clang::Preprocessor *ModuleExpanderPP) override;
   void storeOptions(ClangTidyOptions::OptionMap &Opts) override;
+  /// Every vinyl check looks at the calls the user wrote (matchUserCalls).
+  void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override {
+    matchUserCalls(Finder);
+  }
 
 protected:
   /// The merged rules; null when they could not be loaded (the error has
