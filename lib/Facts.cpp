@@ -26,6 +26,13 @@ Location FunctionFact::definitionLoc() const {
   return Loc;
 }
 
+std::string Facts::displayName(llvm::StringRef Id) const {
+  if (isLeafId(Id))
+    return Id.drop_front(5).str();
+  auto It = Functions.find(Id.str());
+  return It == Functions.end() ? Id.str() : It->second.Name;
+}
+
 void Facts::merge(Facts &&Other) {
   for (auto &[Id, F] : Other.Functions) {
     auto [It, New] = Functions.try_emplace(Id, std::move(F));

@@ -21,15 +21,6 @@ namespace vinyl {
 
 namespace {
 
-bool isLeaf(StringRef Id) { return Id.starts_with("leaf:"); }
-
-std::string nameOf(const Facts &F, StringRef Id) {
-  if (isLeaf(Id))
-    return Id.drop_front(5).str();
-  auto It = F.Functions.find(Id.str());
-  return It == F.Functions.end() ? Id.str() : It->second.Name;
-}
-
 std::string where(const Location &L) {
   if (!L.valid())
     return "";
@@ -46,7 +37,7 @@ std::map<std::string, std::vector<size_t>> ioCallsByCaller(const Facts &F,
     if (C.BlockedOn || C.Kind == CallKind::AddressTaken ||
         C.Kind == CallKind::BlockingWait || C.Kind == CallKind::Spawn)
       continue;
-    if (isLeaf(C.Callee) || S.isAsync(C.Callee))
+    if (isLeafId(C.Callee) || S.isAsync(C.Callee))
       Out[C.Caller].push_back(I);
   }
   return Out;
@@ -107,8 +98,8 @@ private:
           continue;
         }
         std::string Label = (C.Awaited ? "awaits " : "calls ") +
-                            nameOf(F, C.Callee) + " at " + where(C.Loc);
-        Out.push_back({Label, isLeaf(C.Callee) ? "" : C.Callee});
+                            F.displayName(C.Callee) + " at " + where(C.Loc);
+        Out.push_back({Label, isLeafId(C.Callee) ? "" : C.Callee});
       }
       for (Child &C : Out)
         if (C.Id.empty())
@@ -117,7 +108,7 @@ private:
     auto St = S.States.find(Id);
     if (St != S.States.end() && !St->second.Family.empty()) {
       const std::string &Other = St->second.Family;
-      Out.push_back({"is in the override family of " + nameOf(F, Other), Other});
+      Out.push_back({"is in the override family of " + F.displayName(Other), Other});
     }
     return Out;
   }
@@ -248,7 +239,7 @@ void printGraph(raw_ostream &OS, const Facts &F, const Solution &S) {
     unsigned N = Number.size();
     Number[Id] = N;
     std::string Attrs;
-    if (isLeaf(Id))
+    if (isLeafId(Id))
       Attrs = "shape=box, fillcolor=\"#f4b6b6\"";
     else if (S.Refused.count(Id))
       Attrs = "shape=octagon, fillcolor=\"#ff8080\"";
@@ -258,7 +249,7 @@ void printGraph(raw_ostream &OS, const Facts &F, const Solution &S) {
       Attrs = "shape=ellipse, fillcolor=\"#b6d4f4\"";
     else
       Attrs = "shape=ellipse, fillcolor=\"#eeeeee\"";
-    OS << "  n" << N << " [label=\"" << dotEscape(nameOf(F, Id)) << "\", "
+    OS << "  n" << N << " [label=\"" << dotEscape(F.displayName(Id)) << "\", "
        << Attrs << "];\n";
   }
   std::set<std::pair<unsigned, unsigned>> Edges;

@@ -35,15 +35,6 @@ bool Solution::hasErrors() const {
   return false;
 }
 
-static bool isLeaf(StringRef Callee) { return Callee.starts_with("leaf:"); }
-
-static std::string displayName(const Facts &F, StringRef Id) {
-  if (isLeaf(Id))
-    return Id.drop_front(5).str();
-  auto It = F.Functions.find(Id.str());
-  return It == F.Functions.end() ? Id.str() : It->second.Name;
-}
-
 std::vector<Note> explainChain(const Facts &F, const Solution &S,
                                const std::string &Id) {
   std::vector<Note> Chain;
@@ -57,18 +48,18 @@ std::vector<Note> explainChain(const Facts &F, const Solution &S,
       const std::string &Other = It->second.Family;
       auto Fn = F.Functions.find(Current);
       Chain.push_back({Fn == F.Functions.end() ? Location() : Fn->second.Loc,
-                       "'" + displayName(F, Current) +
+                       "'" + F.displayName(Current) +
                            "' is in the override family of '" +
-                           displayName(F, Other) + "'"});
+                           F.displayName(Other) + "'"});
       Current = Other;
       continue;
     }
     if (It->second.Reason < 0)
       break;
     const CallFact &C = F.Calls[It->second.Reason];
-    Chain.push_back({C.Loc, "'" + displayName(F, Current) + "' calls '" +
-                                displayName(F, C.Callee) + "' here"});
-    if (isLeaf(C.Callee))
+    Chain.push_back({C.Loc, "'" + F.displayName(Current) + "' calls '" +
+                                F.displayName(C.Callee) + "' here"});
+    if (isLeafId(C.Callee))
       break;
     Current = C.Callee;
   }
@@ -106,7 +97,7 @@ public:
       if (Fn.IsCoroutine)
         colour(Id, -1);
     for (size_t I = 0; I < F.Calls.size(); ++I)
-      if (isLeaf(F.Calls[I].Callee))
+      if (isLeafId(F.Calls[I].Callee))
         reach(I);
     while (!Work.empty()) {
       std::string Id = Work.front();
@@ -150,7 +141,7 @@ private:
       Diagnostic D = cannotConvert(*Fn, What);
       D.Notes.push_back({Fn->Loc, "'" + Fn->Name +
                                       "' is in the override family of '" +
-                                      displayName(F, Via) + "'"});
+                                      F.displayName(Via) + "'"});
       explainInto(D, Via);
       S.Diags.push_back(std::move(D));
       S.Refused.insert(Id);
@@ -168,7 +159,7 @@ private:
         Call.Kind == CallKind::Spawn)
       return; // A blocking wait, no call at all, or one that does not wait.
     const FunctionFact *Caller = function(Call.Caller);
-    bool Leaf = isLeaf(Call.Callee);
+    bool Leaf = isLeafId(Call.Callee);
     // An awaitable leaf outside a coroutine is only being passed around.
     if (Leaf && Call.Awaited && !(Caller && Caller->IsCoroutine))
       return;
@@ -210,7 +201,7 @@ private:
   }
 
   void explainInto(Diagnostic &D, const std::string &Id) {
-    if (isLeaf(Id))
+    if (isLeafId(Id))
       return;
     for (Note &N : explainChain(F, S, Id))
       D.Notes.push_back(std::move(N));
@@ -222,7 +213,7 @@ private:
     Diagnostic D = cannotConvert(Fn, What);
     const CallFact &Call = F.Calls[Via];
     D.Notes.push_back({Call.Loc, "'" + Fn.Name + "' calls '" +
-                                     displayName(F, Call.Callee) + "' here"});
+                                     F.displayName(Call.Callee) + "' here"});
     explainInto(D, Call.Callee);
     S.Diags.push_back(std::move(D));
   }
@@ -339,7 +330,7 @@ private:
     for (size_t I : S.BlockOnCalls)
       if (const CallFact &Call = F.Calls[I]; !Call.Problem.empty())
         error(Call.Loc,
-              "the call of the " + displayName(F, Call.Callee) +
+              "the call of the " + F.displayName(Call.Callee) +
                   " from synchronous code cannot wait on it: " + Call.Problem,
               Call.Callee, Call.Caller);
     for (const CallFact &Call : F.Calls) {
@@ -347,7 +338,7 @@ private:
         if (S.isAsync(Call.Callee) && !Call.Problem.empty())
           error(Call.Loc,
                 "the thread started here runs '" +
-                    displayName(F, Call.Callee) +
+                    F.displayName(Call.Callee) +
                     "', which reaches blocking I/O, but it cannot become a "
                     "spawned task: " + Call.Problem,
                 Call.Callee, Call.Caller);
@@ -363,7 +354,7 @@ private:
                 Call.Callee);
         else
           error(Call.Loc,
-                "the address of '" + displayName(F, Call.Callee) +
+                "the address of '" + F.displayName(Call.Callee) +
                     "' is taken here, but it reaches blocking I/O: a call "
                     "through the pointer could not be awaited",
                 Call.Callee);
@@ -374,10 +365,10 @@ private:
       const FunctionFact *Caller = function(Call.Caller);
       if (!Caller || Caller->IsCoroutine)
         continue;
-      bool Reaches = isLeaf(Call.Callee) || S.isAsync(Call.Callee);
+      bool Reaches = isLeafId(Call.Callee) || S.isAsync(Call.Callee);
       if (!Reaches)
         continue;
-      std::string Callee = displayName(F, Call.Callee);
+      std::string Callee = F.displayName(Call.Callee);
       if (Call.Kind == CallKind::Implicit)
         error(Call.Loc,
               "implicit call of '" + Callee + "' reaches blocking I/O; "

@@ -10,6 +10,8 @@
 #ifndef VINYL_ASYNCIFY_FACTS_H
 #define VINYL_ASYNCIFY_FACTS_H
 
+#include "llvm/ADT/StringRef.h"
+
 #include <map>
 #include <string>
 #include <vector>
@@ -150,7 +152,14 @@ struct Facts {
 
   /// Folds \p Other in, de-duplicating what shared headers repeat.
   void merge(Facts &&Other);
+
+  /// A callee id for messages: the leaf's name, or the function's
+  /// qualified name.
+  std::string displayName(llvm::StringRef Id) const;
 };
+
+/// Whether a callee id names a rules leaf ("leaf:<name>").
+inline bool isLeafId(llvm::StringRef Id) { return Id.starts_with("leaf:"); }
 
 } // namespace vinyl
 
