@@ -72,6 +72,14 @@ private:
               (Leaf ? Leaf->Replacement : Callee.str()) + "(...)'");
       return;
     }
+    if (Call.Kind == CallKind::Join) {
+      if (S.isAsync(Call.Callee))
+        add(Call.Loc, "vinyl-blocking-wait-in-coroutine",
+            "joining a thread that runs '" + F.displayName(Call.Callee) +
+                "' blocks the thread inside coroutine '" + Caller.Name +
+                "'; converting spawns it as a task and awaits the join");
+      return;
+    }
     if (Call.Kind == CallKind::BlockingWait) {
       add(Call.Loc, "vinyl-blocking-wait-in-coroutine",
           "'" + Callee.drop_front(5).str() +

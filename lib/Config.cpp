@@ -63,6 +63,8 @@ template <> struct MappingTraits<vinyl::SpawnRule> {
     Io.mapRequired("type", R.Type);
     Io.mapRequired("detach", R.Detach);
     Io.mapRequired("replacement", R.Replacement);
+    Io.mapOptional("join", R.Join);
+    Io.mapOptional("handle_members", R.HandleMembers);
   }
   static std::string validate(IO &, vinyl::SpawnRule &R) {
     StringRef Type = StringRef(R.Type).trim();

@@ -167,6 +167,7 @@ public:
     if (const FunctionDecl *FD = currentFunction();
         FD && VD->isLocalVarDecl() && !isa<ParmVarDecl>(VD))
       fact(FD).HasLocals = true;
+    recordThreadVar(VD);
     return true;
   }
 
@@ -195,6 +196,9 @@ public:
   bool VisitDeclRefExpr(DeclRefExpr *E) {
     if (const auto *VD = dyn_cast<VarDecl>(E->getDecl())) {
       UnusedTasks.erase(VD);
+      if (auto It = ThreadVars.find(VD);
+          It != ThreadVars.end() && !ThreadRefs.contains(E))
+        otherThreadUse(E, Out.Calls[It->second]);
       auto It = ClosureVars.find(VD);
       if (It != ClosureVars.end() && !isCalledObject(E))
         recordEscape(E, It->second);
@@ -277,45 +281,42 @@ public:
   }
 
   /// `std::thread(f, args...).detach()` (per the spawn rules): a thread
-  /// that may become a spawned task, if f reaches I/O.
+  /// that may become a spawned task, if f reaches I/O. On a local thread
+  /// (see VisitVarDecl), the rule's join, or a member the handle has too.
   bool VisitCXXMemberCallExpr(CXXMemberCallExpr *CE) {
     const CXXMethodDecl *M = CE->getMethodDecl();
     if (!M || !M->getIdentifier() || Opts.Cfg->Spawns.empty())
       return true;
     const SpawnRule *Rule =
         Opts.Cfg->findSpawn(M->getParent()->getQualifiedNameAsString());
-    if (!Rule || M->getName() != Rule->Detach)
+    if (!Rule)
       return true;
     const Expr *Object = CE->getImplicitObjectArgument()->IgnoreImplicit();
+    if (const auto *Ref = dyn_cast<DeclRefExpr>(Object)) {
+      auto It = ThreadVars.find(Ref->getDecl());
+      if (It == ThreadVars.end())
+        return true;
+      if (M->getName() == Rule->Join) {
+        ThreadRefs.insert(Ref);
+        CallFact C;
+        C.Kind = CallKind::Join;
+        C.Callee = Out.Calls[It->second].Callee;
+        recordCall(CE, std::move(C));
+      } else if (llvm::is_contained(Rule->HandleMembers, M->getName())) {
+        ThreadRefs.insert(Ref);
+      }
+      return true;
+    }
+    if (M->getName() != Rule->Detach)
+      return true;
     const CXXConstructExpr *Construct = nullptr;
     TypeLoc Type;
-    if (const auto *T = dyn_cast<CXXTemporaryObjectExpr>(Object)) {
-      Construct = T;
-      Type = T->getTypeSourceInfo()->getTypeLoc();
-    } else if (const auto *F = dyn_cast<CXXFunctionalCastExpr>(Object)) {
-      Construct = dyn_cast<CXXConstructExpr>(F->getSubExpr()->IgnoreImplicit());
-      Type = F->getTypeInfoAsWritten()->getTypeLoc();
-    }
-    if (!Construct || Construct->getNumArgs() == 0)
+    if (!threadTemporary(Object, Construct, Type))
       return true;
-    const Expr *Callable = Construct->getArg(0)->IgnoreImplicit();
     CallFact C;
-    C.Kind = CallKind::Spawn;
-    C.SpawnWith = Rule->Replacement;
-    if (const auto *Ref = dyn_cast<DeclRefExpr>(Callable)) {
-      const auto *FD = dyn_cast<FunctionDecl>(Ref->getDecl());
-      if (!FD || !isOurs(FD))
-        return true;
-      CalleeRefs.insert(Ref);
-      C.Callee = id(FD);
-      C.CalleeName = fileAnchor(SourceRange(Ref->getLocation()), C.Problem);
-    } else if (const auto *L = dyn_cast<LambdaExpr>(Callable)) {
-      SpawnedLambdas.insert(L);
-      C.Callee = id(L->getCallOperator());
-    } else {
+    if (!spawnedCallable(Construct, *Rule, C))
       return true;
-    }
-    C.SpawnType = fileAnchor(Type.getSourceRange(), C.Problem);
+    spawnEdit(C, Type.getSourceRange(), Rule->Replacement);
     CharSourceRange Tail = Lexer::makeFileCharRange(
         CharSourceRange::getCharRange(
             Lexer::getLocForEndOfToken(Object->getEndLoc(), 0, SM, LO),
@@ -324,11 +325,108 @@ public:
     if (Tail.isInvalid() || !isWritableLoc(Tail.getBegin()))
       C.Problem = "it is written inside a macro expansion";
     else
-      C.SpawnTail = anchor(Tail);
+      C.SpawnEdits.push_back({anchor(Tail), ""});
     recordCall(CE, std::move(C));
     // Point at the thread, not at ".detach".
     Out.Calls.back().Loc = location(CE->getBeginLoc());
     return true;
+  }
+
+  /// A local thread per a spawn rule with a join member: `std::thread
+  /// t(f, a)`, `std::thread t{f, a}`, `auto t = std::thread(f, a)`. If f
+  /// reaches I/O it becomes `auto t = vinyl::spawn(f, a)` and its joins
+  /// are awaited, so every other use of t must be one the handle has too.
+  void recordThreadVar(VarDecl *VD) {
+    if (Opts.Cfg->Spawns.empty() || !VD->isLocalVarDecl() ||
+        VD->isStaticLocal() || !VD->hasInit() || !currentFunction())
+      return;
+    const CXXRecordDecl *Class = VD->getType()->getAsCXXRecordDecl();
+    if (!Class)
+      return;
+    const SpawnRule *Rule =
+        Opts.Cfg->findSpawn(Class->getQualifiedNameAsString());
+    if (!Rule || Rule->Join.empty())
+      return;
+    const Expr *Init = VD->getInit()->IgnoreImplicit();
+    const CXXConstructExpr *Construct = nullptr;
+    TypeLoc Temporary;
+    if (VD->getInitStyle() == VarDecl::CInit) {
+      if (!threadTemporary(Init, Construct, Temporary))
+        return;
+    } else {
+      Construct = dyn_cast<CXXConstructExpr>(Init);
+    }
+    CallFact C;
+    if (!spawnedCallable(Construct, *Rule, C))
+      return;
+    TypeLoc Declared = VD->getTypeSourceInfo()->getTypeLoc();
+    if (!Declared.getContainedAutoTypeLoc())
+      spawnEdit(C, Declared.getSourceRange(), "auto");
+    if (Temporary) {
+      spawnEdit(C, Temporary.getSourceRange(), Rule->Replacement);
+    } else if (VD->getLocation().isMacroID()) {
+      C.Problem = "it is written inside a macro expansion";
+    } else {
+      SourceLocation AfterName =
+          Lexer::getLocForEndOfToken(VD->getLocation(), 0, SM, LO);
+      C.SpawnEdits.push_back(
+          {anchor(CharSourceRange::getCharRange(AfterName, AfterName)),
+           " = " + Rule->Replacement});
+    }
+    recordCall(Init, std::move(C));
+    Out.Calls.back().Loc = location(VD->getLocation());
+    ThreadVars[VD] = Out.Calls.size() - 1;
+  }
+
+  /// `T(f, a)` or `T{f, a}`: the construction of a temporary and its type
+  /// as written.
+  static bool threadTemporary(const Expr *E, const CXXConstructExpr *&Construct,
+                              TypeLoc &Type) {
+    if (const auto *T = dyn_cast<CXXTemporaryObjectExpr>(E)) {
+      Construct = T;
+      Type = T->getTypeSourceInfo()->getTypeLoc();
+    } else if (const auto *F = dyn_cast<CXXFunctionalCastExpr>(E)) {
+      Construct = dyn_cast<CXXConstructExpr>(F->getSubExpr()->IgnoreImplicit());
+      Type = F->getTypeInfoAsWritten()->getTypeLoc();
+    }
+    return Construct != nullptr;
+  }
+
+  /// The function or lambda a spawn-rule thread runs (its first argument),
+  /// or false if it runs something else. Braces around the arguments
+  /// become the parentheses of a call.
+  bool spawnedCallable(const CXXConstructExpr *Construct,
+                       const SpawnRule &Rule, CallFact &C) {
+    if (!Construct || Construct->getNumArgs() == 0)
+      return false;
+    const Expr *Callable = Construct->getArg(0)->IgnoreImplicit();
+    if (const auto *Ref = dyn_cast<DeclRefExpr>(Callable)) {
+      const auto *FD = dyn_cast<FunctionDecl>(Ref->getDecl());
+      if (!FD || !isOurs(FD))
+        return false;
+      CalleeRefs.insert(Ref);
+      C.Callee = id(FD);
+      C.CalleeName = fileAnchor(SourceRange(Ref->getLocation()), C.Problem);
+    } else if (const auto *L = dyn_cast<LambdaExpr>(Callable)) {
+      SpawnedLambdas.insert(L);
+      C.Callee = id(L->getCallOperator());
+    } else {
+      return false;
+    }
+    C.Kind = CallKind::Spawn;
+    C.SpawnWith = Rule.Replacement;
+    SourceRange Braces = Construct->getParenOrBraceRange();
+    if (Construct->isListInitialization() && Braces.isValid()) {
+      spawnEdit(C, SourceRange(Braces.getBegin()), "(");
+      spawnEdit(C, SourceRange(Braces.getEnd()), ")");
+    }
+    return true;
+  }
+
+  void spawnEdit(CallFact &C, SourceRange Tokens, std::string Text) {
+    Anchor Where = fileAnchor(Tokens, C.Problem);
+    if (C.Problem.empty())
+      C.SpawnEdits.push_back({std::move(Where), std::move(Text)});
   }
 
   bool VisitCXXConstructExpr(CXXConstructExpr *E) {
@@ -472,6 +570,23 @@ private:
       Child = P;
     }
     recordEscape(E, Op);
+  }
+
+  /// A local thread used other than by the members its handle has: once
+  /// it is a handle, that use would not compile or mean something else.
+  void otherThreadUse(const DeclRefExpr *E, CallFact &Spawn) {
+    if (!Spawn.Problem.empty())
+      return;
+    const SpawnRule *Rule = Opts.Cfg->findSpawn(
+        E->getType()->getAsCXXRecordDecl()->getQualifiedNameAsString());
+    std::string Members = Rule->Join + "()";
+    for (const std::string &M : Rule->HandleMembers)
+      Members += ", " + M + "()";
+    Spawn.Problem = "'" + E->getDecl()->getNameAsString() +
+                    "' is used at line " +
+                    std::to_string(SM.getPresumedLineNumber(
+                        SM.getFileLoc(E->getLocation()))) +
+                    " other than by calling " + Members;
   }
 
   void recordEscape(const Expr *E, const CXXMethodDecl *Op) {
@@ -863,6 +978,10 @@ private:
   /// Catch handlers open around the current point, per function.
   SmallVector<unsigned, 8> CatchDepth = {0};
   DenseSet<const Expr *> Awaited, BlockedOn, CalleeRefs, SpawnedLambdas;
+  /// Local threads that may become spawned tasks (the index of their Spawn
+  /// call), and the uses of them the rewrite keeps valid.
+  DenseMap<const ValueDecl *, size_t> ThreadVars;
+  DenseSet<const DeclRefExpr *> ThreadRefs;
   DenseMap<FileID, std::string> WritableFiles;
   DenseMap<const FunctionDecl *, std::string> Ids;
   /// Variables initialised with a task in a coroutine and not used since.

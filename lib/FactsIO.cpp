@@ -29,6 +29,7 @@ LLVM_YAML_IS_SEQUENCE_VECTOR(vinyl::FunctionFact)
 LLVM_YAML_IS_SEQUENCE_VECTOR(vinyl::DeclFact)
 LLVM_YAML_IS_SEQUENCE_VECTOR(vinyl::CallFact)
 LLVM_YAML_IS_SEQUENCE_VECTOR(vinyl::Anchor)
+LLVM_YAML_IS_SEQUENCE_VECTOR(vinyl::TextEdit)
 LLVM_YAML_IS_SEQUENCE_VECTOR(vinyl::Finding)
 LLVM_YAML_IS_SEQUENCE_VECTOR(TUFiles)
 
@@ -47,6 +48,12 @@ template <> struct MappingTraits<Anchor> {
     Io.mapOptional("length", A.Length, 0u);
   }
 };
+template <> struct MappingTraits<TextEdit> {
+  static void mapping(IO &Io, TextEdit &E) {
+    Io.mapRequired("where", E.Where);
+    Io.mapOptional("text", E.Text, std::string());
+  }
+};
 template <> struct ScalarEnumerationTraits<CallKind> {
   static void enumeration(IO &Io, CallKind &K) {
     Io.enumCase(K, "direct", CallKind::Direct);
@@ -55,6 +62,7 @@ template <> struct ScalarEnumerationTraits<CallKind> {
     Io.enumCase(K, "address-taken", CallKind::AddressTaken);
     Io.enumCase(K, "blocking-wait", CallKind::BlockingWait);
     Io.enumCase(K, "spawn", CallKind::Spawn);
+    Io.enumCase(K, "join", CallKind::Join);
   }
 };
 template <> struct MappingTraits<DeclFact> {
@@ -93,8 +101,7 @@ template <> struct MappingTraits<CallFact> {
     Io.mapOptional("problem", C.Problem, std::string());
     Io.mapOptional("leaf_name", C.LeafName, std::string());
     Io.mapOptional("leaf_callee", C.LeafCallee);
-    Io.mapOptional("spawn_type", C.SpawnType);
-    Io.mapOptional("spawn_tail", C.SpawnTail);
+    Io.mapOptional("spawn_edits", C.SpawnEdits);
     Io.mapOptional("spawn_with", C.SpawnWith, std::string());
   }
 };

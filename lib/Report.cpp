@@ -97,7 +97,9 @@ private:
           Out[Slot->second].Label += ", " + where(C.Loc);
           continue;
         }
-        std::string Label = (C.Awaited ? "awaits " : "calls ") +
+        std::string Label = (C.Kind == CallKind::Join ? "joins a thread running "
+                             : C.Awaited                ? "awaits "
+                                                        : "calls ") +
                             F.displayName(C.Callee) + " at " + where(C.Loc);
         Out.push_back({Label, isLeafId(C.Callee) ? "" : C.Callee});
       }

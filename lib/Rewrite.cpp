@@ -165,6 +165,8 @@ private:
   void rewriteCall(const CallFact &Call) {
     if (Call.Kind == CallKind::Spawn)
       return rewriteSpawn(Call);
+    if (Call.Kind == CallKind::Join && !S.isAsync(Call.Callee))
+      return;
     if (Call.Awaited || Call.BlockedOn || !S.isAsync(Call.Caller) ||
         Call.Kind == CallKind::AddressTaken || !Call.Problem.empty() ||
         !F.Functions.count(Call.Caller))
@@ -178,7 +180,9 @@ private:
       noteAwait(Call);
       return;
     }
-    if (Callee.consume_front("leaf:")) {
+    if (Call.Kind == CallKind::Join) {
+      // The handle's join returns the task: await it as written.
+    } else if (Callee.consume_front("leaf:")) {
       add(Call.CalleeName, C.findLeaf(Callee)->Replacement);
     } else if (auto Twin = S.FacadeTwins.find(Call.Callee);
                Twin != S.FacadeTwins.end()) {
@@ -205,13 +209,16 @@ private:
       insert(Call.Call.File, Call.Call.Offset + Call.Call.Length, Close, Len);
   }
 
-  /// `std::thread(f, a).detach()` -> `vinyl::spawn(f', a)`: the runtime
-  /// decay-copies f and a into the task, as the thread did.
+  /// `std::thread(f, a).detach()` -> `vinyl::spawn(f', a)`, `std::thread
+  /// t(f, a)` -> `auto t = vinyl::spawn(f', a)`: the runtime decay-copies f
+  /// and a into the task, as the thread did.
   void rewriteSpawn(const CallFact &Call) {
     if (!S.isAsync(Call.Callee) || !Call.Problem.empty())
       return;
-    add(Call.SpawnType, Call.SpawnWith);
-    add(Call.SpawnTail, "");
+    for (const TextEdit &E : Call.SpawnEdits)
+      // `std::thread a(f), b(g);` shares one type: one `auto` for both.
+      if (SpawnEdits.insert({E.Where, E.Text}).second)
+        add(E.Where, E.Text);
     if (S.hasFacade(Call.Callee))
       add(Call.CalleeName, asyncName(F.Functions.at(Call.Callee)));
   }
@@ -277,6 +284,7 @@ private:
   SourceFiles &Sources;
   std::map<std::string, std::vector<Edit>> Files;
   std::set<std::string> Awaits, AwaitsInCondition;
+  std::set<std::pair<Anchor, std::string>> SpawnEdits;
 };
 
 } // namespace

@@ -57,7 +57,10 @@ std::vector<Note> explainChain(const Facts &F, const Solution &S,
     if (It->second.Reason < 0)
       break;
     const CallFact &C = F.Calls[It->second.Reason];
-    Chain.push_back({C.Loc, "'" + F.displayName(Current) + "' calls '" +
+    Chain.push_back({C.Loc, "'" + F.displayName(Current) +
+                                (C.Kind == CallKind::Join
+                                     ? "' joins a thread that runs '"
+                                     : "' calls '") +
                                 F.displayName(C.Callee) + "' here"});
     if (isLeafId(C.Callee))
       break;
@@ -212,7 +215,10 @@ private:
       return;
     Diagnostic D = cannotConvert(Fn, What);
     const CallFact &Call = F.Calls[Via];
-    D.Notes.push_back({Call.Loc, "'" + Fn.Name + "' calls '" +
+    D.Notes.push_back({Call.Loc, "'" + Fn.Name +
+                                     (Call.Kind == CallKind::Join
+                                          ? "' joins a thread that runs '"
+                                          : "' calls '") +
                                      F.displayName(Call.Callee) + "' here"});
     explainInto(D, Call.Callee);
     S.Diags.push_back(std::move(D));
@@ -221,8 +227,10 @@ private:
   void decideFacades() {
     for (size_t I : SyncCalls) {
       const FunctionFact *Callee = function(F.Calls[I].Callee);
-      // A lambda has no name to keep: its synchronous callers wait on it.
-      if (Callee && Callee->IsLambda)
+      // A lambda has no name to keep: its synchronous callers wait on it,
+      // as they wait on a join of a thread that became a task.
+      if ((Callee && Callee->IsLambda) ||
+          F.Calls[I].Kind == CallKind::Join)
         S.BlockOnCalls.insert(I);
       else
         S.States[F.Calls[I].Callee].Facade = true;
@@ -330,7 +338,10 @@ private:
     for (size_t I : S.BlockOnCalls)
       if (const CallFact &Call = F.Calls[I]; !Call.Problem.empty())
         error(Call.Loc,
-              "the call of the " + F.displayName(Call.Callee) +
+              (Call.Kind == CallKind::Join
+                   ? "this join of a thread that runs '" +
+                         F.displayName(Call.Callee) + "'"
+                   : "the call of the " + F.displayName(Call.Callee)) +
                   " from synchronous code cannot wait on it: " + Call.Problem,
               Call.Callee, Call.Caller);
     for (const CallFact &Call : F.Calls) {
@@ -373,6 +384,11 @@ private:
         error(Call.Loc,
               "implicit call of '" + Callee + "' reaches blocking I/O; "
               "only a call written in the source can be awaited",
+              Call.Callee, Call.Caller);
+      else if (!Call.Problem.empty() && Call.Kind == CallKind::Join)
+        error(Call.Loc,
+              "this join of a thread that runs '" + Callee +
+                  "' cannot be awaited: " + Call.Problem,
               Call.Callee, Call.Caller);
       else if (!Call.Problem.empty())
         error(Call.Loc,

@@ -25,14 +25,22 @@ struct LeafRule {
   std::string Origin;      ///< "file:line" of the rule, for diagnostics.
 };
 
-/// A way to start a thread that becomes a spawned task: a temporary of
-/// Type, constructed with a callable and its arguments and detached at once
-/// (`std::thread(f, a).detach()`), becomes `Replacement(f', a)` when the
-/// callable reaches I/O.
+/// A way to start a thread that becomes a spawned task when its callable
+/// reaches I/O: a temporary of Type, constructed with a callable and its
+/// arguments and detached at once (`std::thread(f, a).detach()`), becomes
+/// `Replacement(f', a)`; a local of Type (`std::thread t(f, a)`) becomes
+/// `auto t = Replacement(f', a)`, the handle Replacement returns, and each
+/// `t.<Join>()` is awaited.
 struct SpawnRule {
   std::string Type;        ///< Qualified class name ("std::thread").
   std::string Detach;      ///< The member that detaches it ("detach").
   std::string Replacement; ///< Starts a task ("vinyl::spawn").
+  /// The member that joins it ("join"); the handle's member of that name
+  /// returns the task to await. Empty: joined threads are not converted.
+  std::string Join;
+  /// Other members the handle has too, so calls of them stay as written
+  /// ("joinable"). Any other use of a converted local is refused.
+  std::vector<std::string> HandleMembers;
 };
 
 /// Which async functions keep their name and signature as a blocking facade.

@@ -74,7 +74,15 @@ enum class CallKind {
   AddressTaken, ///< Not a call: the function's address is taken here (or,
                 ///< for a lambda, its closure is stored or passed on).
   BlockingWait, ///< A call of the configured block_on: Callee is "wait:".
-  Spawn,        ///< A thread started with Callee and detached (a spawn rule).
+  Spawn,        ///< A thread started with Callee (a spawn rule): detached
+                ///< at once, or held in a local that is joined.
+  Join,         ///< Joins a thread that runs Callee (a spawn rule's join).
+};
+
+/// One replacement at an anchor, decided at extraction.
+struct TextEdit {
+  Anchor Where;
+  std::string Text;
 };
 
 /// One call in a function body (or at namespace scope, with no caller).
@@ -94,9 +102,10 @@ struct CallFact {
   /// leaf unless the paths define it (see resolveLeaves).
   std::string LeafName;
   Anchor LeafCallee; ///< The callee as written, replaced if it is the leaf.
-  /// Spawn only: the thread type as written ("std::thread"), replaced by
-  /// SpawnWith, and the ").detach()" after the construction, dropped.
-  Anchor SpawnType, SpawnTail;
+  /// Spawn only: the edits that make the thread a task when Callee is
+  /// async (`std::thread(f).detach()` -> `vinyl::spawn(f)`, `std::thread
+  /// t(f)` -> `auto t = vinyl::spawn(f)`), and the function that spawns.
+  std::vector<TextEdit> SpawnEdits;
   std::string SpawnWith;
 };
 
