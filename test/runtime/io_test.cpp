@@ -12,6 +12,8 @@
 
 #include <cerrno>
 #include <chrono>
+#include <climits>
+#include <ratio>
 #include <csignal>
 #include <cstring>
 #include <ostream>
@@ -346,6 +348,75 @@ TEST(Io, SleepFor) {
   const auto start = steady::now();
   vinyl::block_on(body());
   EXPECT_GE(steady::now() - start, 30ms);
+}
+
+// sleep_for takes any std::chrono::duration without the runtime including
+// <chrono>: its nanoseconds are computed from count() and the period, as
+// std::chrono computes them (rounded up in async mode, toward zero as
+// std::this_thread::sleep_for does in blocking mode), and capped.
+template <class D> void expect_chrono_nanoseconds(D d) {
+  using std::chrono::nanoseconds;
+  constexpr long long century = 100LL * 365 * 24 * 3600 * 1'000'000'000;
+  const long long up = d <= D::zero() ? 0
+                       : d >= std::chrono::hours(24 * 365 * 100)
+                           ? century
+                           : std::chrono::ceil<nanoseconds>(d).count();
+  EXPECT_EQ(vinyl::detail::duration_ns(d, true, century), up) << d.count();
+  if (d > D::zero() && d < std::chrono::hours(24 * 365 * 100)) {
+    const auto s = std::chrono::duration_cast<std::chrono::seconds>(d);
+    const auto ns = std::chrono::duration_cast<nanoseconds>(d - s);
+    EXPECT_EQ(vinyl::detail::duration_ns(d, false, LLONG_MAX),
+              s.count() * 1'000'000'000 + ns.count())
+        << d.count();
+  }
+}
+
+TEST(Io, SleepForTakesAnyChronoDuration) {
+  using namespace std::chrono;
+  for (long long n : {-5LL, 0LL, 1LL, 7LL, 999LL, 1'000'001LL,
+                      123'456'789'012LL}) {
+    expect_chrono_nanoseconds(nanoseconds(n));
+    expect_chrono_nanoseconds(microseconds(n));
+    expect_chrono_nanoseconds(milliseconds(n));
+    expect_chrono_nanoseconds(seconds(n));
+    expect_chrono_nanoseconds(duration<int, std::ratio<1, 3>>(
+        static_cast<int>(n % 1'000'000'000)));
+    // (std::chrono itself overflows beyond this count, the runtime does not)
+    expect_chrono_nanoseconds(
+        duration<long long, std::ratio<7, 1'000'003>>(n % 1'000'000'000));
+    expect_chrono_nanoseconds(duration<unsigned, std::milli>(
+        static_cast<unsigned>(n < 0 ? 0 : n % 1'000'000)));
+  }
+  expect_chrono_nanoseconds(minutes(3));
+  expect_chrono_nanoseconds(hours(5));
+  expect_chrono_nanoseconds(duration<double>(0.0100000001));
+  expect_chrono_nanoseconds(duration<float, std::milli>(2.5f));
+  expect_chrono_nanoseconds(duration<double>(-1.0));
+  // Beyond a century: capped in async mode.
+  EXPECT_EQ(vinyl::detail::duration_ns(hours::max(), true, 42), 42);
+  EXPECT_EQ(vinyl::detail::duration_ns(duration<double>(1e300), true, 42), 42);
+  EXPECT_EQ(vinyl::detail::duration_ns(seconds::max(), false, LLONG_MAX),
+            LLONG_MAX);
+  EXPECT_EQ(vinyl::detail::duration_ns(
+                duration<long long, std::ratio<7, 1'000'003>>(123'456'789'012),
+                true, LLONG_MAX),
+            864'194'930'499'209); // 123456789012 * 7e9 / 1000003, rounded up
+}
+
+// Not only std::chrono: any type with count() and a period with num and den.
+struct fiftieths {
+  using period = std::ratio<1, 50>;
+  int n;
+  int count() const { return n; }
+};
+
+TEST(Io, SleepForADurationLikeType) {
+  const auto start = steady::now();
+  vinyl::block_on([]() -> vinyl::task<void> {
+    co_await vinyl::io::sleep_for(fiftieths{1});
+    co_await vinyl::io::sleep_for(std::chrono::duration<int, std::ratio<1, 50>>(1));
+  }());
+  EXPECT_GE(steady::now() - start, 40ms);
 }
 
 // Interrupts the blocking calls below with SIGALRM after 20 ms, the way a

@@ -9,6 +9,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <chrono>
 #include <coroutine>
 #include <cstdlib>
@@ -460,7 +462,22 @@ TEST(LoopSettings, ModeAndBackendFromTheEnvironment) {
   EXPECT_EQ(io_mode_from_environment(),
             static_cast<int>(vinyl::io_mode::blocking));
   ::setenv("VINYL_IO", "fast", 1);
-  EXPECT_THROW(io_mode_from_environment(), std::invalid_argument);
+  try {
+    io_mode_from_environment();
+    ADD_FAILURE() << "no exception";
+  } catch (const vinyl::invalid_setting &e) {
+    EXPECT_STREQ(e.what(), "VINYL_IO=fast: expected blocking or async");
+    EXPECT_EQ(e.code(), EINVAL);
+  }
+  // The value is cut at 100 bytes in the message.
+  ::setenv("VINYL_IO", std::string(300, 'x').c_str(), 1);
+  try {
+    io_mode_from_environment();
+    ADD_FAILURE() << "no exception";
+  } catch (const vinyl::error &e) {
+    EXPECT_EQ(std::string(e.what()),
+              "VINYL_IO=" + std::string(100, 'x') + ": expected blocking or async");
+  }
   ::unsetenv("VINYL_IO");
 
   ::setenv("VINYL_IO_BACKEND", "epoll", 1);
@@ -470,7 +487,13 @@ TEST(LoopSettings, ModeAndBackendFromTheEnvironment) {
   EXPECT_EQ(io_backend_from_environment(),
             static_cast<int>(vinyl::io_backend::io_uring));
   ::setenv("VINYL_IO_BACKEND", "kqueue", 1);
-  EXPECT_THROW(io_backend_from_environment(), std::invalid_argument);
+  try {
+    io_backend_from_environment();
+    ADD_FAILURE() << "no exception";
+  } catch (const vinyl::invalid_setting &e) {
+    EXPECT_STREQ(e.what(),
+                 "VINYL_IO_BACKEND=kqueue: expected auto, io_uring or epoll");
+  }
   ::unsetenv("VINYL_IO_BACKEND");
   EXPECT_EQ(io_backend_from_environment(),
             static_cast<int>(vinyl::io_backend::automatic));
@@ -519,8 +542,11 @@ TEST(LoopFallback, WithoutIoUringRequiringItThrows) {
         vinyl::set_io_backend(vinyl::io_backend::io_uring);
         try {
           (void)vinyl::block_on(backend_in_use());
-        } catch (const std::runtime_error &e) {
-          std::_Exit(std::string(e.what()).find("io_uring") != std::string::npos
+        } catch (const vinyl::os_error &e) {
+          std::_Exit(std::string(e.what()) ==
+                                 "vinyl: cannot create an io_uring instance: " +
+                                     std::string(std::strerror(ENOSYS)) &&
+                             e.code() == ENOSYS
                          ? 0
                          : 2);
         }

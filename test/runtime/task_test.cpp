@@ -6,6 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <cerrno>
+#include <cstring>
+#include <exception>
+#include <type_traits>
 #include <cstdint>
 #include <memory>
 #include <stdexcept>
@@ -245,10 +249,44 @@ TEST(BlockOn, FailsLoudlyWhenTheCoroutineSuspends) {
   EXPECT_EQ(destroyed, 2);
 }
 
-TEST(BlockOn, NoEventLoopIsALogicError) {
+// The runtime's exceptions derive from vinyl::error, a std::exception, and
+// keep their messages without <stdexcept>.
+TEST(BlockOn, NoEventLoopIsAVinylError) {
   int destroyed = 0;
-  EXPECT_THROW(vinyl::block_on(suspends_forever(destroyed)), std::logic_error);
+  try {
+    (void)vinyl::block_on(suspends_forever(destroyed));
+    FAIL() << "expected vinyl::no_event_loop";
+  } catch (const vinyl::error &e) {
+    EXPECT_STREQ(e.what(),
+                 "vinyl::block_on: the coroutine suspended under the blocking "
+                 "backend, but no event loop is running to resume it (it "
+                 "co_awaited something that was not immediately ready)");
+    EXPECT_EQ(e.code(), 0);
+  }
   EXPECT_EQ(destroyed, 1);
+  static_assert(std::is_base_of_v<std::exception, vinyl::error>);
+  static_assert(std::is_base_of_v<vinyl::error, vinyl::no_event_loop>);
+  static_assert(std::is_base_of_v<vinyl::error, vinyl::deadlock>);
+  static_assert(std::is_base_of_v<vinyl::error, vinyl::invalid_setting>);
+  static_assert(std::is_base_of_v<vinyl::error, vinyl::os_error>);
+  static_assert(std::is_base_of_v<vinyl::error, vinyl::join_error>);
+}
+
+TEST(Error, MessagesAreCutAt255Bytes) {
+  const std::string long_text(1000, 'm');
+  const vinyl::error e(long_text.c_str(), 7);
+  EXPECT_EQ(std::string(e.what()), long_text.substr(0, 255));
+  EXPECT_EQ(e.code(), 7);
+  const vinyl::error copy = e;
+  EXPECT_EQ(std::string(copy.what()), long_text.substr(0, 255));
+  const vinyl::os_error os("vinyl::spawn", EAGAIN);
+  EXPECT_EQ(std::string(os.what()),
+            "vinyl::spawn: " + std::string(std::strerror(EAGAIN)));
+  EXPECT_EQ(std::string(vinyl::os_error("", EBADF).what()),
+            std::strerror(EBADF));
+  EXPECT_STREQ(vinyl::deadlock().what(),
+               "vinyl::run: every task is suspended but no I/O is in flight, "
+               "so none of them can ever be resumed");
 }
 
 } // namespace

@@ -12,28 +12,19 @@
 #pragma once
 
 #include <vinyl/epoll_loop.hpp>
+#include <vinyl/error.hpp>
 #include <vinyl/event_loop.hpp>
 #include <vinyl/io_uring_loop.hpp>
 #include <vinyl/task.hpp>
 
-#include <stdexcept>
+#include <cerrno>
 #include <utility>
 
 namespace vinyl {
-
-class no_event_loop : public std::logic_error {
-public:
-  no_event_loop()
-      : std::logic_error(
-            "vinyl::block_on: the coroutine suspended under the blocking "
-            "backend, but no event loop is running to resume it (it "
-            "co_awaited something that was not immediately ready)") {}
-};
-
 namespace detail {
 
 // The backend requested, or epoll when io_uring is refused and the choice is
-// automatic. Throws std::runtime_error when the requested one is refused.
+// automatic. Throws os_error when the requested one is refused.
 inline event_loop *make_loop() {
   const io_backend backend = requested_io_backend();
   event_loop *loop = nullptr;
@@ -42,12 +33,10 @@ inline event_loop *make_loop() {
   if (!loop && backend != io_backend::io_uring)
     loop = epoll_loop::create();
   if (!loop) {
-    char message[128];
-    std::snprintf(message, sizeof message, "vinyl: cannot create %s: %s",
-                  backend == io_backend::io_uring ? "an io_uring instance"
-                                                  : "an event loop",
-                  std::strerror(errno));
-    throw std::runtime_error(message);
+    throw os_error(backend == io_backend::io_uring
+                       ? "vinyl: cannot create an io_uring instance"
+                       : "vinyl: cannot create an event loop",
+                   errno);
   }
   return loop;
 }
@@ -69,7 +58,8 @@ class loop_lease {
 public:
   loop_lease() : outer_(tls_loop) {
     const io_backend wanted = requested_io_backend();
-    loop_ = std::exchange(tls_idle_loop.loop, nullptr);
+    loop_ = tls_idle_loop.loop;
+    tls_idle_loop.loop = nullptr;
     // A child process must not use the loop its parent cached: an io_uring
     // instance accepts submissions from its creator only.
     if (loop_ &&

@@ -197,7 +197,7 @@ private:
     epoll_event events[64];
     const int n = ::epoll_wait(epfd_, events, 64, timeout);
     if (n < 0 && errno != EINTR)
-      throw std::runtime_error(std::strerror(errno));
+      throw os_error("", errno);
     for (int i = 0; i < n; ++i)
       on_ready(events[i].data.fd, events[i].events);
     expire_timers();
@@ -205,10 +205,12 @@ private:
 
   void on_ready(int fd, unsigned revents) {
     fd_entry &entry = fds_[static_cast<std::size_t>(fd)];
-    operation *waiting = std::exchange(entry.waiters, nullptr);
+    operation *waiting = entry.waiters;
+    entry.waiters = nullptr;
     operation *finished = nullptr;
     while (waiting) {
-      operation *op = std::exchange(waiting, waiting->next);
+      operation *op = waiting;
+      waiting = op->next;
       if ((revents & (op->wait_events | EPOLLERR | EPOLLHUP)) && retry(*op)) {
         op->next = finished;
         finished = op;
@@ -229,7 +231,8 @@ private:
     }
     // Resumed only now: a resumed coroutine may start operations on fd.
     while (finished) {
-      operation *op = std::exchange(finished, finished->next);
+      operation *op = finished;
+      finished = op->next;
       if (op->code == op_code::poll && op->deadline >= 0)
         remove_timer(*op);
       complete(*op);

@@ -13,14 +13,14 @@
 // the suspended coroutine's frame, so starting one allocates nothing.
 #pragma once
 
+#include <vinyl/error.hpp>
+
 #include <cerrno>
 #include <coroutine>
 #include <cstddef>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <new>
-#include <stdexcept>
 #include <type_traits>
 #include <utility>
 
@@ -51,10 +51,7 @@ inline int io_backend_setting = unset_setting;
 
 [[noreturn]] inline void bad_environment(const char *name, const char *value,
                                          const char *expected) {
-  char message[256];
-  std::snprintf(message, sizeof message, "%s=%.100s: expected %s", name, value,
-                expected);
-  throw std::invalid_argument(message);
+  throw invalid_setting(name, value, expected);
 }
 
 inline int io_mode_from_environment() {
@@ -92,7 +89,7 @@ inline int setting(int &slot, int (*from_environment)()) {
 
 } // namespace detail
 
-// The mode block_on, run and spawn use. Throws std::invalid_argument if
+// The mode block_on, run and spawn use. Throws invalid_setting if
 // VINYL_IO holds something else than blocking or async.
 inline io_mode current_io_mode() {
   return static_cast<io_mode>(detail::setting(
@@ -118,17 +115,6 @@ inline void set_io_backend(io_backend backend) noexcept {
   __atomic_store_n(&detail::io_backend_setting, static_cast<int>(backend),
                    __ATOMIC_RELAXED);
 }
-
-// Thrown by run and by block_on in async mode when every task left is
-// suspended on something no event loop will ever complete (an awaitable of
-// another library, std::suspend_always, ...). The suspended frames are
-// destroyed first.
-class deadlock : public std::logic_error {
-public:
-  deadlock()
-      : std::logic_error("vinyl::run: every task is suspended but no I/O is "
-                         "in flight, so none of them can ever be resumed") {}
-};
 
 namespace detail {
 
@@ -168,9 +154,15 @@ public:
     size_ = n;
   }
   void swap(pod_vector &other) noexcept {
-    std::swap(data_, other.data_);
-    std::swap(size_, other.size_);
-    std::swap(capacity_, other.capacity_);
+    // By hand: std::swap's noexcept traits cost parse time for each type.
+    T *data = data_;
+    const std::size_t size = size_, capacity = capacity_;
+    data_ = other.data_;
+    size_ = other.size_;
+    capacity_ = other.capacity_;
+    other.data_ = data;
+    other.size_ = size;
+    other.capacity_ = capacity;
   }
 
 private:

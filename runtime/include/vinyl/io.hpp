@@ -17,15 +17,76 @@
 #include <vinyl/event_loop.hpp>
 
 #include <cerrno>
-#include <chrono>
+#include <climits>
 #include <coroutine>
 #include <cstddef>
+#include <type_traits>
 
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
+
+namespace vinyl::detail {
+
+// What sleep_for needs of a duration type: std::chrono::duration, or any
+// type with a count() and a period with num and den. Taken as a template
+// parameter so that this header need not include <chrono>, which costs every
+// converted file more than a third of a second of parsing; the caller has
+// its duration type already.
+template <class D>
+concept duration_like = requires(const D &d) {
+  d.count();
+  D::period::num;
+  D::period::den;
+};
+
+__extension__ typedef __int128 int128;
+
+constexpr int128 gcd(int128 a, int128 b) noexcept {
+  while (b != 0) {
+    const int128 r = a % b;
+    a = b;
+    b = r;
+  }
+  return a;
+}
+
+// d in nanoseconds, rounded up (async mode: never shorter than asked) or
+// toward zero (blocking mode, as std::this_thread::sleep_for does), and at
+// most `cap`; 0 for a duration that is not positive.
+template <duration_like D>
+long long duration_ns(const D &d, bool round_up, long long cap) noexcept {
+  // Nanoseconds per tick as a reduced fraction num / den.
+  constexpr int128 g1 = gcd(D::period::num, D::period::den);
+  constexpr int128 g2 = gcd(1'000'000'000, D::period::den / g1);
+  constexpr int128 num = D::period::num / g1 * (1'000'000'000 / g2);
+  constexpr int128 den = D::period::den / g1 / g2;
+  const auto count = d.count();
+  if (!(count > 0))
+    return 0;
+  if constexpr (std::is_floating_point_v<decltype(count)>) {
+    const long double exact = static_cast<long double>(count) *
+                              static_cast<long double>(num) /
+                              static_cast<long double>(den);
+    if (!(exact < static_cast<long double>(cap)))
+      return cap;
+    auto ns = static_cast<long long>(exact);
+    if (round_up && static_cast<long double>(ns) < exact)
+      ++ns;
+    return ns;
+  } else {
+    // Exact in 128 bits for any count and any period chrono offers.
+    const int128 scaled = static_cast<int128>(count) * num;
+    int128 ns = scaled / den;
+    if (round_up && ns * den != scaled)
+      ++ns;
+    return ns > cap ? cap : static_cast<long long>(ns);
+  }
+}
+
+} // namespace vinyl::detail
 
 namespace vinyl::io {
 
@@ -335,31 +396,24 @@ struct [[nodiscard]] nanosleep_op : leaf {
   }
 };
 
-template <class Rep, class Period> struct [[nodiscard]] sleep_for_op : leaf {
-  std::chrono::duration<Rep, Period> duration;
+template <class D> struct [[nodiscard]] sleep_for_op : leaf {
+  D duration;
   bool await_suspend(std::coroutine_handle<> h) {
     // Rounded up, never shorter than asked; a century at most.
-    constexpr std::chrono::hours century(24 * 365 * 100);
-    const long long ns =
-        duration <= duration.zero() ? 0
-        : duration >= century
-            ? std::chrono::nanoseconds(century).count()
-            : std::chrono::ceil<std::chrono::nanoseconds>(duration).count();
-    op_.nanoseconds = ns;
+    constexpr long long century = 100LL * 365 * 24 * 3600 * 1'000'000'000;
+    op_.nanoseconds = detail::duration_ns(duration, true, century);
     return suspend(h, detail::op_code::sleep);
   }
   // What std::this_thread::sleep_for does, without <thread>, which costs
   // every converted file a third of a second of parsing: sleep the whole
-  // duration, through signals.
+  // duration (whole nanoseconds, rounded toward zero), through signals.
   void await_resume() const {
     VINYL_IO_BLOCKING {
-      if (duration <= duration.zero())
+      const long long ns = detail::duration_ns(duration, false, LLONG_MAX);
+      if (ns == 0)
         return;
-      auto s = std::chrono::duration_cast<std::chrono::seconds>(duration);
-      auto ns =
-          std::chrono::duration_cast<std::chrono::nanoseconds>(duration - s);
-      timespec ts{static_cast<time_t>(s.count()),
-                  static_cast<long>(ns.count())};
+      timespec ts{static_cast<time_t>(ns / 1'000'000'000),
+                  static_cast<long>(ns % 1'000'000'000)};
       while (::nanosleep(&ts, &ts) == -1 && errno == EINTR) {
       }
     }
@@ -431,9 +485,10 @@ inline nanosleep_op nanosleep(const timespec *req, timespec *rem) noexcept {
   return {{}, req, rem};
 }
 
-template <class Rep, class Period>
-sleep_for_op<Rep, Period>
-sleep_for(const std::chrono::duration<Rep, Period> &duration) {
+// std::this_thread::sleep_for(d) becomes co_await vinyl::io::sleep_for(d),
+// for any std::chrono::duration d.
+template <detail::duration_like D>
+sleep_for_op<D> sleep_for(const D &duration) noexcept {
   return {{}, duration};
 }
 

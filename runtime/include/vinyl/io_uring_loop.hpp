@@ -195,7 +195,7 @@ private:
     // caller reaps and comes back.
     if (errno == EINTR || errno == EAGAIN || errno == EBUSY)
       return;
-    throw std::runtime_error(std::strerror(errno));
+    throw os_error("", errno);
   }
 
   static void set_timeout(operation &op, long long ns) noexcept {
@@ -403,7 +403,8 @@ private:
   // (or failed after writing some), a MSG_WAITALL receive when it filled the
   // buffer (or met the end); io_uring may stop at a partial transfer.
   bool complete_io(operation &op, int res) {
-    const bool first_try = std::exchange(op.first_try, false);
+    const bool first_try = op.first_try;
+    op.first_try = false;
     // Kernels before 5.9 may refuse RWF_NOWAIT on pipes (EOPNOTSUPP); the
     // second submission, without it, gives the call's real answer.
     if (first_try && (res == -EAGAIN || res == -EOPNOTSUPP)) {

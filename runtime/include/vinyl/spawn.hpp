@@ -24,10 +24,7 @@
 #include <cerrno>
 #include <climits>
 #include <coroutine>
-#include <cstdio>
-#include <cstring>
 #include <exception>
-#include <stdexcept>
 #include <type_traits>
 #include <utility>
 
@@ -94,8 +91,11 @@ public:
     if (__atomic_exchange_n(&status_, finished, __ATOMIC_ACQ_REL) ==
         running_blocked)
       futex(FUTEX_WAKE_PRIVATE, INT_MAX);
-    if (waiter_ && completed)
-      waiter_loop_->post(std::exchange(waiter_, nullptr));
+    if (waiter_ && completed) {
+      const std::coroutine_handle<> waiter = waiter_;
+      waiter_ = nullptr;
+      waiter_loop_->post(waiter);
+    }
     release();
   }
 
@@ -250,16 +250,13 @@ template <class T> pthread_t spawn_thread(task<T> t) {
   if (group)
     group->done();
   delete start;
-  char message[128];
-  std::snprintf(message, sizeof message, "vinyl::spawn: %s",
-                std::strerror(error));
-  throw std::runtime_error(message);
+  throw os_error("vinyl::spawn", error);
 }
 
 // Makes a group the one this thread's spawns join, and waits for it.
 class spawn_scope {
 public:
-  spawn_scope() noexcept : outer_(std::exchange(tls_spawn_group, &group_)) {}
+  spawn_scope() noexcept : outer_(tls_spawn_group) { tls_spawn_group = &group_; }
   spawn_scope(const spawn_scope &) = delete;
   spawn_scope &operator=(const spawn_scope &) = delete;
   ~spawn_scope() {
@@ -285,13 +282,15 @@ public:
   join_handle() noexcept = default;
 
   join_handle(join_handle &&other) noexcept
-      : kind_(std::exchange(other.kind_, kind::none)), state_(other.state_),
-        thread_(other.thread_) {}
+      : kind_(other.kind_), state_(other.state_), thread_(other.thread_) {
+    other.kind_ = kind::none;
+  }
 
   join_handle &operator=(join_handle &&other) noexcept {
     if (this != &other) {
       detach();
-      kind_ = std::exchange(other.kind_, kind::none);
+      kind_ = other.kind_;
+      other.kind_ = kind::none;
       state_ = other.state_;
       thread_ = other.thread_;
     }
@@ -325,8 +324,7 @@ public:
   // (pthread_join), and is then ready.
   VINYL_CORO_WRAPPER task<void> join() {
     if (!joinable())
-      throw join_error("vinyl::join_handle::join: the handle is not joinable",
-                       EINVAL);
+      throw join_error(EINVAL);
     return wait_for(std::move(*this));
   }
 
@@ -365,12 +363,8 @@ public:
 
   bool await_ready() {
     if (h_.kind_ == join_handle::kind::thread) {
-      if (const int error = ::pthread_join(h_.thread_, nullptr)) {
-        char message[128];
-        std::snprintf(message, sizeof message, "vinyl::join_handle::join: %s",
-                      std::strerror(error));
-        throw join_error(message, error);
-      }
+      if (const int error = ::pthread_join(h_.thread_, nullptr))
+        throw join_error(error);
       h_.kind_ = join_handle::kind::none;
       return true;
     }
@@ -408,7 +402,7 @@ inline task<void> join_handle::wait_for(join_handle h) {
 
 // Starts t concurrently and returns at once: on the loop running on this
 // thread (after the calling task suspends), else on a new thread which runs
-// it with block_on. Throws std::runtime_error if no thread can be created.
+// it with block_on. Throws os_error if no thread can be created.
 // Discarding the handle detaches.
 template <class T> join_handle spawn(task<T> t) {
   detail::event_loop *loop = detail::tls_loop;

@@ -8,10 +8,9 @@
 
 #include <vinyl/frame_allocator.hpp>
 
-#include <concepts>
 #include <coroutine>
 #include <exception>
-#include <optional>
+#include <new>
 #include <type_traits>
 #include <utility>
 
@@ -19,8 +18,12 @@
 // functions returning a task are coroutines (VINYL_CORO_WRAPPER marks the
 // deliberate exceptions); coro_await_elidable lets it place the frame of a
 // task co_awaited as a prvalue, whose coroutine is defined in the same
-// translation unit, inside the awaiting coroutine's frame.
-#if __has_cpp_attribute(clang::coro_return_type)
+// translation unit, inside the awaiting coroutine's frame. The check is
+// opt-in (-DVINYL_CHECK_CORO_RETURN_TYPE): Clang applies it inside the
+// standard library too, so std::function<vinyl::task<T>(...)>, which
+// converted callback types use, would not compile with it.
+#if defined(VINYL_CHECK_CORO_RETURN_TYPE) &&                                   \
+    __has_cpp_attribute(clang::coro_return_type)
 #define VINYL_CORO_RETURN_TYPE [[clang::coro_return_type]]
 #else
 #define VINYL_CORO_RETURN_TYPE
@@ -79,22 +82,37 @@ private:
   std::exception_ptr exception_;
 };
 
+// The value lives in a union rather than a std::optional, whose header
+// would cost every converted file parse time for nothing else.
 template <class T> class result_slot : public promise_base {
 public:
+  result_slot() noexcept {}
+  result_slot(const result_slot &) = delete;
+  result_slot &operator=(const result_slot &) = delete;
+  ~result_slot() {
+    if (has_value_)
+      value_.~T();
+  }
+
   template <class U = T>
-    requires std::convertible_to<U &&, T>
+    requires std::is_convertible_v<U &&, T>
   void return_value(U &&value) noexcept(
       std::is_nothrow_constructible_v<T, U &&>) {
-    value_.emplace(std::forward<U>(value));
+    ::new (static_cast<void *>(__builtin_addressof(value_)))
+        T(std::forward<U>(value));
+    has_value_ = true;
   }
 
   T result() {
     rethrow_if_failed();
-    return std::move(*value_);
+    return std::move(value_);
   }
 
 private:
-  std::optional<T> value_;
+  union {
+    T value_;
+  };
+  bool has_value_ = false;
 };
 
 template <class T> class result_slot<T &> : public promise_base {
@@ -140,10 +158,14 @@ class [[nodiscard]] VINYL_CORO_RETURN_TYPE VINYL_CORO_AWAIT_ELIDABLE task {
 public:
   using promise_type = detail::promise<T>;
 
-  task(task &&other) noexcept : handle_(std::exchange(other.handle_, {})) {}
+  // By hand rather than with std::exchange and std::swap, whose noexcept
+  // specifications instantiate traits, which costs parse time per type.
+  task(task &&other) noexcept : handle_(other.handle_) { other.handle_ = {}; }
 
   task &operator=(task other) noexcept {
-    std::swap(handle_, other.handle_);
+    const std::coroutine_handle<promise_type> old = handle_;
+    handle_ = other.handle_;
+    other.handle_ = old;
     return *this;
   }
 

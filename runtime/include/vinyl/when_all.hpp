@@ -68,9 +68,13 @@ public:
 
   when_all_child() = default;
   when_all_child(when_all_child &&other) noexcept
-      : handle_(std::exchange(other.handle_, {})) {}
+      : handle_(other.handle_) {
+    other.handle_ = {};
+  }
   when_all_child &operator=(when_all_child &&other) noexcept {
-    std::swap(handle_, other.handle_);
+    const std::coroutine_handle<promise_type> old = handle_;
+    handle_ = other.handle_;
+    other.handle_ = old;
     return *this;
   }
   ~when_all_child() {
