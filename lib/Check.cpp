@@ -55,6 +55,13 @@ private:
   }
 
   void needsAsync(const FunctionFact &Fn) {
+    if (Fn.IsCallbackType) {
+      add(Fn.Loc, "vinyl-needs-async",
+          "callback type '" + Fn.Name + "' holds functions that reach "
+          "blocking I/O; converting makes its result a task")
+          .Notes = explainChain(F, S, Fn.Id);
+      return;
+    }
     std::string What = Fn.IsLambda ? "the " + Fn.Name : "'" + Fn.Name + "'";
     Diagnostic &D = add(Fn.definitionLoc(), "vinyl-needs-async",
                         What + " reaches blocking I/O but is not a "

@@ -33,6 +33,7 @@ struct RawFile {
   std::vector<vinyl::LeafRule> Leaves;
   std::vector<std::string> RemoveLeaves;
   std::vector<vinyl::SpawnRule> Spawns;
+  std::vector<std::string> CallbackTypes;
   std::optional<RawFacades> Facades;
   std::optional<std::string> NameScheme;
   std::optional<RawTask> Task;
@@ -103,6 +104,7 @@ template <> struct MappingTraits<RawFile> {
     Io.mapOptional("leaves", F.Leaves);
     Io.mapOptional("remove_leaves", F.RemoveLeaves);
     Io.mapOptional("spawns", F.Spawns);
+    Io.mapOptional("callback_types", F.CallbackTypes);
     Io.mapOptional("facades", F.Facades);
     Io.mapOptional("name_scheme", F.NameScheme);
     Io.mapOptional("task", F.Task);
@@ -169,6 +171,8 @@ Expected<ConfigFile> parseConfigFile(StringRef Path, StringRef Text) {
   for (LeafRule &R : File.Leaves)
     R.Origin = File.Path;
   File.Spawns = std::move(Raw.Spawns);
+  for (std::string &Name : Raw.CallbackTypes)
+    File.CallbackTypes.push_back(StringRef(Name).trim().ltrim(':').str());
   for (std::string &Name : Raw.RemoveLeaves)
     File.RemoveLeaves.push_back(StringRef(Name).trim().ltrim(':').str());
   SmallString<256> Dir(Path);
@@ -226,6 +230,9 @@ static Error mergeFile(StringRef Path, Config &C,
                    [&](const SpawnRule &Old) { return Old.Type == R.Type; });
     C.Spawns.push_back(R);
   }
+  for (std::string &Name : File->CallbackTypes)
+    if (!llvm::is_contained(C.CallbackTypes, Name))
+      C.CallbackTypes.push_back(std::move(Name));
   if (File->Facades)
     C.Facades = *File->Facades;
   if (File->AllowBlockingConstructors)

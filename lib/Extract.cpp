@@ -210,14 +210,185 @@ public:
     CallFact C;
     C.Callee = id(FD);
     C.Kind = CallKind::AddressTaken;
+    if (!Opts.Cfg->CallbackTypes.empty()) {
+      C.CallbackType = callbackAlias(destinationType(E));
+      if (!C.CallbackType.empty())
+        C.CalleeName = fileAnchor(SourceRange(E->getLocation()), C.Problem);
+    }
     recordCall(E, std::move(C));
+    return true;
+  }
+
+  /// An alias named by the callback_types rules, declared under the paths:
+  /// if a function stored as it reaches I/O, its result becomes a task.
+  bool VisitTypedefNameDecl(TypedefNameDecl *TD) {
+    std::string Name = TD->getQualifiedNameAsString();
+    if (!llvm::is_contained(Opts.Cfg->CallbackTypes, Name))
+      return true;
+    std::string Id = "callback:" + Name;
+    FunctionFact &F = Out.Functions[Id];
+    F.Id = Id;
+    F.Name = Name;
+    F.Loc = location(TD->getLocation());
+    F.IsCallbackType = F.Writable = F.HasDefinition = true;
+    DeclFact D;
+    D.Loc = F.Loc;
+    D.Whole = fileAnchor(TD->getSourceRange(), D.Problem);
+    FunctionProtoTypeLoc Signature =
+        callbackSignature(TD->getTypeSourceInfo()->getTypeLoc());
+    if (!Signature) {
+      F.Problem = "it is not an alias of a function pointer, function "
+                  "reference or std::function type";
+      return true;
+    }
+    // Converted already: its targets are coroutines.
+    F.IsCoroutine = isTask(Signature.getReturnLoc().getType());
+    SourceRange Result = Signature.getReturnLoc().getSourceRange();
+    D.ReturnType = fileAnchor(Result, D.Problem);
+    D.Result = Lexer::getSourceText(CharSourceRange::getTokenRange(Result),
+                                    SM, LO)
+                   .str();
+    F.Decls.push_back(std::move(D));
+    return true;
+  }
+
+  /// The function type a callback alias names: through pointers,
+  /// references, parentheses and std::function's one template argument.
+  static FunctionProtoTypeLoc callbackSignature(TypeLoc TL) {
+    while (TL) {
+      TL = TL.getUnqualifiedLoc();
+      if (auto F = TL.getAs<FunctionProtoTypeLoc>())
+        return F;
+      if (auto P = TL.getAs<PointerTypeLoc>())
+        TL = P.getPointeeLoc();
+      else if (auto R = TL.getAs<ReferenceTypeLoc>())
+        TL = R.getPointeeLoc();
+      else if (auto Paren = TL.getAs<ParenTypeLoc>())
+        TL = Paren.getInnerLoc();
+      else if (auto T = TL.getAs<TemplateSpecializationTypeLoc>();
+               T && T.getNumArgs() == 1 &&
+               T.getArgLoc(0).getArgument().getKind() ==
+                   TemplateArgument::Type)
+        TL = T.getArgLoc(0).getTypeSourceInfo()->getTypeLoc();
+      else
+        return {};
+    }
+    return {};
+  }
+
+  /// The id of the callback type (per the rules) \p T names, or "".
+  std::string callbackAlias(QualType T) const {
+    while (!T.isNull()) {
+      const auto *TT = T->getAs<TypedefType>();
+      if (!TT)
+        return "";
+      std::string Name = TT->getDecl()->getQualifiedNameAsString();
+      if (llvm::is_contained(Opts.Cfg->CallbackTypes, Name))
+        return "callback:" + Name;
+      T = TT->desugar();
+    }
+    return "";
+  }
+
+  /// The declared type a function's address is stored as, converted to or
+  /// passed as: a variable, a parameter, an array element or field of a
+  /// braced initialiser, an assignment's left side, a return type.
+  QualType destinationType(const Expr *E) {
+    DynTypedNode Node = DynTypedNode::create(*E);
+    for (;;) {
+      auto Parents = Ctx.getParents(Node);
+      if (Parents.empty())
+        return {};
+      const DynTypedNode &P = Parents[0];
+      if (const auto *VD = P.get<VarDecl>())
+        return VD->getType();
+      if (const auto *FD = P.get<FieldDecl>())
+        return FD->getType();
+      if (P.get<ReturnStmt>()) {
+        const FunctionDecl *Fn = currentFunction();
+        return Fn ? Fn->getReturnType() : QualType();
+      }
+      const auto *PE = P.get<Expr>();
+      const Expr *Child = Node.get<Expr>();
+      if (!PE || !Child)
+        return {};
+      if (const auto *Cast = dyn_cast<ExplicitCastExpr>(PE))
+        return Cast->getTypeAsWritten();
+      const auto *Unary = dyn_cast<UnaryOperator>(PE);
+      if (isa<ImplicitCastExpr, ParenExpr, MaterializeTemporaryExpr,
+              CXXBindTemporaryExpr, ExprWithCleanups>(PE) ||
+          (Unary && Unary->getOpcode() == UO_AddrOf) ||
+          (isa<CXXConstructExpr>(PE) &&
+           cast<CXXConstructExpr>(PE)->getNumArgs() == 1)) {
+        Node = P;
+        continue;
+      }
+      if (const auto *List = dyn_cast<InitListExpr>(PE)) {
+        if (const clang::ArrayType *AT = Ctx.getAsArrayType(List->getType()))
+          return AT->getElementType();
+        const RecordDecl *RD = List->getType()->getAsRecordDecl();
+        if (!RD)
+          return {};
+        unsigned I = 0;
+        for (const FieldDecl *Field : RD->fields()) {
+          if (I < List->getNumInits() && List->getInit(I) == Child)
+            return Field->getType();
+          ++I;
+        }
+        return {};
+      }
+      if (const auto *Assign = dyn_cast<BinaryOperator>(PE))
+        return Assign->getOpcode() == BO_Assign && Assign->getRHS() == Child
+                   ? Assign->getLHS()->getType()
+                   : QualType();
+      if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(PE))
+        // `callback = f` on a class type (std::function).
+        return Op->getOperator() == OO_Equal && Op->getNumArgs() == 2 &&
+                       Op->getArg(1) == Child
+                   ? Op->getArg(0)->getType()
+                   : QualType();
+      if (const auto *Call = dyn_cast<CallExpr>(PE)) {
+        const FunctionDecl *Callee = Call->getDirectCallee();
+        for (unsigned I = 0; Callee && I < Call->getNumArgs(); ++I)
+          if (Call->getArg(I) == Child && I < Callee->getNumParams())
+            return Callee->getParamDecl(I)->getType();
+        return {};
+      }
+      if (const auto *Construct = dyn_cast<CXXConstructExpr>(PE)) {
+        const CXXConstructorDecl *Ctor = Construct->getConstructor();
+        for (unsigned I = 0; Ctor && I < Construct->getNumArgs(); ++I)
+          if (Construct->getArg(I) == Child && I < Ctor->getNumParams())
+            return Ctor->getParamDecl(I)->getType();
+        return {};
+      }
+      return {};
+    }
+  }
+
+  /// `h(x)` where h's declared type is a callback alias: a call of every
+  /// function stored as that type.
+  bool recordCallThrough(CallExpr *CE, const Expr *Object) {
+    if (Opts.Cfg->CallbackTypes.empty())
+      return false;
+    std::string Alias = callbackAlias(Object->IgnoreParenImpCasts()->getType());
+    if (Alias.empty())
+      return false;
+    CallFact C;
+    C.Callee = std::move(Alias);
+    recordCall(CE, std::move(C));
     return true;
   }
 
   bool VisitCallExpr(CallExpr *CE) {
     CalleeRefs.insert(CE->getCallee()->IgnoreParenImpCasts());
     const FunctionDecl *Callee = CE->getDirectCallee();
-    if (!Callee)
+    if (!Callee) {
+      recordCallThrough(CE, CE->getCallee());
+      return true;
+    }
+    if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(CE);
+        Op && Op->getOperator() == OO_Call && !isOurs(Callee) &&
+        recordCallThrough(CE, Op->getArg(0)))
       return true;
     std::string Name = Callee->getQualifiedNameAsString();
     if (inCoroutine() && !Awaited.contains(CE) &&

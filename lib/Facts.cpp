@@ -29,6 +29,8 @@ Location FunctionFact::definitionLoc() const {
 std::string Facts::displayName(llvm::StringRef Id) const {
   if (isLeafId(Id))
     return Id.drop_front(5).str();
+  if (isCallbackId(Id))
+    return Id.drop_front(9).str();
   auto It = Functions.find(Id.str());
   return It == Functions.end() ? Id.str() : It->second.Name;
 }
@@ -45,6 +47,7 @@ void Facts::merge(Facts &&Other) {
     Into.ExternalApi |= F.ExternalApi;
     Into.DeclaredOutside |= F.DeclaredOutside;
     Into.HasLocals |= F.HasLocals;
+    Into.IsCallbackType |= F.IsCallbackType;
     if (F.HasDefinition)
       Into.BodyOpen = F.BodyOpen;
     if (Into.Problem.empty())

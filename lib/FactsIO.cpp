@@ -102,6 +102,7 @@ template <> struct MappingTraits<CallFact> {
     Io.mapOptional("leaf_name", C.LeafName, std::string());
     Io.mapOptional("leaf_callee", C.LeafCallee);
     Io.mapOptional("spawn_edits", C.SpawnEdits);
+    Io.mapOptional("callback_type", C.CallbackType, std::string());
     Io.mapOptional("spawn_with", C.SpawnWith, std::string());
   }
 };
@@ -122,6 +123,7 @@ template <> struct MappingTraits<FunctionFact> {
     Io.mapOptional("extern_c", F.IsExternC, false);
     Io.mapOptional("coroutine", F.IsCoroutine, false);
     Io.mapOptional("lambda", F.IsLambda, false);
+    Io.mapOptional("callback_type", F.IsCallbackType, false);
     Io.mapOptional("external_api", F.ExternalApi, false);
     Io.mapOptional("declared_outside", F.DeclaredOutside, false);
     Io.mapOptional("overrides", F.Overrides);

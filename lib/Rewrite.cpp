@@ -167,6 +167,10 @@ private:
       return rewriteSpawn(Call);
     if (Call.Kind == CallKind::Join && !S.isAsync(Call.Callee))
       return;
+    // A function stored as a callback type: the type now holds coroutines.
+    if (Call.Kind == CallKind::AddressTaken && !Call.CallbackType.empty() &&
+        S.hasFacade(Call.Callee) && Call.Problem.empty())
+      return add(Call.CalleeName, asyncName(F.Functions.at(Call.Callee)));
     if (Call.Awaited || Call.BlockedOn || !S.isAsync(Call.Caller) ||
         Call.Kind == CallKind::AddressTaken || !Call.Problem.empty() ||
         !F.Functions.count(Call.Caller))
@@ -188,7 +192,7 @@ private:
                Twin != S.FacadeTwins.end()) {
       add(Call.CalleeName,
           unqualified(F.Functions.at(Twin->second).Name).str());
-    } else if (!S.isAsync(Call.Callee) ||
+    } else if (!S.isAsync(Call.Callee) || !F.Functions.count(Call.Callee) ||
                F.Functions.at(Call.Callee).IsCoroutine) {
       return;
     } else if (S.hasFacade(Call.Callee)) {

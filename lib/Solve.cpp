@@ -35,6 +35,19 @@ bool Solution::hasErrors() const {
   return false;
 }
 
+/// Why \p Id is async because \p Via is: one family.
+static std::string familyNote(const Facts &F, const std::string &Id,
+                              const std::string &Via) {
+  if (isCallbackId(Via))
+    return "'" + F.displayName(Id) + "' is stored as callback type '" +
+           F.displayName(Via) + "'";
+  if (isCallbackId(Id))
+    return "callback type '" + F.displayName(Id) + "' holds '" +
+           F.displayName(Via) + "'";
+  return "'" + F.displayName(Id) + "' is in the override family of '" +
+         F.displayName(Via) + "'";
+}
+
 std::vector<Note> explainChain(const Facts &F, const Solution &S,
                                const std::string &Id) {
   std::vector<Note> Chain;
@@ -48,9 +61,7 @@ std::vector<Note> explainChain(const Facts &F, const Solution &S,
       const std::string &Other = It->second.Family;
       auto Fn = F.Functions.find(Current);
       Chain.push_back({Fn == F.Functions.end() ? Location() : Fn->second.Loc,
-                       "'" + F.displayName(Current) +
-                           "' is in the override family of '" +
-                           F.displayName(Other) + "'"});
+                       familyNote(F, Current, Other)});
       Current = Other;
       continue;
     }
@@ -96,6 +107,12 @@ public:
         FamilyOf[Id].push_back(Base);
         FamilyOf[Base].push_back(Id);
       }
+    // A function stored as a callback type joins that type's family.
+    for (const CallFact &Call : F.Calls)
+      if (!Call.CallbackType.empty()) {
+        CallbackOf[Call.CallbackType].push_back(Call.Callee);
+        CallbackOf[Call.Callee].push_back(Call.CallbackType);
+      }
     for (const auto &[Id, Fn] : F.Functions)
       if (Fn.IsCoroutine)
         colour(Id, -1);
@@ -106,6 +123,8 @@ public:
       std::string Id = Work.front();
       Work.pop_front();
       for (const std::string &Member : FamilyOf[Id])
+        joinFamily(Member, Id);
+      for (const std::string &Member : CallbackOf[Id])
         joinFamily(Member, Id);
       for (size_t I : CallsOf[Id])
         reach(I);
@@ -138,13 +157,18 @@ private:
     if (S.isAsync(Id) || S.Refused.count(Id))
       return;
     const FunctionFact *Fn = function(Id);
-    if (!Fn)
+    if (!Fn) {
+      // A callback type declared outside the paths: calls through it are
+      // still awaited, and checkRewritable refuses it.
+      if (isCallbackId(Id)) {
+        colour(Id, -1);
+        S.States[Id].Family = Via;
+      }
       return;
+    }
     if (std::string What = cannotBeCoroutine(*Fn); !What.empty()) {
       Diagnostic D = cannotConvert(*Fn, What);
-      D.Notes.push_back({Fn->Loc, "'" + Fn->Name +
-                                      "' is in the override family of '" +
-                                      F.displayName(Via) + "'"});
+      D.Notes.push_back({Fn->Loc, familyNote(F, Id, Via)});
       explainInto(D, Via);
       S.Diags.push_back(std::move(D));
       S.Refused.insert(Id);
@@ -228,8 +252,9 @@ private:
     for (size_t I : SyncCalls) {
       const FunctionFact *Callee = function(F.Calls[I].Callee);
       // A lambda has no name to keep: its synchronous callers wait on it,
-      // as they wait on a join of a thread that became a task.
-      if ((Callee && Callee->IsLambda) ||
+      // as they wait on a join of a thread that became a task and on a
+      // call through a callback type.
+      if ((Callee && Callee->IsLambda) || isCallbackId(F.Calls[I].Callee) ||
           F.Calls[I].Kind == CallKind::Join)
         S.BlockOnCalls.insert(I);
       else
@@ -355,6 +380,24 @@ private:
                 Call.Callee, Call.Caller);
         continue;
       }
+      if (Call.Kind == CallKind::AddressTaken && !Call.CallbackType.empty()) {
+        if (S.isAsync(Call.Callee) && !Call.Problem.empty())
+          error(Call.Loc,
+                "'" + F.displayName(Call.Callee) + "' is stored as '" +
+                    F.displayName(Call.CallbackType) +
+                    "' here, but the name cannot be renamed: " + Call.Problem,
+                Call.Callee);
+        const FunctionFact *Type = function(Call.CallbackType);
+        if (S.isAsync(Call.Callee) && (!Type || !Type->Writable))
+          error(Call.Loc,
+                "'" + F.displayName(Call.Callee) + "' reaches blocking I/O "
+                "and is stored as callback type '" +
+                    F.displayName(Call.CallbackType) +
+                    "', which is not declared under the paths; add the file "
+                    "that declares it",
+                Call.Callee);
+        continue;
+      }
       if (Call.Kind == CallKind::AddressTaken && S.isAsync(Call.Callee)) {
         const FunctionFact *Callee = function(Call.Callee);
         if (Callee && Callee->IsLambda)
@@ -403,6 +446,8 @@ private:
   std::map<std::string, std::vector<size_t>> CallsOf;
   /// Direct override edges, both ways.
   std::map<std::string, std::vector<std::string>> FamilyOf;
+  /// Callback types and the functions stored as them, both ways.
+  std::map<std::string, std::vector<std::string>> CallbackOf;
   std::deque<std::string> Work;
   std::vector<size_t> SyncCalls;
 };

@@ -52,6 +52,12 @@ enum class FacadePolicy {
 struct Config {
   std::vector<LeafRule> Leaves;
   std::vector<SpawnRule> Spawns;
+  /// Qualified names of aliases of function pointer or std::function types
+  /// whose targets form a family: if one reaches I/O, all become
+  /// coroutines, the alias's result becomes a task, and calls through it
+  /// are awaited. Any other escaping address of an async function is
+  /// refused.
+  std::vector<std::string> CallbackTypes;
   FacadePolicy Facades = FacadePolicy::PublicApi;
   /// Coroutine name of a function that keeps a facade; "{}" is the old name.
   std::string NameScheme = "{}_async";
@@ -75,6 +81,7 @@ struct ConfigFile {
   std::vector<LeafRule> Leaves;
   std::vector<std::string> RemoveLeaves;
   std::vector<SpawnRule> Spawns;
+  std::vector<std::string> CallbackTypes;
   std::vector<std::string> Includes; ///< Further rules files, resolved.
   std::optional<FacadePolicy> Facades;
   std::optional<std::string> NameScheme, TaskType, TaskHeader, BlockOn;

@@ -102,6 +102,9 @@ struct CallFact {
   /// leaf unless the paths define it (see resolveLeaves).
   std::string LeafName;
   Anchor LeafCallee; ///< The callee as written, replaced if it is the leaf.
+  /// AddressTaken only: the callback type (id) the address is stored as,
+  /// which makes Callee a member of that type's family.
+  std::string CallbackType;
   /// Spawn only: the edits that make the thread a task when Callee is
   /// async (`std::thread(f).detach()` -> `vinyl::spawn(f)`, `std::thread
   /// t(f)` -> `auto t = vinyl::spawn(f)`), and the function that spawns.
@@ -123,6 +126,10 @@ struct FunctionFact {
   bool IsExternC = false;
   bool IsCoroutine = false;    ///< Already a coroutine.
   bool IsLambda = false;       ///< A lambda's call operator.
+  /// Not a function: an alias named by the rules' callback_types (id
+  /// "callback:<name>"), whose targets form a family. Its one DeclFact
+  /// anchors the result type of the alias's function type.
+  bool IsCallbackType = false;
   bool ExternalApi = false;    ///< External linkage, declared in a header.
   bool DeclaredOutside = false; ///< A redeclaration lies outside the paths.
   /// Virtual functions it overrides that are under the paths; the solver
@@ -169,6 +176,10 @@ struct Facts {
 
 /// Whether a callee id names a rules leaf ("leaf:<name>").
 inline bool isLeafId(llvm::StringRef Id) { return Id.starts_with("leaf:"); }
+/// The id of a callback type alias: "callback:" and its qualified name.
+inline bool isCallbackId(llvm::StringRef Id) {
+  return Id.starts_with("callback:");
+}
 
 } // namespace vinyl
 
