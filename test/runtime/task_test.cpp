@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cerrno>
+#include <coroutine>
 #include <cstring>
 #include <exception>
 #include <type_traits>
@@ -75,6 +76,41 @@ TEST(Task, MoveOnly) {
 
 // Long enough to live on the heap: if the reference dangled into the callee's
 // destroyed promise, AddressSanitizer would report the freed buffer.
+// A result with a destructor is destroyed exactly once, whether it was
+// taken by the awaiter or never taken; one never produced is not destroyed.
+struct tracked {
+  static inline int live = 0;
+  int value;
+  explicit tracked(int v) : value(v) { ++live; }
+  tracked(const tracked &other) : value(other.value) { ++live; }
+  tracked(tracked &&other) noexcept : value(other.value) { ++live; }
+  ~tracked() { --live; }
+};
+
+vinyl::task<tracked> make_tracked(int v) { co_return tracked(v); }
+
+vinyl::task<int> take_tracked() {
+  const tracked t = co_await make_tracked(5);
+  {
+    vinyl::task<tracked> never_started = make_tracked(6);
+  }
+  co_return t.value + tracked::live * 100;
+}
+
+TEST(Task, ResultWithADestructorIsDestroyedOnce) {
+  EXPECT_EQ(vinyl::block_on(take_tracked()), 5 + 100); // only t is alive
+  EXPECT_EQ(tracked::live, 0);
+  int destroyed = 0;
+  auto suspended = [&]() -> vinyl::task<tracked> {
+    co_await std::suspend_always{};
+    ++destroyed; // never reached
+    co_return tracked(7);
+  };
+  EXPECT_THROW((void)vinyl::block_on(suspended()), vinyl::no_event_loop);
+  EXPECT_EQ(tracked::live, 0);
+  EXPECT_EQ(destroyed, 0);
+}
+
 vinyl::task<std::string> long_string(char c) { co_return std::string(100, c); }
 
 vinyl::task<std::string> concat_bound_refs() {

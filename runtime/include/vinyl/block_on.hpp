@@ -95,6 +95,7 @@ template <class T> T run_on_loop(task<T> t) {
   loop_lease lease;
   event_loop &loop = lease.loop();
   const auto h = task_access::handle(t);
+  h.promise().continuation_ = std::noop_coroutine();
   loop.post(h);
   loop.run_until([&] { return h.done() && loop.detached_count() == 0; });
   return h.promise().result();
@@ -110,6 +111,7 @@ template <class T> T block_on(task<T> t) {
   if (detail::tls_loop || current_io_mode() == io_mode::async)
     return detail::run_on_loop(std::move(t));
   const auto h = detail::task_access::handle(t);
+  h.promise().continuation_ = std::noop_coroutine();
   h.resume();
   if (!h.done())
     throw no_event_loop();

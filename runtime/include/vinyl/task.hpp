@@ -62,15 +62,24 @@ struct final_awaiter {
 
 class promise_base : public recycled_frame {
 public:
+  promise_base() noexcept {}
+  promise_base(const promise_base &) = delete;
+  promise_base &operator=(const promise_base &) = delete;
+
   std::suspend_always initial_suspend() const noexcept { return {}; }
 
   final_awaiter final_suspend() const noexcept { return {}; }
 
   void unhandled_exception() noexcept { exception_ = std::current_exception(); }
 
-  // The coroutine to resume when this one finishes; a top-level task run by
-  // block_on returns to its resume() call through noop_coroutine.
-  std::coroutine_handle<> continuation_ = std::noop_coroutine();
+  // The coroutine to resume when this one finishes, set by whatever starts
+  // it: the awaiting coroutine, or noop_coroutine for a top-level task run
+  // by block_on or run, which returns to their resume() call. A union so
+  // that the ramp of every call leaves it alone rather than storing a value
+  // that is always overwritten.
+  union {
+    std::coroutine_handle<> continuation_;
+  };
 
 protected:
   void rethrow_if_failed() const {
@@ -83,36 +92,66 @@ private:
 };
 
 // The value lives in a union rather than a std::optional, whose header
-// would cost every converted file parse time for nothing else.
-template <class T> class result_slot : public promise_base {
+// would cost every converted file parse time for nothing else. A value
+// that needs no destructor needs no flag either: nothing to set in the
+// ramp or in co_return, nothing to test when the frame is destroyed.
+template <class T, bool = std::is_trivially_destructible_v<T>>
+class value_slot {
 public:
-  result_slot() noexcept {}
-  result_slot(const result_slot &) = delete;
-  result_slot &operator=(const result_slot &) = delete;
-  ~result_slot() {
+  value_slot() noexcept {}
+  value_slot(const value_slot &) = delete;
+  value_slot &operator=(const value_slot &) = delete;
+  template <class U> void emplace(U &&value) {
+    ::new (static_cast<void *>(__builtin_addressof(value_))) T(
+        std::forward<U>(value));
+  }
+  T &get() noexcept { return value_; }
+
+private:
+  union {
+    T value_;
+  };
+};
+
+template <class T> class value_slot<T, false> {
+public:
+  value_slot() noexcept {}
+  value_slot(const value_slot &) = delete;
+  value_slot &operator=(const value_slot &) = delete;
+  ~value_slot() {
     if (has_value_)
       value_.~T();
   }
-
-  template <class U = T>
-    requires std::is_convertible_v<U &&, T>
-  void return_value(U &&value) noexcept(
-      std::is_nothrow_constructible_v<T, U &&>) {
-    ::new (static_cast<void *>(__builtin_addressof(value_)))
-        T(std::forward<U>(value));
+  template <class U> void emplace(U &&value) {
+    ::new (static_cast<void *>(__builtin_addressof(value_))) T(
+        std::forward<U>(value));
     has_value_ = true;
   }
-
-  T result() {
-    rethrow_if_failed();
-    return std::move(value_);
-  }
+  T &get() noexcept { return value_; }
 
 private:
   union {
     T value_;
   };
   bool has_value_ = false;
+};
+
+template <class T> class result_slot : public promise_base {
+public:
+  template <class U = T>
+    requires std::is_convertible_v<U &&, T>
+  void return_value(U &&value) noexcept(
+      std::is_nothrow_constructible_v<T, U &&>) {
+    value_.emplace(std::forward<U>(value));
+  }
+
+  T result() {
+    rethrow_if_failed();
+    return std::move(value_.get());
+  }
+
+private:
+  value_slot<T> value_;
 };
 
 template <class T> class result_slot<T &> : public promise_base {
