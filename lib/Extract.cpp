@@ -20,6 +20,7 @@
 #include "clang/AST/StmtCXX.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendActions.h"
+#include "llvm/Support/SaveAndRestore.h"
 #include "clang/Lex/Lexer.h"
 #include "clang/Tooling/CompilationDatabase.h"
 #include "clang/Tooling/Tooling.h"
@@ -96,7 +97,29 @@ public:
     if (!FD)
       return RecursiveASTVisitor::TraverseDecl(D);
     InFunction Scope(*this, FD);
-    return RecursiveASTVisitor::TraverseDecl(D);
+    if (!RecursiveASTVisitor::TraverseDecl(D))
+      return false;
+    if (const FunctionTemplateDecl *T = FD->getDescribedFunctionTemplate();
+        T && !InInstantiation)
+      traverseInstantiations(T, FD);
+    return true;
+  }
+
+  /// A call a function template makes through its parameters
+  /// (`sink.put(...)`) is dependent in the pattern and resolved only in
+  /// each instantiation. Their bodies share the pattern's text, so their
+  /// calls are recorded as the pattern's; nothing else is (the pattern has
+  /// the declarations, returns and lambdas).
+  void traverseInstantiations(const FunctionTemplateDecl *T,
+                              FunctionDecl *Pattern) {
+    for (FunctionDecl *Spec : T->specializations()) {
+      if (Spec->getTemplateSpecializationKind() != TSK_ImplicitInstantiation ||
+          !Spec->doesThisDeclarationHaveABody())
+        continue;
+      llvm::SaveAndRestore Guard(InInstantiation, true);
+      InFunction Scope(*this, Pattern);
+      TraverseStmt(Spec->getBody());
+    }
   }
 
   /// `co_await` is not allowed in a catch handler, so a call there that
@@ -112,6 +135,8 @@ public:
   /// operator's, not the enclosing function's. It may become a coroutine
   /// lambda as long as every use of its closure is a call the rewrite sees.
   bool TraverseLambdaExpr(LambdaExpr *E) {
+    if (InInstantiation)
+      return true;
     const CXXMethodDecl *Op = E->getCallOperator();
     recordLambda(E);
     trackClosure(E, Op);
@@ -157,6 +182,8 @@ public:
   }
 
   bool VisitFunctionDecl(FunctionDecl *FD) {
+    if (InInstantiation)
+      return true;
     if (FD->isImplicit() || isa<CXXDeductionGuideDecl>(FD))
       return true;
     recordDecl(FD);
@@ -164,6 +191,8 @@ public:
   }
 
   bool VisitVarDecl(VarDecl *VD) {
+    if (InInstantiation)
+      return true;
     if (const FunctionDecl *FD = currentFunction();
         FD && VD->isLocalVarDecl() && !isa<ParmVarDecl>(VD))
       fact(FD).HasLocals = true;
@@ -177,6 +206,8 @@ public:
   }
 
   bool VisitReturnStmt(ReturnStmt *RS) {
+    if (InInstantiation)
+      return true;
     const FunctionDecl *FD = currentFunction();
     if (!FD)
       return true;
@@ -194,6 +225,8 @@ public:
   /// A function named other than as a callee has its address taken; a
   /// closure variable named other than to call it lets the lambda escape.
   bool VisitDeclRefExpr(DeclRefExpr *E) {
+    if (InInstantiation)
+      return true;
     if (const auto *VD = dyn_cast<VarDecl>(E->getDecl())) {
       UnusedTasks.erase(VD);
       if (auto It = ThreadVars.find(VD);
@@ -391,7 +424,7 @@ public:
         recordCallThrough(CE, Op->getArg(0)))
       return true;
     std::string Name = Callee->getQualifiedNameAsString();
-    if (inCoroutine() && !Awaited.contains(CE) &&
+    if (!InInstantiation && inCoroutine() && !Awaited.contains(CE) &&
         isTask(Callee->getReturnType()))
       checkAwaited(CE, Callee);
     CallFact C;
@@ -455,6 +488,8 @@ public:
   /// that may become a spawned task, if f reaches I/O. On a local thread
   /// (see VisitVarDecl), the rule's join, or a member the handle has too.
   bool VisitCXXMemberCallExpr(CXXMemberCallExpr *CE) {
+    if (InInstantiation)
+      return true;
     const CXXMethodDecl *M = CE->getMethodDecl();
     if (!M || !M->getIdentifier() || Opts.Cfg->Spawns.empty())
       return true;
@@ -601,6 +636,8 @@ public:
   }
 
   bool VisitCXXConstructExpr(CXXConstructExpr *E) {
+    if (InInstantiation)
+      return true;
     const CXXConstructorDecl *Ctor = E->getConstructor();
     if (!Ctor || !isOurs(Ctor))
       return true;
@@ -1149,6 +1186,8 @@ private:
   /// Catch handlers open around the current point, per function.
   SmallVector<unsigned, 8> CatchDepth = {0};
   DenseSet<const Expr *> Awaited, BlockedOn, CalleeRefs, SpawnedLambdas;
+  /// Walking an instantiation of a function template: calls only.
+  bool InInstantiation = false;
   /// Local threads that may become spawned tasks (the index of their Spawn
   /// call), and the uses of them the rewrite keeps valid.
   DenseMap<const ValueDecl *, size_t> ThreadVars;
