@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Draws docs/images/server-bench.png from bench/server/run.sh's summary.csv:
-requests/s, p99 latency and server RSS per idle connection against the
-number of concurrent connections, one line per server.
+requests/s, p99 latency, server RSS per idle connection, and the CPU share
+of the server and of the kvload client during the request phase (1.0 = the
+whole of the one CPU each is pinned to), against the number of concurrent
+connections, one line per server.
 
   python3 bench/server/plot.py SUMMARY.csv OUT.png
 """
@@ -23,7 +25,7 @@ labels = {
     "epoll-reference": "hand-written epoll reference (1 thread)",
 }
 styles = {"converted-async": "o-", "thread-per-connection": "s--", "epoll-reference": "^:"}
-fig, axes = plt.subplots(1, 3, figsize=(15, 4.6))
+fig, axes = plt.subplots(1, 4, figsize=(20, 4.8))
 panels = [("rps", "requests per second", 1.0), ("p99_us", "p99 latency (ms)", 1e-3),
           ("rss_per_conn_bytes", "server RSS per idle connection (KiB)", 1 / 1024)]
 for ax, (field, title, scale) in zip(axes, panels):
@@ -41,9 +43,28 @@ for ax, (field, title, scale) in zip(axes, panels):
         ax.set_yscale("log")
     else:
         ax.set_ylim(bottom=0)
+ax = axes[3]
+colors = {}
+for s in servers:
+    for field, fill in (("server_cpu_share", True), ("client_cpu_share", False)):
+        pts = sorted((int(r["conns"]), float(r[field])) for r in rows
+                     if r["server"] == s and r.get(field) not in (None, "", "nan"))
+        if not pts:
+            continue
+        line, = ax.plot([p[0] for p in pts], [p[1] for p in pts], styles.get(s, "o-"),
+                        color=colors.get(s), markerfacecolor=None if fill else "none",
+                        label=f"{s}: {'server' if fill else 'client'}")
+        colors[s] = line.get_color()
+ax.set_xscale("log")
+ax.set_ylim(0, 1.05)
+ax.set_xlabel("concurrent connections")
+ax.set_title("CPU share in the request phase\n(filled: server, hollow: kvload client)")
+ax.grid(True, which="both", alpha=0.3)
+ax.legend(fontsize=7, loc="lower left")
 axes[2].axhline(2.0, color="grey", linewidth=0.8)
 axes[2].text(110, 2.1, "2 KiB target", color="grey", fontsize=8)
 axes[0].legend(fontsize=8, loc="lower left")
-fig.suptitle("kvserver over loopback, 2 vCPU, one kvload client thread (closed loop, 1 request in flight per connection)")
+fig.suptitle("kvserver over loopback: each server pinned to CPU 0 (one core), one kvload client thread "
+             "pinned to CPU 1 (closed loop, 1 request in flight per connection); median of 3 runs")
 fig.tight_layout()
 fig.savefig(sys.argv[2], dpi=110)

@@ -7,7 +7,10 @@
 // each connection (SET then GET of a key of its own, --pipeline requests in
 // flight per connection), checks every reply, and closes them all.
 // Prints "name value" lines; exits 0 only if every reply was right, within
-// --timeout-s and (with --max-threads) the server's thread count.
+// --timeout-s and (with --max-threads) the server's thread count. With
+// --pid it also prints the CPU time and context switches of the request
+// phase, its own (getrusage) and the server's (/proc/<pid>/stat, and the
+// sum over /proc/<pid>/task/*/status), to tell which side was the limit.
 #include <algorithm>
 #include <arpa/inet.h>
 #include <cerrno>
@@ -15,9 +18,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <dirent.h>
 #include <fstream>
+#include <iterator>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sstream>
 #include <string>
 #include <sys/epoll.h>
 #include <sys/resource.h>
@@ -66,6 +72,59 @@ long status_field(int pid, const char *name) {
     if (line.compare(0, len, name) == 0 && line.size() > len && line[len] == ':')
       return std::atol(line.c_str() + len + 1);
   return -1;
+}
+
+// CPU time and context switches of a process (all its threads) or of this
+// one (pid 0).
+struct Usage {
+  double cpu_s = -1;
+  long voluntary = -1, nonvoluntary = -1;
+};
+
+Usage usage_of(int pid) {
+  Usage u;
+  if (pid == 0) {
+    rusage ru{};
+    getrusage(RUSAGE_SELF, &ru);
+    u.cpu_s = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+              static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
+    u.voluntary = ru.ru_nvcsw;
+    u.nonvoluntary = ru.ru_nivcsw;
+    return u;
+  }
+  std::string dir = "/proc/" + std::to_string(pid);
+  std::ifstream f(dir + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  std::size_t paren = stat.rfind(')');
+  if (paren == std::string::npos)
+    return u;
+  // After "pid (comm)": state is field 3; utime and stime are fields 14, 15.
+  std::istringstream fields(stat.substr(paren + 1));
+  std::string skip;
+  for (int field = 3; field <= 13; ++field)
+    fields >> skip;
+  long utime = 0, stime = 0;
+  if (!(fields >> utime >> stime))
+    return u;
+  u.cpu_s = static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  // Per thread: /proc/<pid>/status counts the main thread only.
+  if (DIR *d = opendir((dir + "/task").c_str())) {
+    u.voluntary = u.nonvoluntary = 0;
+    while (dirent *e = readdir(d)) {
+      if (e->d_name[0] == '.')
+        continue;
+      std::ifstream t(dir + "/task/" + e->d_name + "/status");
+      std::string line;
+      while (std::getline(t, line)) {
+        if (line.compare(0, 24, "voluntary_ctxt_switches:") == 0)
+          u.voluntary += std::atol(line.c_str() + 24);
+        else if (line.compare(0, 27, "nonvoluntary_ctxt_switches:") == 0)
+          u.nonvoluntary += std::atol(line.c_str() + 27);
+      }
+    }
+    closedir(d);
+  }
+  return u;
 }
 
 int usage(const char *argv0) {
@@ -207,6 +266,7 @@ int main(int argc, char **argv) {
   while (started < o.conns && connecting < o.connect_batch)
     start_connect();
   Clock::time_point run_start{};
+  Usage client_before, server_before;
   bool running = false;
   while (finished < o.conns) {
     if (Clock::now() > deadline)
@@ -304,6 +364,9 @@ int main(int argc, char **argv) {
       }
       std::fflush(stdout);
       running = true;
+      if (o.pid)
+        server_before = usage_of(o.pid);
+      client_before = usage_of(0);
       run_start = Clock::now();
       if (o.requests == 0) {
         finished = o.conns;
@@ -316,6 +379,8 @@ int main(int argc, char **argv) {
     }
   }
   double seconds = std::chrono::duration<double>(Clock::now() - run_start).count();
+  Usage client_after = usage_of(0);
+  Usage server_after = o.pid ? usage_of(o.pid) : Usage{};
   for (Conn &c : conns) {
     if (o.linger0) {
       linger l{1, 0};
@@ -341,6 +406,20 @@ int main(int argc, char **argv) {
     std::printf("requests_per_second %.0f\n", static_cast<double>(total) / seconds);
     std::printf("latency_p50_us %.0f\n", pct(0.50));
     std::printf("latency_p99_us %.0f\n", pct(0.99));
+    // The request phase's CPU (share of one CPU) and context switches.
+    auto print_usage = [&](const char *who, const Usage &a, const Usage &b) {
+      if (a.cpu_s < 0 || b.cpu_s < 0)
+        return;
+      std::printf("%s_cpu_seconds %.2f\n", who, b.cpu_s - a.cpu_s);
+      std::printf("%s_cpu_share %.2f\n", who, (b.cpu_s - a.cpu_s) / seconds);
+      if (a.voluntary >= 0 && b.voluntary >= 0) {
+        std::printf("%s_ctxt_switches_voluntary %ld\n", who, b.voluntary - a.voluntary);
+        std::printf("%s_ctxt_switches_nonvoluntary %ld\n", who, b.nonvoluntary - a.nonvoluntary);
+      }
+    };
+    print_usage("client", client_before, client_after);
+    if (o.pid && running)
+      print_usage("server", server_before, server_after);
   }
   if (bad) {
     std::printf("FAIL: %ld wrong replies; first: %s\n", bad, first_bad.c_str());
