@@ -231,7 +231,7 @@ public:
       UnusedTasks.erase(VD);
       if (auto It = ThreadVars.find(VD);
           It != ThreadVars.end() && !ThreadRefs.contains(E))
-        otherThreadUse(E, Out.Calls[It->second]);
+        otherThreadUse(E, It->second);
       auto It = ClosureVars.find(VD);
       if (It != ClosureVars.end() && !isCalledObject(E))
         recordEscape(E, It->second);
@@ -506,7 +506,7 @@ public:
         ThreadRefs.insert(Ref);
         CallFact C;
         C.Kind = CallKind::Join;
-        C.Callee = Out.Calls[It->second].Callee;
+        C.Callee = Out.Calls[It->second.Spawn].Callee;
         recordCall(CE, std::move(C));
       } else if (llvm::is_contained(Rule->HandleMembers, M->getName())) {
         ThreadRefs.insert(Ref);
@@ -581,7 +581,7 @@ public:
     }
     recordCall(Init, std::move(C));
     Out.Calls.back().Loc = location(VD->getLocation());
-    ThreadVars[VD] = Out.Calls.size() - 1;
+    ThreadVars[VD] = {Out.Calls.size() - 1, Rule};
   }
 
   /// `T(f, a)` or `T{f, a}`: the construction of a temporary and its type
@@ -780,15 +780,21 @@ private:
     recordEscape(E, Op);
   }
 
+  /// A local thread that may become a spawned task: the index of its Spawn
+  /// call, and its rule.
+  struct ThreadVar {
+    size_t Spawn;
+    const SpawnRule *Rule;
+  };
+
   /// A local thread used other than by the members its handle has: once
   /// it is a handle, that use would not compile or mean something else.
-  void otherThreadUse(const DeclRefExpr *E, CallFact &Spawn) {
+  void otherThreadUse(const DeclRefExpr *E, const ThreadVar &Thread) {
+    CallFact &Spawn = Out.Calls[Thread.Spawn];
     if (!Spawn.Problem.empty())
       return;
-    const SpawnRule *Rule = Opts.Cfg->findSpawn(
-        E->getType()->getAsCXXRecordDecl()->getQualifiedNameAsString());
-    std::string Members = Rule->Join + "()";
-    for (const std::string &M : Rule->HandleMembers)
+    std::string Members = Thread.Rule->Join + "()";
+    for (const std::string &M : Thread.Rule->HandleMembers)
       Members += ", " + M + "()";
     Spawn.Problem = "'" + E->getDecl()->getNameAsString() +
                     "' is used at line " +
@@ -1188,9 +1194,9 @@ private:
   DenseSet<const Expr *> Awaited, BlockedOn, CalleeRefs, SpawnedLambdas;
   /// Walking an instantiation of a function template: calls only.
   bool InInstantiation = false;
-  /// Local threads that may become spawned tasks (the index of their Spawn
-  /// call), and the uses of them the rewrite keeps valid.
-  DenseMap<const ValueDecl *, size_t> ThreadVars;
+  /// Local threads that may become spawned tasks, and the uses of them the
+  /// rewrite keeps valid.
+  DenseMap<const ValueDecl *, ThreadVar> ThreadVars;
   DenseSet<const DeclRefExpr *> ThreadRefs;
   DenseMap<FileID, std::string> WritableFiles;
   DenseMap<const FunctionDecl *, std::string> Ids;

@@ -48,6 +48,15 @@ static std::string familyNote(const Facts &F, const std::string &Id,
          F.displayName(Via) + "'";
 }
 
+/// "'f' calls 'g' here", or for a join, "'f' joins a thread that runs 'g'".
+static Note callNote(const Facts &F, const std::string &Caller,
+                     const CallFact &C) {
+  return {C.Loc, "'" + F.displayName(Caller) +
+                     (C.Kind == CallKind::Join ? "' joins a thread that runs '"
+                                               : "' calls '") +
+                     F.displayName(C.Callee) + "' here"};
+}
+
 std::vector<Note> explainChain(const Facts &F, const Solution &S,
                                const std::string &Id) {
   std::vector<Note> Chain;
@@ -68,11 +77,7 @@ std::vector<Note> explainChain(const Facts &F, const Solution &S,
     if (It->second.Reason < 0)
       break;
     const CallFact &C = F.Calls[It->second.Reason];
-    Chain.push_back({C.Loc, "'" + F.displayName(Current) +
-                                (C.Kind == CallKind::Join
-                                     ? "' joins a thread that runs '"
-                                     : "' calls '") +
-                                F.displayName(C.Callee) + "' here"});
+    Chain.push_back(callNote(F, Current, C));
     if (isLeafId(C.Callee))
       break;
     Current = C.Callee;
@@ -239,11 +244,7 @@ private:
       return;
     Diagnostic D = cannotConvert(Fn, What);
     const CallFact &Call = F.Calls[Via];
-    D.Notes.push_back({Call.Loc, "'" + Fn.Name +
-                                     (Call.Kind == CallKind::Join
-                                          ? "' joins a thread that runs '"
-                                          : "' calls '") +
-                                     F.displayName(Call.Callee) + "' here"});
+    D.Notes.push_back(callNote(F, Fn.Id, Call));
     explainInto(D, Call.Callee);
     S.Diags.push_back(std::move(D));
   }
