@@ -66,6 +66,7 @@ template <> struct MappingTraits<vinyl::SpawnRule> {
     Io.mapRequired("replacement", R.Replacement);
     Io.mapOptional("join", R.Join);
     Io.mapOptional("handle_members", R.HandleMembers);
+    Io.mapOptional("handle_type", R.HandleType);
   }
   static std::string validate(IO &, vinyl::SpawnRule &R) {
     StringRef Type = StringRef(R.Type).trim();
@@ -75,6 +76,8 @@ template <> struct MappingTraits<vinyl::SpawnRule> {
         StringRef(R.Replacement).trim().empty())
       return "spawn site '" + R.Type +
              "' needs a non-empty 'detach' and 'replacement'";
+    if (!R.HandleType.empty() && R.Join.empty())
+      return "spawn site '" + R.Type + "' has a 'handle_type' but no 'join'";
     R.Type = Type.str();
     return "";
   }

@@ -78,6 +78,7 @@ public:
 
   void run() {
     TraverseAST(Ctx);
+    finishThreadContainers();
     for (auto &[VD, F] : UnusedTasks)
       Out.Findings.push_back(std::move(F));
   }
@@ -197,6 +198,7 @@ public:
         FD && VD->isLocalVarDecl() && !isa<ParmVarDecl>(VD))
       fact(FD).HasLocals = true;
     recordThreadVar(VD);
+    recordThreadContainer(VD);
     return true;
   }
 
@@ -232,6 +234,9 @@ public:
       if (auto It = ThreadVars.find(VD);
           It != ThreadVars.end() && !ThreadRefs.contains(E))
         otherThreadUse(E, It->second);
+      if (!ThreadRefs.contains(E))
+        if (ThreadContainer *T = containerOrElementVar(VD))
+          otherContainerUse(E, *T);
       auto It = ClosureVars.find(VD);
       if (It != ClosureVars.end() && !isCalledObject(E))
         recordEscape(E, It->second);
@@ -484,20 +489,40 @@ public:
     return true;
   }
 
+  /// A local container of threads (see recordThreadContainer).
+  struct ThreadContainer {
+    const SpawnRule *Rule = nullptr;
+    std::string Group; ///< "file:line:col name" of its declaration.
+    /// The element type, where its declaration and loops name it.
+    std::vector<TextEdit> Edits;
+    /// Indices into Out.Calls of the threads added and the joins.
+    std::vector<size_t> Spawns, Joins;
+    std::string Problem;
+  };
   /// `std::thread(f, args...).detach()` (per the spawn rules): a thread
   /// that may become a spawned task, if f reaches I/O. On a local thread
   /// (see VisitVarDecl), the rule's join, or a member the handle has too.
+  /// On a container of threads and its elements, see containerCall.
   bool VisitCXXMemberCallExpr(CXXMemberCallExpr *CE) {
     if (InInstantiation)
       return true;
     const CXXMethodDecl *M = CE->getMethodDecl();
     if (!M || !M->getIdentifier() || Opts.Cfg->Spawns.empty())
       return true;
+    const Expr *Object = CE->getImplicitObjectArgument()->IgnoreImplicit();
+    if (const auto *Ref = dyn_cast<DeclRefExpr>(Object))
+      if (auto It = Containers.find(Ref->getDecl()); It != Containers.end()) {
+        containerCall(CE, Ref, It->second);
+        return true;
+      }
     const SpawnRule *Rule =
         Opts.Cfg->findSpawn(M->getParent()->getQualifiedNameAsString());
     if (!Rule)
       return true;
-    const Expr *Object = CE->getImplicitObjectArgument()->IgnoreImplicit();
+    if (const DeclRefExpr *Ref; ThreadContainer *T = elementOf(Object, Ref)) {
+      elementCall(CE, Ref, *T);
+      return true;
+    }
     if (const auto *Ref = dyn_cast<DeclRefExpr>(Object)) {
       auto It = ThreadVars.find(Ref->getDecl());
       if (It == ThreadVars.end())
@@ -603,9 +628,20 @@ public:
   /// become the parentheses of a call.
   bool spawnedCallable(const CXXConstructExpr *Construct,
                        const SpawnRule &Rule, CallFact &C) {
-    if (!Construct || Construct->getNumArgs() == 0)
+    if (!Construct || Construct->getNumArgs() == 0 ||
+        !spawnedCallable(Construct->getArg(0), Rule, C))
       return false;
-    const Expr *Callable = Construct->getArg(0)->IgnoreImplicit();
+    SourceRange Braces = Construct->getParenOrBraceRange();
+    if (Construct->isListInitialization() && Braces.isValid()) {
+      spawnEdit(C, SourceRange(Braces.getBegin()), "(");
+      spawnEdit(C, SourceRange(Braces.getEnd()), ")");
+    }
+    return true;
+  }
+
+  bool spawnedCallable(const Expr *Callable, const SpawnRule &Rule,
+                       CallFact &C) {
+    Callable = Callable->IgnoreImplicit();
     if (const auto *Ref = dyn_cast<DeclRefExpr>(Callable)) {
       const auto *FD = dyn_cast<FunctionDecl>(Ref->getDecl());
       if (!FD || !isOurs(FD))
@@ -621,11 +657,6 @@ public:
     }
     C.Kind = CallKind::Spawn;
     C.SpawnWith = Rule.Replacement;
-    SourceRange Braces = Construct->getParenOrBraceRange();
-    if (Construct->isListInitialization() && Braces.isValid()) {
-      spawnEdit(C, SourceRange(Braces.getBegin()), "(");
-      spawnEdit(C, SourceRange(Braces.getEnd()), ")");
-    }
     return true;
   }
 
@@ -633,6 +664,288 @@ public:
     Anchor Where = fileAnchor(Tokens, C.Problem);
     if (C.Problem.empty())
       C.SpawnEdits.push_back({std::move(Where), std::move(Text)});
+  }
+
+  /// A zero-width spawn edit: text inserted before \p At.
+  void spawnInsert(CallFact &C, SourceLocation At, std::string Text) {
+    if (!At.isFileID() || !isWritableLoc(At)) {
+      if (C.Problem.empty())
+        C.Problem = "it is written inside a macro expansion";
+      return;
+    }
+    C.SpawnEdits.push_back(
+        {anchor(CharSourceRange::getCharRange(At, At)), std::move(Text)});
+  }
+
+  /// A local container of threads per a spawn rule with a handle type
+  /// (`std::vector<std::thread> ts;`, a deque, a list, an array). If the
+  /// threads put in it run a function that reaches I/O, it holds handles
+  /// instead: its element type (in the declaration and in range-for
+  /// variables) becomes the handle type, the places threads are added
+  /// become spawns, and its elements' joins are awaited. Every other use
+  /// must mean the same on handles, or the container is refused.
+  void recordThreadContainer(VarDecl *VD) {
+    if (Opts.Cfg->Spawns.empty() || !VD->isLocalVarDecl() ||
+        VD->isStaticLocal() || !currentFunction())
+      return;
+    const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
+        VD->getType()->getAsCXXRecordDecl());
+    if (!Spec || Spec->getTemplateArgs().size() == 0 ||
+        Spec->getTemplateArgs()[0].getKind() != TemplateArgument::Type)
+      return;
+    const SpawnRule *Rule = threadRule(Spec->getTemplateArgs()[0].getAsType());
+    if (!Rule || Rule->HandleType.empty())
+      return;
+    ThreadContainer &T = Containers[VD];
+    T.Rule = Rule;
+    Location L = location(VD->getLocation());
+    T.Group = L.File + ":" + std::to_string(L.Line) + ":" +
+              std::to_string(L.Column) + " " + VD->getNameAsString();
+    auto Written = VD->getTypeSourceInfo()
+                       ->getTypeLoc()
+                       .getAsAdjusted<TemplateSpecializationTypeLoc>();
+    if (!Written || Written.getNumArgs() == 0 ||
+        !Written.getArgLoc(0).getTypeSourceInfo())
+      containerProblem(T, "the element type of '" + VD->getNameAsString() +
+                              "' is not written in its declaration");
+    else
+      elementTypeEdit(
+          T, Written.getArgLoc(0).getTypeSourceInfo()->getTypeLoc());
+    // Empty, or a count of empty elements: no thread, and no handle.
+    if (const Expr *Init = VD->getInit()) {
+      const auto *Construct =
+          dyn_cast<CXXConstructExpr>(Init->IgnoreImplicit());
+      if (!Construct ||
+          llvm::any_of(Construct->arguments(), [](const Expr *A) {
+            return !isa<CXXDefaultArgExpr>(A) &&
+                   !A->getType()->isIntegralOrEnumerationType();
+          }))
+        containerProblem(T, "'" + VD->getNameAsString() +
+                                "' is initialised with threads");
+    }
+  }
+
+  const SpawnRule *threadRule(QualType Type) const {
+    const CXXRecordDecl *Class = Type->getAsCXXRecordDecl();
+    return Class ? Opts.Cfg->findSpawn(Class->getQualifiedNameAsString())
+                 : nullptr;
+  }
+
+  void elementTypeEdit(ThreadContainer &T, TypeLoc Type) {
+    std::string Problem;
+    Anchor Where = fileAnchor(Type.getSourceRange(), Problem);
+    if (Problem.empty())
+      T.Edits.push_back({std::move(Where), T.Rule->HandleType});
+    else
+      containerProblem(T, Problem);
+  }
+
+  static void containerProblem(ThreadContainer &T, std::string Problem) {
+    if (T.Problem.empty())
+      T.Problem = std::move(Problem);
+  }
+
+  /// The container \p VD is, or whose elements a range-for variable \p VD
+  /// names.
+  ThreadContainer *containerOrElementVar(const ValueDecl *VD) {
+    if (auto It = ElementVars.find(VD); It != ElementVars.end())
+      VD = It->second;
+    auto It = Containers.find(VD);
+    return It == Containers.end() ? nullptr : &It->second;
+  }
+
+  /// A member call on a container of threads. `ts.emplace_back(f, a)`,
+  /// `ts.push_back(std::thread(f, a))` and their _front forms add a thread
+  /// that may become a spawn; members that neither take nor give a thread
+  /// mean the same on handles; element access is judged where the element
+  /// is used (elementOf). Any other call leaves the reference unmarked, and
+  /// VisitDeclRefExpr refuses the container.
+  void containerCall(const CXXMemberCallExpr *CE, const DeclRefExpr *Ref,
+                     ThreadContainer &T) {
+    static constexpr StringRef Neutral[] = {
+        "size",     "empty",         "reserve",   "clear",    "capacity",
+        "max_size", "shrink_to_fit", "pop_back",  "pop_front", "resize"};
+    StringRef Name = CE->getMethodDecl()->getName();
+    if (llvm::is_contained(Neutral, Name)) {
+      ThreadRefs.insert(Ref);
+      return;
+    }
+    bool Emplace = Name == "emplace_back" || Name == "emplace_front";
+    if ((!Emplace && Name != "push_back" && Name != "push_front") ||
+        CE->getNumArgs() == 0)
+      return;
+    ThreadRefs.insert(Ref);
+    CallFact C;
+    const Expr *First = CE->getArg(0)->IgnoreImplicit();
+    const CXXConstructExpr *Construct = nullptr;
+    TypeLoc Type;
+    if (CE->getNumArgs() == 1 && threadRule(First->getType())) {
+      // push_back(std::thread(f, a)) -> push_back(vinyl::spawn(f', a))
+      if (!threadTemporary(First, Construct, Type) ||
+          !spawnedCallable(Construct, *T.Rule, C))
+        return containerProblem(T, addedOtherwise(CE));
+      spawnEdit(C, Type.getSourceRange(), T.Rule->Replacement);
+    } else {
+      // emplace_back(f, a) -> emplace_back(vinyl::spawn(f', a))
+      if (!Emplace || !spawnedCallable(First, *T.Rule, C))
+        return containerProblem(T, addedOtherwise(CE));
+      spawnInsert(C, CE->getArg(0)->getBeginLoc(), T.Rule->Replacement + "(");
+      spawnInsert(C,
+                  Lexer::getLocForEndOfToken(
+                      CE->getArg(CE->getNumArgs() - 1)->getEndLoc(), 0, SM, LO),
+                  ")");
+    }
+    addContainerSpawn(CE, std::move(C), T);
+  }
+
+  std::string addedOtherwise(const Expr *E) {
+    return "a thread is added at line " + std::to_string(lineOf(E)) +
+           " that does not run a function or lambda of the paths";
+  }
+
+  unsigned lineOf(const Stmt *S) {
+    return SM.getPresumedLineNumber(SM.getFileLoc(S->getBeginLoc()));
+  }
+
+  void addContainerSpawn(const Expr *E, CallFact C, ThreadContainer &T) {
+    C.Group = T.Group;
+    recordCall(E, std::move(C));
+    Out.Calls.back().Loc = location(E->getBeginLoc());
+    T.Spawns.push_back(Out.Calls.size() - 1);
+  }
+
+  /// An element of a container of threads as the object of a member call:
+  /// a range-for variable over it, `ts[i]`, `ts.at(i)`, `ts.front()`,
+  /// `ts.back()`. \p Ref is then the reference the use would keep valid.
+  ThreadContainer *elementOf(const Expr *Object, const DeclRefExpr *&Ref) {
+    Ref = nullptr;
+    if (const auto *D = dyn_cast<DeclRefExpr>(Object)) {
+      if (ElementVars.contains(D->getDecl()))
+        Ref = D;
+    } else if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(Object)) {
+      if (Op->getOperator() == OO_Subscript)
+        Ref = dyn_cast<DeclRefExpr>(Op->getArg(0)->IgnoreImplicit());
+    } else if (const auto *Call = dyn_cast<CXXMemberCallExpr>(Object)) {
+      const CXXMethodDecl *M = Call->getMethodDecl();
+      if (M && M->getIdentifier() &&
+          (M->getName() == "at" || M->getName() == "front" ||
+           M->getName() == "back"))
+        Ref = dyn_cast<DeclRefExpr>(
+            Call->getImplicitObjectArgument()->IgnoreImplicit());
+    }
+    return Ref ? containerOrElementVar(Ref->getDecl()) : nullptr;
+  }
+
+  /// A member call on an element: the rule's join is awaited (see
+  /// finishThreadContainers for the function it waits on); the handle's
+  /// other members stay as written.
+  void elementCall(const CXXMemberCallExpr *CE, const DeclRefExpr *Ref,
+                   ThreadContainer &T) {
+    StringRef Name = CE->getMethodDecl()->getName();
+    if (Name == T.Rule->Join) {
+      ThreadRefs.insert(Ref);
+      CallFact C;
+      C.Kind = CallKind::Join;
+      C.Group = T.Group;
+      recordCall(CE, std::move(C));
+      T.Joins.push_back(Out.Calls.size() - 1);
+    } else if (llvm::is_contained(T.Rule->HandleMembers, Name)) {
+      ThreadRefs.insert(Ref);
+    }
+  }
+
+  /// `for (auto &t : ts)` over a container of threads: t is an element,
+  /// and a type written for it becomes the handle type.
+  bool VisitCXXForRangeStmt(CXXForRangeStmt *S) {
+    if (InInstantiation || Containers.empty())
+      return true;
+    const auto *Ref =
+        dyn_cast<DeclRefExpr>(S->getRangeInit()->IgnoreParenImpCasts());
+    if (!Ref)
+      return true;
+    auto It = Containers.find(Ref->getDecl());
+    if (It == Containers.end())
+      return true;
+    ThreadRefs.insert(Ref);
+    VarDecl *Loop = S->getLoopVariable();
+    ElementVars[Loop] = Ref->getDecl();
+    TypeLoc Type = Loop->getTypeSourceInfo()->getTypeLoc();
+    if (auto R = Type.getAs<ReferenceTypeLoc>())
+      Type = R.getPointeeLoc();
+    Type = Type.getUnqualifiedLoc();
+    if (!Type.getContainedAutoTypeLoc())
+      elementTypeEdit(It->second, Type);
+    return true;
+  }
+
+  /// `ts[i] = std::thread(f, a)`: adds a thread to a container of them.
+  bool VisitCXXOperatorCallExpr(CXXOperatorCallExpr *E) {
+    if (InInstantiation || Containers.empty() ||
+        E->getOperator() != OO_Equal || E->getNumArgs() != 2)
+      return true;
+    const DeclRefExpr *Ref = nullptr;
+    ThreadContainer *T = elementOf(E->getArg(0)->IgnoreImplicit(), Ref);
+    if (!T)
+      return true;
+    CallFact C;
+    const CXXConstructExpr *Construct = nullptr;
+    TypeLoc Type;
+    if (!threadTemporary(E->getArg(1)->IgnoreImplicit(), Construct, Type) ||
+        !spawnedCallable(Construct, *T->Rule, C))
+      return true; // Left unmarked: refused as another use.
+    ThreadRefs.insert(Ref);
+    spawnEdit(C, Type.getSourceRange(), T->Rule->Replacement);
+    addContainerSpawn(E, std::move(C), *T);
+    return true;
+  }
+
+  /// Threads in one container become tasks together: each spawn site gets
+  /// the container's type edits and problem, each join the function the
+  /// first thread runs (the solver refuses a container whose threads
+  /// disagree). Joins of a container no thread is added to are dropped.
+  void finishThreadContainers() {
+    std::vector<size_t> Drop;
+    for (auto &[VD, T] : Containers) {
+      std::string Runs =
+          T.Spawns.empty() ? "" : Out.Calls[T.Spawns.front()].Callee;
+      for (size_t I : T.Spawns) {
+        CallFact &C = Out.Calls[I];
+        if (C.Problem.empty())
+          C.Problem = T.Problem;
+        llvm::append_range(C.SpawnEdits, T.Edits);
+      }
+      for (size_t I : T.Joins) {
+        Out.Calls[I].Callee = Runs;
+        if (Runs.empty())
+          Drop.push_back(I);
+      }
+    }
+    llvm::sort(Drop);
+    for (size_t I : llvm::reverse(Drop))
+      Out.Calls.erase(Out.Calls.begin() + I);
+  }
+
+  /// A container or one of its range-for elements used where handles
+  /// would not compile or would mean something else.
+  void otherContainerUse(const DeclRefExpr *E, ThreadContainer &T) {
+    std::string Name = E->getDecl()->getNameAsString();
+    if (ElementVars.contains(E->getDecl()))
+      return containerProblem(T, "'" + Name + "' is used at line " +
+                                     std::to_string(lineOf(E)) +
+                                     " other than by calling " +
+                                     handleMembers(*T.Rule));
+    containerProblem(T, "'" + Name + "' is used at line " +
+                            std::to_string(lineOf(E)) +
+                            " other than to add a thread, to iterate over it, "
+                            "to call " + handleMembers(*T.Rule) +
+                            " on an element or to ask its size");
+  }
+
+  static std::string handleMembers(const SpawnRule &Rule) {
+    std::string Members = Rule.Join + "()";
+    for (const std::string &M : Rule.HandleMembers)
+      Members += ", " + M + "()";
+    return Members;
   }
 
   bool VisitCXXConstructExpr(CXXConstructExpr *E) {
@@ -780,6 +1093,7 @@ private:
     recordEscape(E, Op);
   }
 
+
   /// A local thread that may become a spawned task: the index of its Spawn
   /// call, and its rule.
   struct ThreadVar {
@@ -793,14 +1107,9 @@ private:
     CallFact &Spawn = Out.Calls[Thread.Spawn];
     if (!Spawn.Problem.empty())
       return;
-    std::string Members = Thread.Rule->Join + "()";
-    for (const std::string &M : Thread.Rule->HandleMembers)
-      Members += ", " + M + "()";
     Spawn.Problem = "'" + E->getDecl()->getNameAsString() +
-                    "' is used at line " +
-                    std::to_string(SM.getPresumedLineNumber(
-                        SM.getFileLoc(E->getLocation()))) +
-                    " other than by calling " + Members;
+                    "' is used at line " + std::to_string(lineOf(E)) +
+                    " other than by calling " + handleMembers(*Thread.Rule);
   }
 
   void recordEscape(const Expr *E, const CXXMethodDecl *Op) {
@@ -1198,6 +1507,9 @@ private:
   /// rewrite keeps valid.
   DenseMap<const ValueDecl *, ThreadVar> ThreadVars;
   DenseSet<const DeclRefExpr *> ThreadRefs;
+  /// Local containers of threads, and range-for variables over them.
+  MapVector<const ValueDecl *, ThreadContainer> Containers;
+  DenseMap<const ValueDecl *, const ValueDecl *> ElementVars;
   DenseMap<FileID, std::string> WritableFiles;
   DenseMap<const FunctionDecl *, std::string> Ids;
   /// Variables initialised with a task in a coroutine and not used since.

@@ -104,6 +104,7 @@ template <> struct MappingTraits<CallFact> {
     Io.mapOptional("spawn_edits", C.SpawnEdits);
     Io.mapOptional("callback_type", C.CallbackType, std::string());
     Io.mapOptional("spawn_with", C.SpawnWith, std::string());
+    Io.mapOptional("group", C.Group, std::string());
   }
 };
 template <> struct MappingTraits<FunctionFact> {

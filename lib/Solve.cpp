@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 #include "vinyl-asyncify/Solve.h"
 
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
 #include <deque>
 #include <set>
@@ -320,6 +321,35 @@ private:
     S.Diags.push_back(std::move(D));
   }
 
+  /// A container holds threads or handles, not both: the threads kept in
+  /// one become tasks together or not at all.
+  void checkThreadContainers() {
+    StringMap<const CallFact *> Tasks;
+    for (const CallFact &Call : F.Calls)
+      if (Call.Kind == CallKind::Spawn && !Call.Group.empty() &&
+          S.isAsync(Call.Callee))
+        Tasks.try_emplace(Call.Group, &Call);
+    for (const CallFact &Call : F.Calls) {
+      if (Call.Kind != CallKind::Spawn || Call.Group.empty() ||
+          S.isAsync(Call.Callee))
+        continue;
+      auto It = Tasks.find(Call.Group);
+      if (It == Tasks.end())
+        continue;
+      const CallFact &Task = *It->second;
+      StringRef Name = StringRef(Call.Group).rsplit(' ').second;
+      error(Call.Loc,
+            "the thread started here runs '" + F.displayName(Call.Callee) +
+                "', which does not reach blocking I/O, but '" + Name.str() +
+                "' also holds threads that run '" +
+                F.displayName(Task.Callee) + "' (line " +
+                std::to_string(Task.Loc.Line) +
+                "), which does: one container cannot hold both threads and "
+                "spawned tasks",
+            Task.Callee);
+    }
+  }
+
   /// Every async function and every call that must change has to be
   /// rewritable as text.
   void checkRewritable() {
@@ -370,6 +400,7 @@ private:
                    : "the call of the " + F.displayName(Call.Callee)) +
                   " from synchronous code cannot wait on it: " + Call.Problem,
               Call.Callee, Call.Caller);
+    checkThreadContainers();
     for (const CallFact &Call : F.Calls) {
       if (Call.Kind == CallKind::Spawn) {
         if (S.isAsync(Call.Callee) && !Call.Problem.empty())

@@ -30,7 +30,10 @@ struct LeafRule {
 /// arguments and detached at once (`std::thread(f, a).detach()`), becomes
 /// `Replacement(f', a)`; a local of Type (`std::thread t(f, a)`) becomes
 /// `auto t = Replacement(f', a)`, the handle Replacement returns, and each
-/// `t.<Join>()` is awaited.
+/// `t.<Join>()` is awaited. With a HandleType, a local container of them
+/// (`std::vector<std::thread> ts; ts.emplace_back(f, a);`) holds handles
+/// instead (`std::vector<vinyl::join_handle> ts;
+/// ts.emplace_back(vinyl::spawn(f', a));`).
 struct SpawnRule {
   std::string Type;        ///< Qualified class name ("std::thread").
   std::string Detach;      ///< The member that detaches it ("detach").
@@ -41,6 +44,10 @@ struct SpawnRule {
   /// Other members the handle has too, so calls of them stay as written
   /// ("joinable"). Any other use of a converted local is refused.
   std::vector<std::string> HandleMembers;
+  /// The type Replacement returns ("vinyl::join_handle"), spelled where a
+  /// container of threads names its element type. Empty: containers of
+  /// threads are not converted.
+  std::string HandleType;
 };
 
 /// Which async functions keep their name and signature as a blocking facade.

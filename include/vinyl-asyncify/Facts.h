@@ -110,6 +110,10 @@ struct CallFact {
   /// t(f)` -> `auto t = vinyl::spawn(f)`), and the function that spawns.
   std::vector<TextEdit> SpawnEdits;
   std::string SpawnWith;
+  /// Spawn and Join of a thread kept in a local container: the container
+  /// ("file:line:col name"). Its threads become tasks together or not at
+  /// all, since the container holds one type.
+  std::string Group;
 };
 
 struct FunctionFact {
