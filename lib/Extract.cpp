@@ -100,9 +100,12 @@ public:
     InFunction Scope(*this, FD);
     if (!RecursiveASTVisitor::TraverseDecl(D))
       return false;
-    if (const FunctionTemplateDecl *T = FD->getDescribedFunctionTemplate();
-        T && !InInstantiation)
+    if (InInstantiation)
+      return true;
+    if (const FunctionTemplateDecl *T = FD->getDescribedFunctionTemplate())
       traverseInstantiations(T, FD);
+    else if (const auto *M = dyn_cast<CXXMethodDecl>(FD); M && M->isTemplated())
+      traverseMemberInstantiations(M);
     return true;
   }
 
@@ -120,6 +123,32 @@ public:
       llvm::SaveAndRestore Guard(InInstantiation, true);
       InFunction Scope(*this, Pattern);
       TraverseStmt(Spec->getBody());
+    }
+  }
+
+  /// The same for a member function of a class template: its dependent
+  /// calls (`stream_.get(...)`) are followed in the member's instantiation
+  /// in each specialization the TU instantiates (not in explicit
+  /// specializations, which have their own text).
+  void traverseMemberInstantiations(const CXXMethodDecl *Pattern) {
+    const ClassTemplateDecl *Class =
+        Pattern->getParent()->getDescribedClassTemplate();
+    if (!Class || !Pattern->doesThisDeclarationHaveABody())
+      return;
+    const FunctionDecl *Canon = Pattern->getCanonicalDecl();
+    for (const ClassTemplateSpecializationDecl *Spec :
+         Class->specializations()) {
+      if (Spec->getSpecializationKind() == TSK_ExplicitSpecialization)
+        continue;
+      for (const CXXMethodDecl *M : Spec->methods()) {
+        const FunctionDecl *From = M->getInstantiatedFromMemberFunction();
+        const FunctionDecl *Def = nullptr;
+        if (!From || From->getCanonicalDecl() != Canon || !M->hasBody(Def))
+          continue;
+        llvm::SaveAndRestore Guard(InInstantiation, true);
+        InFunction Scope(*this, Pattern);
+        TraverseStmt(Def->getBody());
+      }
     }
   }
 
@@ -1214,6 +1243,7 @@ private:
     C.InCondition = inCondition(E, Ctx);
     C.Awaited = C.Awaited || Awaited.contains(E);
     C.BlockedOn = BlockedOn.contains(E);
+    C.Dependent = InInstantiation;
     Out.Calls.push_back(std::move(C));
   }
 

@@ -98,6 +98,7 @@ template <> struct MappingTraits<CallFact> {
     Io.mapOptional("in_condition", C.InCondition, false);
     Io.mapOptional("awaited", C.Awaited, false);
     Io.mapOptional("blocked_on", C.BlockedOn, false);
+    Io.mapOptional("dependent", C.Dependent, false);
     Io.mapOptional("problem", C.Problem, std::string());
     Io.mapOptional("leaf_name", C.LeafName, std::string());
     Io.mapOptional("leaf_callee", C.LeafCallee);

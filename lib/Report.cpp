@@ -110,7 +110,7 @@ private:
     auto St = S.States.find(Id);
     if (St != S.States.end() && !St->second.Family.empty()) {
       const std::string &Other = St->second.Family;
-      Out.push_back({"is in the override family of " + F.displayName(Other), Other});
+      Out.push_back({familyLink(F, Id, Other, /*Quote=*/false), Other});
     }
     return Out;
   }
@@ -264,10 +264,16 @@ void printGraph(raw_ostream &OS, const Facts &F, const Solution &S) {
         OS << "  n" << From->second << " -> n" << Number[F.Calls[I].Callee]
            << ";\n";
   }
-  for (const auto &[Id, St] : S.States)
-    if (!St.Family.empty() && Number.count(Id) && Number.count(St.Family))
-      OS << "  n" << Number[Id] << " -> n" << Number[St.Family]
-         << " [style=dashed, label=\"override family\", fontsize=9];\n";
+  for (const auto &[Id, St] : S.States) {
+    if (St.Family.empty() || !Number.count(Id) || !Number.count(St.Family))
+      continue;
+    static constexpr const char *Labels[] = {"override family",
+                                             "callback type", "template call"};
+    OS << "  n" << Number[Id] << " -> n" << Number[St.Family]
+       << " [style=dashed, label=\""
+       << Labels[static_cast<int>(familyKind(F, Id, St.Family))]
+       << "\", fontsize=9];\n";
+  }
   OS << "}\n";
 }
 

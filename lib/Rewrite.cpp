@@ -175,6 +175,10 @@ private:
         Call.Kind == CallKind::AddressTaken || !Call.Problem.empty() ||
         !F.Functions.count(Call.Caller))
       return;
+    // One call of a template's text, found once per instantiation: its
+    // callees are one family (see the solver), so one await serves all.
+    if (Call.Dependent && !DependentCalls.insert(Call.Call).second)
+      return;
     StringRef Callee = Call.Callee;
     if (Call.Kind == CallKind::BlockingWait) {
       add(Call.CalleeName, Call.NeedsParens ? "(co_await " : "co_await ");
@@ -289,6 +293,7 @@ private:
   std::map<std::string, std::vector<Edit>> Files;
   std::set<std::string> Awaits, AwaitsInCondition;
   std::set<std::pair<Anchor, std::string>> SpawnEdits;
+  std::set<Anchor> DependentCalls;
 };
 
 } // namespace

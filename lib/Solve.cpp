@@ -36,17 +36,43 @@ bool Solution::hasErrors() const {
   return false;
 }
 
+FamilyKind familyKind(const Facts &F, const std::string &Id,
+                      const std::string &Via) {
+  if (isCallbackId(Id) || isCallbackId(Via))
+    return FamilyKind::CallbackType;
+  auto Overrides = [&](const std::string &A, const std::string &B) {
+    auto It = F.Functions.find(A);
+    return It != F.Functions.end() &&
+           llvm::is_contained(It->second.Overrides, B);
+  };
+  if (Overrides(Id, Via) || Overrides(Via, Id))
+    return FamilyKind::Override;
+  return FamilyKind::TemplateCall;
+}
+
+std::string familyLink(const Facts &F, const std::string &Id,
+                       const std::string &Via, bool Quote) {
+  std::string Other = F.displayName(Via);
+  if (Quote)
+    Other = "'" + Other + "'";
+  switch (familyKind(F, Id, Via)) {
+  case FamilyKind::CallbackType:
+    return isCallbackId(Via) ? "is stored as callback type " + Other
+                             : "holds " + Other;
+  case FamilyKind::Override:
+    return "is in the override family of " + Other;
+  case FamilyKind::TemplateCall:
+    return "is called by the same template code as " + Other +
+           ", in another instantiation";
+  }
+  llvm_unreachable("covered switch");
+}
+
 /// Why \p Id is async because \p Via is: one family.
 static std::string familyNote(const Facts &F, const std::string &Id,
                               const std::string &Via) {
-  if (isCallbackId(Via))
-    return "'" + F.displayName(Id) + "' is stored as callback type '" +
-           F.displayName(Via) + "'";
-  if (isCallbackId(Id))
-    return "callback type '" + F.displayName(Id) + "' holds '" +
-           F.displayName(Via) + "'";
-  return "'" + F.displayName(Id) + "' is in the override family of '" +
-         F.displayName(Via) + "'";
+  return (isCallbackId(Id) ? "callback type '" : "'") + F.displayName(Id) +
+         "' " + familyLink(F, Id, Via);
 }
 
 /// "'f' calls 'g' here", or for a join, "'f' joins a thread that runs 'g'".
@@ -113,6 +139,20 @@ public:
         FamilyOf[Id].push_back(Base);
         FamilyOf[Base].push_back(Id);
       }
+    // One call in a template's text that resolves to different functions
+    // in different instantiations awaits all of them or none.
+    std::map<std::pair<std::string, Anchor>, std::vector<std::string>> Sites;
+    for (const CallFact &Call : F.Calls)
+      if (Call.Dependent && F.Functions.count(Call.Callee))
+        Sites[{Call.Caller, Call.Call}].push_back(Call.Callee);
+    for (auto &[Site, Callees] : Sites) {
+      llvm::sort(Callees);
+      Callees.erase(std::unique(Callees.begin(), Callees.end()), Callees.end());
+      for (size_t I = 1; I < Callees.size(); ++I) {
+        FamilyOf[Callees[0]].push_back(Callees[I]);
+        FamilyOf[Callees[I]].push_back(Callees[0]);
+      }
+    }
     // A function stored as a callback type joins that type's family.
     for (const CallFact &Call : F.Calls)
       if (!Call.CallbackType.empty()) {

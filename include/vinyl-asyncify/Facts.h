@@ -97,6 +97,9 @@ struct CallFact {
   bool InCondition = false; ///< In the condition of if/while/for/do/switch.
   bool Awaited = false;     ///< Already the operand of co_await.
   bool BlockedOn = false;   ///< The argument of a block_on: a sync wait.
+  /// Found in a template instantiation: Callee is what this call of the
+  /// template's text resolves to there (others may resolve elsewhere).
+  bool Dependent = false;
   std::string Problem;      ///< Why it cannot be rewritten textually, if so.
   /// A rules leaf by name that is also declared under the paths: it is the
   /// leaf unless the paths define it (see resolveLeaves).

@@ -46,6 +46,22 @@ struct Solution {
 /// reports what cannot be converted, each with the chain down to a leaf.
 Solution solve(const Facts &F, const Config &C);
 
+/// Why \p Id shares \p Via's colour (FunctionState::Family).
+enum class FamilyKind {
+  Override,     ///< One overrides the other.
+  CallbackType, ///< One is a callback type the other is stored as.
+  TemplateCall, ///< One call of a template's text resolves to both.
+};
+FamilyKind familyKind(const Facts &F, const std::string &Id,
+                      const std::string &Via);
+
+/// "is in the override family of 'g'", "is stored as callback type 'H'",
+/// "holds 'f'" (for a callback type), "is called by the same template code
+/// as 'g', in another instantiation"; \p Quote false leaves out the quotes
+/// (the --explain tree).
+std::string familyLink(const Facts &F, const std::string &Id,
+                       const std::string &Via, bool Quote = true);
+
 /// The chain that made \p Id async, one note per call down to the leaf.
 std::vector<Note> explainChain(const Facts &F, const Solution &S,
                                const std::string &Id);
