@@ -382,6 +382,14 @@ public:
       if (const auto *Cast = dyn_cast<ExplicitCastExpr>(PE))
         return Cast->getTypeAsWritten();
       const auto *Unary = dyn_cast<UnaryOperator>(PE);
+      // A captureless lambda converted to a function pointer.
+      const auto *Conversion = dyn_cast<CXXMemberCallExpr>(PE);
+      if (isa<MemberExpr>(PE) ||
+          (Conversion && isa_and_nonnull<CXXConversionDecl>(
+                             Conversion->getMethodDecl()))) {
+        Node = P;
+        continue;
+      }
       if (isa<ImplicitCastExpr, ParenExpr, MaterializeTemporaryExpr,
               CXXBindTemporaryExpr, ExprWithCleanups>(PE) ||
           (Unary && Unary->getOpcode() == UO_AddrOf) ||
@@ -1141,10 +1149,15 @@ private:
                     " other than by calling " + handleMembers(*Thread.Rule);
   }
 
+  /// A closure stored or passed on. Stored as a callback type, the lambda
+  /// joins that type's family like a named function (it has no name to
+  /// rename, so it never keeps a facade).
   void recordEscape(const Expr *E, const CXXMethodDecl *Op) {
     CallFact C;
     C.Callee = id(Op);
     C.Kind = CallKind::AddressTaken;
+    if (!Opts.Cfg->CallbackTypes.empty() && isa<LambdaExpr>(E))
+      C.CallbackType = callbackAlias(destinationType(E));
     recordCall(E, std::move(C));
   }
 
