@@ -65,7 +65,8 @@ public:
       if (!S.isAsync(Id))
         continue;
       if (!Fn.IsCoroutine && !Awaits.count(Id) && Fn.Returns.empty())
-        makeCoroutine(Fn);
+        if (Error E = makeCoroutine(Fn))
+          return std::move(E);
       if (AwaitsInCondition.count(Id) && !Fn.HasLocals)
         workAroundGcc12(Fn);
     }
@@ -140,10 +141,32 @@ private:
 
   /// A function in an async override family may have nothing to await;
   /// `co_return;` still makes it a coroutine.
-  void makeCoroutine(const FunctionFact &Fn) {
-    for (const DeclFact &D : Fn.Decls)
-      if (D.IsDefinition)
-        insert(D.Whole.File, D.BodyClose, "co_return;\n" + D.Indent);
+  /// It goes on a line of its own, indented like the body, when the '}'
+  /// starts its line, and before the '}' on a one-line body.
+  Error makeCoroutine(const FunctionFact &Fn) {
+    for (const DeclFact &D : Fn.Decls) {
+      if (!D.IsDefinition)
+        continue;
+      Expected<StringRef> Text = Sources.get(D.Whole.File);
+      if (!Text)
+        return Text.takeError();
+      StringRef Before = Text->substr(0, D.BodyClose);
+      StringRef Line = Before.substr(Before.rfind('\n') + 1);
+      if (!Line.trim().empty()) {
+        insert(D.Whole.File, D.BodyClose,
+               Line.ends_with("{") ? " co_return; " : "co_return; ");
+        continue;
+      }
+      // The body's indentation: the line above, if deeper than the '}'.
+      StringRef Above = Before.drop_back(Line.size() + 1);
+      Above = Above.substr(Above.rfind('\n') + 1);
+      StringRef Indent = Above.take_while([](char C) { return C == ' ' || C == '\t'; });
+      std::string BodyIndent = Indent.size() > Line.size() && !Above.trim().empty()
+                                   ? Indent.drop_front(Line.size()).str()
+                                   : std::string("  ");
+      insert(D.Whole.File, D.BodyClose, BodyIndent + "co_return;\n" + Line.str());
+    }
+    return Error::success();
   }
 
   /// g++ 12.2 miscompiles a coroutine that declares no variable and awaits

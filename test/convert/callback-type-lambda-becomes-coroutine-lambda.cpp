@@ -2,11 +2,12 @@
 // joins the type's family like a named function: a capturing lambda passed
 // as a std::function alias and a captureless lambda converted to a
 // function-pointer alias reach I/O, so the aliases' results become tasks,
-// the lambdas become coroutine lambdas with `-> vinyl::task<R>`, and a
-// lambda of the same alias that does no I/O becomes one too (co_return
-// added). Calls through the aliases are awaited, or wait with block_on in
-// main. The converted program prints the same with both compilers in
-// blocking and async mode.
+// the lambdas become coroutine lambdas with `-> vinyl::task<R>`, and the
+// lambdas of the same alias that do no I/O become ones too (`co_return;`
+// added before the '}' of a one-line body, on a line of its own indented
+// like the body otherwise). Calls through the aliases are awaited, or wait
+// with block_on in main. The converted program prints the same with both
+// compilers in blocking and async mode.
 // RUN: rm -rf %t && split-file %s %t && %mkdb %t a.cpp
 // RUN: %build-both %t/orig %t/a.cpp
 // RUN: %t/orig.gcc > %t/orig.out
@@ -27,8 +28,13 @@
 // CHECK:        announce([fd, prefix](const char *s) -> vinyl::task<void> {
 // CHECK-NEXT:     std::string line = prefix + s;
 // CHECK-NEXT:     co_await vinyl::io::write(fd, line.data(), line.size());
-// CHECK:        Printer quiet = [](const char *s) -> vinyl::task<void> { (void)s; co_return;
-// CHECK:        vinyl::block_on(quiet("nothing"));
+// CHECK:        Printer quiet = [](const char *s) -> vinyl::task<void> { (void)s; co_return; };
+// CHECK-NEXT:   vinyl::block_on(quiet("nothing"));
+// CHECK-NEXT:   Printer later = [](const char *s) -> vinyl::task<void> {
+// CHECK-NEXT:     (void)s;
+// CHECK-NEXT:     co_return;
+// CHECK-NEXT:   };
+// CHECK-NEXT:   vinyl::block_on(later("nothing"));
 // CHECK-NEXT:   Handler h = [](int out, const char *s) -> vinyl::task<int> { co_return int(co_await vinyl::io::write(out, s, std::strlen(s))); };
 
 // OUT:      > announce
@@ -60,6 +66,10 @@ int main() {
   });
   Printer quiet = [](const char *s) { (void)s; };
   quiet("nothing");
+  Printer later = [](const char *s) {
+    (void)s;
+  };
+  later("nothing");
   Handler h = [](int out, const char *s) { return int(::write(out, s, std::strlen(s))); };
   int n = call_handler(h, fd);
   std::printf("%d\n", n);
