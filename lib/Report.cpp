@@ -292,7 +292,7 @@ Error writeGraph(StringRef Path, const Facts &F, const Solution &S) {
           sys::fs::createTemporaryFile("vinyl-graph", "dot", DotFile))
     return createStringError(EC, "error: cannot create a temporary file: %s",
                              EC.message().c_str());
-  auto Remove = make_scope_exit([&] { sys::fs::remove(DotFile); });
+  scope_exit Remove([&] { sys::fs::remove(DotFile); });
   if (Error E = writeFile(DotFile, [&](raw_ostream &OS) {
         printGraph(OS, F, S);
       }))
