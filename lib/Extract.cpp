@@ -472,7 +472,7 @@ public:
     CallFact C;
     if (isSpawnReplacement(Name) && CE->getNumArgs() > 0) {
       // Converted already: the spawned function or lambda is the task's.
-      const Expr *Callable = CE->getArg(0)->IgnoreImplicit();
+      const Expr *Callable = withoutAddressOf(CE->getArg(0)->IgnoreImplicit());
       if (const auto *L = dyn_cast<LambdaExpr>(Callable))
         SpawnedLambdas.insert(L);
       else if (const auto *Ref = dyn_cast<DeclRefExpr>(Callable))
@@ -660,8 +660,8 @@ public:
     return Construct != nullptr;
   }
 
-  /// The function or lambda a spawn-rule thread runs (its first argument),
-  /// or false if it runs something else. Braces around the arguments
+  /// The function, member function or lambda a spawn-rule thread runs (its
+  /// first argument), or false if it runs something else. Braces around the arguments
   /// become the parentheses of a call.
   bool spawnedCallable(const CXXConstructExpr *Construct,
                        const SpawnRule &Rule, CallFact &C) {
@@ -678,7 +678,7 @@ public:
 
   bool spawnedCallable(const Expr *Callable, const SpawnRule &Rule,
                        CallFact &C) {
-    Callable = Callable->IgnoreImplicit();
+    Callable = withoutAddressOf(Callable->IgnoreImplicit());
     if (const auto *Ref = dyn_cast<DeclRefExpr>(Callable)) {
       const auto *FD = dyn_cast<FunctionDecl>(Ref->getDecl());
       if (!FD || !isOurs(FD))
@@ -695,6 +695,15 @@ public:
     C.Kind = CallKind::Spawn;
     C.SpawnWith = Rule.Replacement;
     return true;
+  }
+
+  /// `&Server::serve` names a member function a thread runs on its next
+  /// argument.
+  static const Expr *withoutAddressOf(const Expr *E) {
+    if (const auto *U = dyn_cast<UnaryOperator>(E);
+        U && U->getOpcode() == UO_AddrOf)
+      return U->getSubExpr()->IgnoreParenImpCasts();
+    return E;
   }
 
   void spawnEdit(CallFact &C, SourceRange Tokens, std::string Text) {

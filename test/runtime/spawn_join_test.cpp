@@ -94,6 +94,34 @@ TEST_P(Join, WaitsForTheSpawnedWork) {
   EXPECT_EQ(vinyl::run(body()), 7);
 }
 
+// A member function spawned as std::thread(&C::m, obj, args...) was runs
+// on the object, reached through a pointer or through anything that
+// dereferences to it (a smart pointer), as std::invoke would.
+struct counter {
+  std::atomic<int> total{0};
+  vinyl::task<void> add(int n, std::chrono::milliseconds delay) {
+    co_await vinyl::io::sleep_for(delay);
+    total += n;
+  }
+};
+
+struct holder {
+  counter *target;
+  counter &operator*() const { return *target; }
+};
+
+TEST_P(Join, MemberFunctionPointerRunsOnTheObject) {
+  counter c;
+  auto body = [&]() -> vinyl::task<void> {
+    auto by_pointer = vinyl::spawn(&counter::add, &c, 1, 10ms);
+    auto by_handle = vinyl::spawn(&counter::add, holder{&c}, 10, 5ms);
+    co_await by_pointer.join();
+    co_await by_handle.join();
+  };
+  vinyl::run(body());
+  EXPECT_EQ(c.total.load(), 11);
+}
+
 // Tasks that finish in an order of their own, joined first to last and last
 // to first: each join returns only once its own task finished.
 vinyl::task<void> finish_and_log(int i, std::chrono::milliseconds delay,

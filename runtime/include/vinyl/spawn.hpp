@@ -431,15 +431,37 @@ namespace detail {
 // Owns the callable and the arguments for as long as the task runs: a
 // coroutine lambda reaches its captures through the closure object, which
 // must outlive it (a temporary closure would dangle).
+template <class M> struct member_class;
+template <class R, class C> struct member_class<R C::*> {
+  using type = C;
+};
+
+// (obj.*f)(args...) for a member function pointer, as std::invoke does it
+// (without <functional>, which is heavy to parse): obj is the object, a
+// pointer to it, or anything that dereferences to it (a smart pointer).
+template <class F, class Obj, class... A>
+decltype(auto) invoke_member(F f, Obj &obj, A &...args) {
+  using Class = typename member_class<F>::type;
+  if constexpr (std::is_base_of_v<Class, std::remove_cvref_t<Obj>>)
+    return (obj.*f)(args...);
+  else
+    return ((*obj).*f)(args...);
+}
+
 template <class F, class... A> task<void> invoke_owned(F f, A... args) {
-  co_await f(args...);
+  if constexpr (std::is_member_function_pointer_v<F>)
+    co_await invoke_member(f, args...);
+  else
+    co_await f(args...);
 }
 } // namespace detail
 
 // spawn(f, args...) is what `std::thread t(f, args...)` becomes (and,
 // discarded, `std::thread(f, args...).detach()`): f and args are
 // decay-copied into the task, as the thread copied them, and the task
-// f(args...) returns is started as by spawn(task).
+// f(args...) returns is started as by spawn(task). As with std::thread, f
+// may be a member function pointer whose first argument is the object
+// (`spawn(&server::serve_async, this, fd)`).
 template <class F, class... A>
   requires std::is_invocable_v<std::decay_t<F> &, std::decay_t<A> &...>
 join_handle spawn(F &&f, A &&...args) {
