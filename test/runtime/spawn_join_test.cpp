@@ -14,6 +14,8 @@
 #include <cerrno>
 #include <chrono>
 #include <coroutine>
+#include <functional>
+#include <memory>
 #include <cstring>
 #include <string>
 #include <thread>
@@ -115,11 +117,30 @@ TEST_P(Join, MemberFunctionPointerRunsOnTheObject) {
   auto body = [&]() -> vinyl::task<void> {
     auto by_pointer = vinyl::spawn(&counter::add, &c, 1, 10ms);
     auto by_handle = vinyl::spawn(&counter::add, holder{&c}, 10, 5ms);
+    auto by_ref = vinyl::spawn(&counter::add, std::ref(c), 100, 1ms);
     co_await by_pointer.join();
     co_await by_handle.join();
+    co_await by_ref.join();
   };
   vinyl::run(body());
-  EXPECT_EQ(c.total.load(), 11);
+  EXPECT_EQ(c.total.load(), 111);
+}
+
+// Arguments reach the function as rvalues, as std::thread passes them, so a
+// move-only one (a std::unique_ptr) can be handed over.
+vinyl::task<void> take_owned(std::unique_ptr<int> p, std::atomic<int> &out) {
+  co_await vinyl::io::sleep_for(1ms);
+  out = *p;
+}
+
+TEST_P(Join, MoveOnlyArgumentIsHandedOver) {
+  std::atomic<int> out{0};
+  auto body = [&]() -> vinyl::task<void> {
+    auto h = vinyl::spawn(take_owned, std::make_unique<int>(42), std::ref(out));
+    co_await h.join();
+  };
+  vinyl::run(body());
+  EXPECT_EQ(out.load(), 42);
 }
 
 // Tasks that finish in an order of their own, joined first to last and last

@@ -436,23 +436,35 @@ template <class R, class C> struct member_class<R C::*> {
   using type = C;
 };
 
+// Obj is a std::reference_wrapper (or alike) of a Class.
+template <class Class, class Obj> constexpr bool wraps = false;
+template <class Class, class Obj>
+  requires requires(Obj &o) { o.get(); }
+constexpr bool wraps<Class, Obj> = std::is_base_of_v<
+    Class, std::remove_cvref_t<decltype(std::declval<Obj &>().get())>>;
+
 // (obj.*f)(args...) for a member function pointer, as std::invoke does it
 // (without <functional>, which is heavy to parse): obj is the object, a
-// pointer to it, or anything that dereferences to it (a smart pointer).
+// std::reference_wrapper of it (get()), a pointer to it, or anything that
+// dereferences to it (a smart pointer).
 template <class F, class Obj, class... A>
-decltype(auto) invoke_member(F f, Obj &obj, A &...args) {
+decltype(auto) invoke_member(F f, Obj &&obj, A &&...args) {
   using Class = typename member_class<F>::type;
   if constexpr (std::is_base_of_v<Class, std::remove_cvref_t<Obj>>)
-    return (obj.*f)(args...);
+    return (obj.*f)(std::forward<A>(args)...);
+  else if constexpr (wraps<Class, Obj>)
+    return (obj.get().*f)(std::forward<A>(args)...);
   else
-    return ((*obj).*f)(args...);
+    return ((*obj).*f)(std::forward<A>(args)...);
 }
 
+// The arguments are passed as rvalues, as std::thread passes its copies:
+// each is used once, and move-only ones (a std::unique_ptr) work.
 template <class F, class... A> task<void> invoke_owned(F f, A... args) {
   if constexpr (std::is_member_function_pointer_v<F>)
-    co_await invoke_member(f, args...);
+    co_await invoke_member(f, std::move(args)...);
   else
-    co_await f(args...);
+    co_await f(std::move(args)...);
 }
 } // namespace detail
 
@@ -463,7 +475,7 @@ template <class F, class... A> task<void> invoke_owned(F f, A... args) {
 // may be a member function pointer whose first argument is the object
 // (`spawn(&server::serve_async, this, fd)`).
 template <class F, class... A>
-  requires std::is_invocable_v<std::decay_t<F> &, std::decay_t<A> &...>
+  requires std::is_invocable_v<std::decay_t<F> &, std::decay_t<A>...>
 join_handle spawn(F &&f, A &&...args) {
   return spawn(detail::invoke_owned<std::decay_t<F>, std::decay_t<A>...>(
       std::forward<F>(f), std::forward<A>(args)...));
