@@ -133,6 +133,11 @@ bool awaitNeedsParens(const Expr *Call, ASTContext &Ctx) {
     return false;
   if (const auto *M = dyn_cast<MemberExpr>(P))
     return M->getBase() == Child;
+  // In a template: `word().size()` whose member is looked up per instance.
+  if (const auto *M = dyn_cast<CXXDependentScopeMemberExpr>(P))
+    return !M->isImplicitAccess() && M->getBase() == Child;
+  if (const auto *M = dyn_cast<UnresolvedMemberExpr>(P))
+    return !M->isImplicitAccess() && M->getBase() == Child;
   if (const auto *A = dyn_cast<ArraySubscriptExpr>(P))
     return A->getLHS() == Child;
   if (const auto *U = dyn_cast<UnaryOperator>(P))

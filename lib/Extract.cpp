@@ -345,6 +345,9 @@ public:
 
   /// The id of the callback type (per the rules) \p T names, or "".
   std::string callbackAlias(QualType T) const {
+    // `const Handler &` and `Handler &&` parameters hold a Handler too.
+    if (!T.isNull())
+      T = T.getNonReferenceType();
     while (!T.isNull()) {
       const auto *TT = T->getAs<TypedefType>();
       if (!TT)
@@ -757,6 +760,13 @@ public:
     else
       elementTypeEdit(
           T, Written.getArgLoc(0).getTypeSourceInfo()->getTypeLoc());
+    // An allocator or comparator written out names the element type too.
+    for (unsigned I = 1; Written && I < Written.getNumArgs(); ++I)
+      if (Written.getArgLoc(I).getArgument().getKind() ==
+          TemplateArgument::Type)
+        containerProblem(T, "the declaration of '" + VD->getNameAsString() +
+                                "' has template arguments besides the "
+                                "element type");
     // Empty, or a count of empty elements: no thread, and no handle.
     if (const Expr *Init = VD->getInit()) {
       const auto *Construct =
@@ -841,7 +851,28 @@ public:
                       CE->getArg(CE->getNumArgs() - 1)->getEndLoc(), 0, SM, LO),
                   ")");
     }
+    // emplace_back returns the new element: a use of it is a thread.
+    if (resultUsed(CE) && C.Problem.empty())
+      C.Problem = "it is used through the result of '" + Name.str() + "'";
     addContainerSpawn(CE, std::move(C), T);
+  }
+
+  /// Whether the value of \p E is used: its parent is an expression or a
+  /// declaration, not a statement that discards it.
+  bool resultUsed(const Expr *E) {
+    DynTypedNode Node = DynTypedNode::create(*E);
+    for (;;) {
+      auto Parents = Ctx.getParents(Node);
+      if (Parents.empty())
+        return false;
+      if (const auto *P = Parents[0].get<Expr>()) {
+        if (!isa<ExprWithCleanups>(P))
+          return true;
+        Node = Parents[0];
+        continue;
+      }
+      return Parents[0].get<Decl>() != nullptr;
+    }
   }
 
   std::string addedOtherwise(const Expr *E) {
@@ -1065,15 +1096,87 @@ private:
   /// initializer"), and a class temporary made by ?: (destroyed twice at
   /// run time). Where a co_await would join one, the call is refused with
   /// the fix: hoist the operand into a variable.
-  std::string gcc12FullExpressionProblem(const Expr *E) {
+  /// The outermost expression around \p E; \p Skippable tells whether E
+  /// is in an operand that may not be evaluated (a branch of ?:, the right
+  /// of && or ||).
+  const Expr *fullExpression(const Expr *E, bool *Skippable = nullptr) {
     const Expr *Full = E;
     for (;;) {
       DynTypedNodeList Parents = Ctx.getParents(*Full);
       const Expr *P = Parents.empty() ? nullptr : Parents[0].get<Expr>();
       if (!P)
-        break;
+        return Full;
+      if (const auto *C = dyn_cast<AbstractConditionalOperator>(P);
+          C && Skippable)
+        *Skippable |= C->getCond() != Full;
+      if (const auto *B = dyn_cast<BinaryOperator>(P); B && Skippable)
+        *Skippable |= B->isLogicalOp() && B->getRHS() == Full;
       Full = P;
     }
+  }
+
+  /// g++ 12.2 evaluates a co_await in an operand that may be skipped even
+  /// when it is skipped, except where the expression initialises a
+  /// variable or is the condition of an `if` (tested case by case: a
+  /// co_return, an argument, an assignment and loop conditions go wrong).
+  /// A `while` loop becomes `while (true) { if (!(cond)) break; body }`,
+  /// which has the same meaning (continue re-tests the condition); other
+  /// places are refused.
+  void skippableAwait(const Expr *E, CallFact &C) {
+    bool Skippable = false;
+    const Expr *Full = fullExpression(E, &Skippable);
+    if (!Skippable)
+      return;
+    DynTypedNodeList Parents = Ctx.getParents(*Full);
+    if (Parents.empty())
+      return;
+    if (const auto *VD = Parents[0].get<VarDecl>()) {
+      DynTypedNodeList Up = Ctx.getParents(*VD);
+      if (!Up.empty() && (Up[0].get<DeclStmt>() || Up[0].get<IfStmt>()))
+        return;
+    }
+    if (const auto *If = Parents[0].get<IfStmt>(); If && If->getCond() == Full)
+      return;
+    if (const auto *While = Parents[0].get<WhileStmt>();
+        While && While->getCond() == Full && whileAsIf(While, C))
+      return;
+    C.Problem = "it is in a branch of ?: or the right of && or ||, which g++ "
+                "12 evaluates even when it is skipped; move the expression "
+                "into a variable's initialiser or an if condition";
+  }
+
+  /// The edits that turn `while (cond) body` into `while (true) { if
+  /// (!(cond)) break; body }` (a braced body keeps its braces as the
+  /// loop's), or false when the body's end is not plain.
+  bool whileAsIf(const WhileStmt *While, CallFact &C) {
+    const Stmt *Body = While->getBody();
+    const auto *Block = dyn_cast<CompoundStmt>(Body);
+    SourceLocation Begin = While->getCond()->getBeginLoc();
+    SourceLocation CondEnd =
+        Lexer::getLocForEndOfToken(While->getCond()->getEndLoc(), 0, SM, LO);
+    // What the condition's ")" (and a braced body's "{") become.
+    SourceLocation Close = Block ? Block->getLBracLoc().getLocWithOffset(1)
+                                 : While->getRParenLoc().getLocWithOffset(1);
+    SourceLocation After;
+    if (!Block && isa<Expr, NullStmt, ReturnStmt, BreakStmt, ContinueStmt>(Body))
+      After = Lexer::findLocationAfterToken(Body->getEndLoc(), tok::semi, SM,
+                                            LO, false);
+    if ((!Block && (After.isInvalid() || !After.isFileID())) ||
+        !Begin.isFileID() || !CondEnd.isFileID() || !Close.isFileID() ||
+        !isWritableLoc(Close))
+      return false;
+    auto At = [&](SourceLocation L, SourceLocation End) {
+      return anchor(CharSourceRange::getCharRange(L, End));
+    };
+    C.AwaitEdits.push_back({At(Begin, Begin), "true) { if (!("});
+    C.AwaitEdits.push_back({At(CondEnd, Close), ")) break;"});
+    if (!Block)
+      C.AwaitEdits.push_back({At(After, After), " }"});
+    return true;
+  }
+
+  std::string gcc12FullExpressionProblem(const Expr *E) {
+    const Expr *Full = fullExpression(E);
     SmallVector<const Stmt *, 16> Work = {Full};
     while (!Work.empty()) {
       const Stmt *S = Work.pop_back_val();
@@ -1165,7 +1268,7 @@ private:
     CallFact C;
     C.Callee = id(Op);
     C.Kind = CallKind::AddressTaken;
-    if (!Opts.Cfg->CallbackTypes.empty() && isa<LambdaExpr>(E))
+    if (!Opts.Cfg->CallbackTypes.empty())
       C.CallbackType = callbackAlias(destinationType(E));
     recordCall(E, std::move(C));
   }
@@ -1259,6 +1362,8 @@ private:
       C.Problem = ForbiddenWhy.back();
     if (C.Problem.empty() && C.Kind != CallKind::AddressTaken)
       C.Problem = gcc12FullExpressionProblem(E);
+    if (C.Problem.empty() && C.Kind != CallKind::AddressTaken)
+      skippableAwait(E, C);
     if (CatchDepth.back() && C.Problem.empty())
       C.Problem = "it is inside a catch handler, where co_await is not allowed";
     C.NeedsParens = awaitNeedsParens(E, Ctx);

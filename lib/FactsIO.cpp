@@ -103,6 +103,7 @@ template <> struct MappingTraits<CallFact> {
     Io.mapOptional("leaf_name", C.LeafName, std::string());
     Io.mapOptional("leaf_callee", C.LeafCallee);
     Io.mapOptional("spawn_edits", C.SpawnEdits);
+    Io.mapOptional("await_edits", C.AwaitEdits);
     Io.mapOptional("callback_type", C.CallbackType, std::string());
     Io.mapOptional("spawn_with", C.SpawnWith, std::string());
     Io.mapOptional("group", C.Group, std::string());

@@ -13,6 +13,7 @@
 #include "llvm/Support/Error.h"
 
 #include <map>
+#include <limits>
 #include <set>
 #include <tuple>
 
@@ -248,13 +249,18 @@ private:
       return;
     for (const TextEdit &E : Call.SpawnEdits)
       // `std::thread a(f), b(g);` shares one type: one `auto` for both.
-      if (SpawnEdits.insert({E.Where, E.Text}).second)
+      if (SharedEdits.insert({E.Where, E.Text}).second)
         add(E.Where, E.Text);
     if (S.hasFacade(Call.Callee))
       add(Call.CalleeName, asyncName(F.Functions.at(Call.Callee)));
   }
 
+  /// The call is awaited: note it, and make the edits that go with it.
   void noteAwait(const CallFact &Call) {
+    // Before the awaits at the same offset: `while (true) { if (!(co_await`.
+    for (const TextEdit &E : Call.AwaitEdits)
+      if (SharedEdits.insert({E.Where, E.Text}).second)
+        add(E.Where, E.Text, std::numeric_limits<long>::min());
     Awaits.insert(Call.Caller);
     if (Call.InCondition)
       AwaitsInCondition.insert(Call.Caller);
@@ -315,7 +321,8 @@ private:
   SourceFiles &Sources;
   std::map<std::string, std::vector<Edit>> Files;
   std::set<std::string> Awaits, AwaitsInCondition;
-  std::set<std::pair<Anchor, std::string>> SpawnEdits;
+  /// Edits several calls carry; each is made once.
+  std::set<std::pair<Anchor, std::string>> SharedEdits;
   std::set<Anchor> DependentCalls;
 };
 

@@ -113,6 +113,9 @@ struct CallFact {
   /// t(f)` -> `auto t = vinyl::spawn(f)`), and the function that spawns.
   std::vector<TextEdit> SpawnEdits;
   std::string SpawnWith;
+  /// Edits made once when the call is awaited, beside the await itself
+  /// (a `while` whose condition awaits becomes `while (true) { if ... }`).
+  std::vector<TextEdit> AwaitEdits;
   /// Spawn and Join of a thread kept in a local container: the container
   /// ("file:line:col name"). Its threads become tasks together or not at
   /// all, since the container holds one type.

@@ -25,7 +25,9 @@
 // EVEN-NEXT: }
 
 // ODD:      vinyl::task<int> sum_odd_async(int fd, int n) {
-// ODD-NEXT:   co_return n == 0 ? 0 : -co_await sum_even_async(fd, n - 1);
+// ODD-NEXT:   if (n == 0)
+// ODD-NEXT:     co_return 0;
+// ODD-NEXT:   co_return -co_await sum_even_async(fd, n - 1);
 // ODD-NEXT: }
 
 //--- input.txt
@@ -60,7 +62,9 @@ int count_down(int fd, int n) {
 #include "p.h"
 
 int sum_odd(int fd, int n) {
-  return n == 0 ? 0 : -sum_even(fd, n - 1);
+  if (n == 0)
+    return 0;
+  return -sum_even(fd, n - 1);
 }
 //--- main.cpp
 #include "p.h"
