@@ -166,12 +166,38 @@ public:
   /// lambda as long as every use of its closure is a call the rewrite sees.
   bool TraverseLambdaExpr(LambdaExpr *E) {
     if (InInstantiation)
-      return true;
+      return traverseInstantiatedLambda(E);
     const CXXMethodDecl *Op = E->getCallOperator();
+    PatternLambdas[E->getBeginLoc()] = Op;
     recordLambda(E);
     trackClosure(E, Op);
     InFunction Scope(*this, Op);
     return RecursiveASTVisitor::TraverseLambdaExpr(E);
+  }
+
+  /// A lambda in an instantiation of a template: its calls (dependent in
+  /// the pattern) are the pattern lambda's, and its deduced result type is
+  /// what the pattern's must spell if all instantiations agree.
+  bool traverseInstantiatedLambda(LambdaExpr *E) {
+    auto It = PatternLambdas.find(E->getBeginLoc());
+    if (It == PatternLambdas.end())
+      return true;
+    const CXXMethodDecl *Pattern = It->second;
+    FunctionFact &F = fact(Pattern);
+    if (!F.Decls.empty() && DependentResult.contains(Pattern)) {
+      DeclFact &D = F.Decls.back();
+      std::string Problem;
+      std::string Type = resultType(E->getCallOperator(), {}, Problem);
+      if (!Problem.empty())
+        D.Problem = Problem;
+      else if (D.Result.empty())
+        D.Result = Type, D.Problem.clear();
+      else if (D.Result != Type)
+        D.Problem = "its result type differs between instantiations ('" +
+                    D.Result + "' and '" + Type + "')";
+    }
+    InFunction Scope(*this, Pattern);
+    return TraverseStmt(E->getBody());
   }
 
   /// Contexts where a call cannot be awaited: unevaluated operands (the
@@ -269,6 +295,8 @@ public:
       auto It = ClosureVars.find(VD);
       if (It != ClosureVars.end() && !isCalledObject(E))
         recordEscape(E, It->second);
+      if (!Opts.Cfg->CallbackTypes.empty())
+        callbackValueUse(E, VD);
       return true;
     }
     const auto *FD = dyn_cast<FunctionDecl>(E->getDecl());
@@ -427,6 +455,13 @@ public:
                    : QualType();
       if (const auto *Call = dyn_cast<CallExpr>(PE)) {
         const FunctionDecl *Callee = Call->getDirectCallee();
+        // std::move(h) and std::forward<H>(h) hand h on as it is.
+        if (Callee && Callee->isInStdNamespace() && Callee->getIdentifier() &&
+            (Callee->getName() == "move" || Callee->getName() == "forward") &&
+            Call->getNumArgs() == 1) {
+          Node = P;
+          continue;
+        }
         for (unsigned I = 0; Callee && I < Call->getNumArgs(); ++I)
           if (Call->getArg(I) == Child && I < Callee->getNumParams())
             return Callee->getParamDecl(I)->getType();
@@ -440,6 +475,54 @@ public:
         return {};
       }
       return {};
+    }
+  }
+
+  /// A variable or parameter declared as a callback alias, used other than
+  /// by calling it, storing it as the same alias, testing it or assigning
+  /// to it: it is handed to code that would drop the task a call returns
+  /// (a std::thread, an algorithm, a std::function of the old type).
+  void callbackValueUse(const DeclRefExpr *E, const VarDecl *VD) {
+    std::string Alias = callbackAlias(VD->getType());
+    if (Alias.empty() || CalleeRefs.contains(E) || isCalledObject(E) ||
+        callbackAlias(destinationType(E)) == Alias || testedOrAssigned(E))
+      return;
+    CallFact C;
+    C.Callee = std::move(Alias);
+    C.Kind = CallKind::AddressTaken;
+    recordCall(E, std::move(C));
+  }
+
+  /// `if (h)`, `!h`, `h == nullptr`, `h = g`.
+  bool testedOrAssigned(const Expr *E) {
+    const Expr *Child = E;
+    for (;;) {
+      DynTypedNodeList Parents = Ctx.getParents(*Child);
+      const Expr *P = Parents.empty() ? nullptr : Parents[0].get<Expr>();
+      if (!P)
+        return false;
+      if (const auto *Cast = dyn_cast<ImplicitCastExpr>(P)) {
+        if (Cast->getCastKind() == CK_PointerToBoolean)
+          return true;
+        Child = P;
+        continue;
+      }
+      if (isa<ParenExpr, MemberExpr>(P)) {
+        Child = P;
+        continue;
+      }
+      if (const auto *Call = dyn_cast<CXXMemberCallExpr>(P))
+        return isa_and_nonnull<CXXConversionDecl>(Call->getMethodDecl());
+      if (const auto *U = dyn_cast<UnaryOperator>(P))
+        return U->getOpcode() == UO_LNot;
+      if (const auto *B = dyn_cast<BinaryOperator>(P))
+        return B->isEqualityOp() ||
+               (B->getOpcode() == BO_Assign && B->getLHS() == Child);
+      if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(P))
+        return Op->getOperator() == OO_EqualEqual ||
+               Op->getOperator() == OO_ExclaimEqual ||
+               (Op->getOperator() == OO_Equal && Op->getArg(0) == Child);
+      return false;
     }
   }
 
@@ -1209,9 +1292,13 @@ private:
   /// Whether \p E is the object of a call `E(args)`.
   bool isCalledObject(const Expr *E) {
     const Expr *Child;
-    const auto *Call = dyn_cast_or_null<CXXOperatorCallExpr>(
-        skipImplicitParents(E, Ctx, Child));
-    return Call && Call->getOperator() == OO_Call && Call->getArg(0) == Child;
+    const Stmt *P = skipImplicitParents(E, Ctx, Child);
+    if (const auto *Call = dyn_cast_or_null<CXXOperatorCallExpr>(P))
+      return Call->getOperator() == OO_Call && Call->getArg(0) == Child;
+    // In a template, `next()` on a closure of a dependent type.
+    if (const auto *Call = dyn_cast_or_null<CallExpr>(P))
+      return Call->isTypeDependent() && Call->getCallee() == Child;
+    return false;
   }
 
   /// A lambda called at once, or stored in a variable that is only ever
@@ -1226,8 +1313,10 @@ private:
       if (Parents.empty())
         break;
       if (const auto *VD = Parents[0].get<VarDecl>()) {
+        // In a template the variable's `auto` stays undeduced.
         if (VD->getType().getNonReferenceType()->getAsCXXRecordDecl() ==
-            E->getLambdaClass()) {
+                E->getLambdaClass() ||
+            VD->getType()->getContainedDeducedType()) {
           ClosureVars[VD] = Op;
           return;
         }
@@ -1459,8 +1548,12 @@ private:
       return Lexer::getSourceText(Range, SM, LO).str();
     const FunctionDecl *Def = FD->getDefinition();
     QualType Deduced = Def ? Def->getReturnType() : QualType();
-    if (Deduced.isNull() || Deduced->isUndeducedType()) {
+    if (Deduced.isNull() || Deduced->isUndeducedType() ||
+        Deduced->isDependentType()) {
       Problem = "its deduced return type is not known here";
+      if (const auto *M = dyn_cast<CXXMethodDecl>(FD);
+          M && isLambdaCallOperator(M) && M->isTemplated())
+        DependentResult.insert(M);
       return "";
     }
     PrintingPolicy Policy(LO);
@@ -1673,6 +1766,10 @@ private:
   MapVector<const VarDecl *, Finding> UnusedTasks;
   /// Variables holding a lambda's closure, and its call operator.
   DenseMap<const VarDecl *, const CXXMethodDecl *> ClosureVars;
+  /// Lambdas of patterns by where they are written, for their instances;
+  /// those whose result type depends on the instantiation.
+  DenseMap<SourceLocation, const CXXMethodDecl *> PatternLambdas;
+  DenseSet<const CXXMethodDecl *> DependentResult;
 };
 
 class ExtractAction : public ASTFrontendAction {

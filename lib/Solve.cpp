@@ -470,6 +470,16 @@ private:
                 Call.Callee);
         continue;
       }
+      if (Call.Kind == CallKind::AddressTaken && S.isAsync(Call.Callee) &&
+          isCallbackId(Call.Callee)) {
+        error(Call.Loc,
+              "this value of callback type '" + F.displayName(Call.Callee) +
+                  "' is passed on where its calls would not be awaited (a "
+                  "thread, an algorithm, another function type); only calls "
+                  "through the callback type can be awaited",
+              Call.Callee);
+        continue;
+      }
       if (Call.Kind == CallKind::AddressTaken && S.isAsync(Call.Callee)) {
         const FunctionFact *Callee = function(Call.Callee);
         if (Callee && Callee->IsLambda)

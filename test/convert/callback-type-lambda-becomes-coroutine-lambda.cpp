@@ -25,11 +25,13 @@
 // CHECK-NEXT: using Handler = vinyl::task<int> (*)(int fd, const char *);
 // CHECK:      static vinyl::task<void> announce_async(Printer p) { co_await p("announce\n"); }
 // CHECK:      static vinyl::task<int> call_handler_async(Handler h, int fd) { co_return co_await h(fd, "handler\n"); }
+// CHECK:      static vinyl::task<void> shout_async(const Printer &p) { co_await p("shout\n"); }
 // CHECK:        announce([fd, prefix](const char *s) -> vinyl::task<void> {
 // CHECK-NEXT:     std::string line = prefix + s;
 // CHECK-NEXT:     co_await vinyl::io::write(fd, line.data(), line.size());
 // CHECK:        Printer quiet = [](const char *s) -> vinyl::task<void> { (void)s; co_return; };
 // CHECK-NEXT:   vinyl::block_on(quiet("nothing"));
+// CHECK-NEXT:   shout(quiet);
 // CHECK-NEXT:   Printer later = [](const char *s) -> vinyl::task<void> {
 // CHECK-NEXT:     (void)s;
 // CHECK-NEXT:     co_return;
@@ -57,6 +59,8 @@ static void announce(Printer p) { p("announce\n"); }
 
 static int call_handler(Handler h, int fd) { return h(fd, "handler\n"); }
 
+static void shout(const Printer &p) { p("shout\n"); }
+
 int main() {
   int fd = 1;
   std::string prefix = "> ";
@@ -66,6 +70,7 @@ int main() {
   });
   Printer quiet = [](const char *s) { (void)s; };
   quiet("nothing");
+  shout(quiet);
   Printer later = [](const char *s) {
     (void)s;
   };

@@ -3,8 +3,9 @@
 // Each of these is refused at the thread, naming the use, with exit 2 and
 // nothing written: the container passed to a function, an element used
 // other than by join()/detach()/joinable(), a thread moved in rather than
-// started there, and a container holding threads with and without I/O
-// (it cannot hold both threads and spawned tasks).
+// started there, a container holding threads with and without I/O (it
+// cannot hold both threads and spawned tasks), a thread used through
+// emplace_back's result, and a declaration that also names an allocator.
 // RUN: rm -rf %t %t.orig && split-file %s %t && %mkdb %t a.cpp
 // RUN: cp -r %t %t.orig
 // RUN: sh -c '%vinyl %t; echo "exit=$?"' > %t.out 2> %t.err
@@ -18,6 +19,8 @@
 // CHECK-DAG: a.cpp:22:3: error: the thread started here runs 'worker', which reaches blocking I/O, but it cannot become a spawned task: 't' is used at line 24 other than by calling join(), detach(), joinable() [vinyl-cannot-convert]
 // CHECK-DAG: a.cpp:30:3: error: the thread started here runs 'worker', which reaches blocking I/O, but it cannot become a spawned task: a thread is added at line 31 that does not run a function or lambda of the paths [vinyl-cannot-convert]
 // CHECK-DAG: a.cpp:39:3: error: the thread started here runs 'quiet', which does not reach blocking I/O, but 'mixed' also holds threads that run 'worker' (line 38), which does: one container cannot hold both threads and spawned tasks [vinyl-cannot-convert]
+// CHECK-DAG: a.cpp:45:3: error: the thread started here runs 'worker', which reaches blocking I/O, but it cannot become a spawned task: it is used through the result of 'emplace_back' [vinyl-cannot-convert]
+// CHECK-DAG: a.cpp:50:3: error: the thread started here runs 'worker', which reaches blocking I/O, but it cannot become a spawned task: the declaration of 'pool' has template arguments besides the element type [vinyl-cannot-convert]
 // CHECK-DAG: a.cpp:8:3: note: 'worker' calls 'write' here
 
 //--- a.cpp
@@ -61,4 +64,15 @@ void two_kinds(int fd) {
   mixed.emplace_back(worker, fd);
   mixed.emplace_back(quiet, 0);
   mixed.back().join();
+}
+
+void result_used(int fd) {
+  std::vector<std::thread> pool;
+  pool.emplace_back(worker, fd).join();
+}
+
+void allocator_written(int fd) {
+  std::vector<std::thread, std::allocator<std::thread>> pool;
+  pool.emplace_back(worker, fd);
+  pool.back().join();
 }
