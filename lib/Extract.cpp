@@ -1449,6 +1449,13 @@ private:
       C.Problem = Problem;
     if (!ForbiddenWhy.empty() && C.Problem.empty())
       C.Problem = ForbiddenWhy.back();
+    // In a template's pattern a thread's or a callback's construction is
+    // dependent, so what the address is for is not known.
+    if (C.Problem.empty() && C.Kind == CallKind::AddressTaken &&
+        C.CallbackType.empty() &&
+        currentFunction() && currentFunction()->isTemplated())
+      C.Problem = "it is inside a template, where threads and stored "
+                  "functions are not followed";
     if (C.Problem.empty() && C.Kind != CallKind::AddressTaken)
       C.Problem = gcc12FullExpressionProblem(E);
     if (C.Problem.empty() && C.Kind != CallKind::AddressTaken)

@@ -482,17 +482,19 @@ private:
       }
       if (Call.Kind == CallKind::AddressTaken && S.isAsync(Call.Callee)) {
         const FunctionFact *Callee = function(Call.Callee);
+        // Why the tool could not see where it goes (a template), if known.
+        std::string Why = Call.Problem.empty() ? "" : " (" + Call.Problem + ")";
         if (Callee && Callee->IsLambda)
           error(Call.Loc,
                 "the " + Callee->Name + " reaches blocking I/O, but its "
                 "closure is stored or passed on here: a call through it "
-                "could not be awaited",
+                "could not be awaited" + Why,
                 Call.Callee);
         else
           error(Call.Loc,
                 "the address of '" + F.displayName(Call.Callee) +
                     "' is taken here, but it reaches blocking I/O: a call "
-                    "through the pointer could not be awaited",
+                    "through the pointer could not be awaited" + Why,
                 Call.Callee);
         continue;
       }
