@@ -95,41 +95,107 @@ Error verify(const tooling::CompilationDatabase &DB, const Facts &F,
   return Error::success();
 }
 
-Error writeAtomically(ArrayRef<ChangedFile> Files) {
-  std::vector<std::pair<std::string, std::string>> Temps; // temp, final
+namespace {
+/// One file being replaced: the new text in Temp, the old one kept in
+/// Backup until every file is in place.
+struct PendingFile {
+  std::string Final, Temp, Backup;
+  bool Renamed = false;
+};
+
+std::error_code defaultRename(const Twine &From, const Twine &To) {
+  return sys::fs::rename(From, To);
+}
+
+Error cannotWrite(StringRef Path, std::error_code EC, StringRef What) {
+  return createStringError(EC, "%s: error: cannot %s: %s; nothing was written",
+                           Path.str().c_str(), What.str().c_str(),
+                           EC.message().c_str());
+}
+
+/// Writes \p Text to a new unique file next to \p Final, with its
+/// permissions.
+Expected<std::string> writeTemp(StringRef Final, StringRef Text) {
+  SmallString<256> Model(Final);
+  Model += ".vinyl-%%%%%%";
+  int FD;
+  SmallString<256> Temp;
+  if (std::error_code EC = sys::fs::createUniqueFile(Model, FD, Temp))
+    return cannotWrite(Final, EC, "write");
+  raw_fd_ostream OS(FD, /*shouldClose=*/true);
+  OS << Text;
+  OS.close();
+  if (ErrorOr<sys::fs::perms> Perms = sys::fs::getPermissions(Final))
+    sys::fs::setPermissions(Temp, *Perms);
+  if (OS.has_error()) {
+    std::error_code EC = OS.error();
+    OS.clear_error();
+    sys::fs::remove(Temp);
+    return cannotWrite(Final, EC, "write");
+  }
+  return std::string(Temp);
+}
+
+/// Keeps the old contents of \p Final under a new name: a hard link where
+/// the file system has them, else a copy.
+Expected<std::string> keepOld(StringRef Final) {
+  SmallString<256> Model(Final);
+  Model += ".vinyl-old-%%%%%%";
+  SmallString<256> Backup;
+  if (std::error_code EC = sys::fs::createUniqueFile(Model, Backup))
+    return cannotWrite(Final, EC, "back up");
+  sys::fs::remove(Backup);
+  if (!sys::fs::create_hard_link(Final, Backup))
+    return std::string(Backup);
+  if (std::error_code EC = sys::fs::copy_file(Final, Backup)) {
+    sys::fs::remove(Backup);
+    return cannotWrite(Final, EC, "back up");
+  }
+  return std::string(Backup);
+}
+} // namespace
+
+Error writeAtomically(ArrayRef<ChangedFile> Files, RenameFunction Rename) {
+  if (!Rename)
+    Rename = defaultRename;
+  std::vector<PendingFile> Reps;
   auto Discard = [&] {
-    for (auto &[Temp, Final] : Temps)
-      sys::fs::remove(Temp);
+    for (const PendingFile &R : Reps) {
+      if (R.Renamed)
+        Rename(R.Backup, R.Final);
+      else if (!R.Backup.empty())
+        sys::fs::remove(R.Backup);
+      sys::fs::remove(R.Temp);
+    }
   };
   for (const ChangedFile &C : Files) {
-    SmallString<256> Model(C.Path);
-    Model += ".vinyl-%%%%%%";
-    int FD;
-    SmallString<256> Temp;
-    if (std::error_code EC = sys::fs::createUniqueFile(Model, FD, Temp)) {
+    PendingFile R;
+    // Replace a link's target, not the link.
+    SmallString<256> Real;
+    R.Final = sys::fs::real_path(C.Path, Real) ? C.Path : std::string(Real);
+    Expected<std::string> Temp = writeTemp(R.Final, C.After);
+    if (!Temp) {
       Discard();
-      return createStringError(EC, "%s: error: cannot write: %s",
-                               C.Path.c_str(), EC.message().c_str());
+      return Temp.takeError();
     }
-    Temps.emplace_back(std::string(Temp), C.Path);
-    raw_fd_ostream OS(FD, /*shouldClose=*/true);
-    OS << C.After;
-    OS.close();
-    // Keep the permissions of the file being replaced.
-    if (ErrorOr<sys::fs::perms> Perms = sys::fs::getPermissions(C.Path))
-      sys::fs::setPermissions(Temp, *Perms);
-    if (OS.has_error()) {
-      std::error_code EC = OS.error();
-      OS.clear_error();
+    R.Temp = std::move(*Temp);
+    Reps.push_back(R);
+    Expected<std::string> Backup = keepOld(R.Final);
+    if (!Backup) {
       Discard();
-      return createStringError(EC, "%s: error: cannot write: %s",
-                               C.Path.c_str(), EC.message().c_str());
+      return Backup.takeError();
     }
+    Reps.back().Backup = std::move(*Backup);
   }
-  for (auto &[Temp, Final] : Temps)
-    if (std::error_code EC = sys::fs::rename(Temp, Final))
-      return createStringError(EC, "%s: error: cannot replace: %s",
-                               Final.c_str(), EC.message().c_str());
+  for (PendingFile &R : Reps) {
+    if (std::error_code EC = Rename(R.Temp, R.Final)) {
+      Discard();
+      return cannotWrite(R.Final, EC, "replace");
+    }
+    R.Renamed = true;
+  }
+  for (const PendingFile &R : Reps)
+    sys::fs::remove(R.Backup);
   return Error::success();
 }
 

@@ -940,6 +940,13 @@ public:
     addContainerSpawn(CE, std::move(C), T);
   }
 
+  bool isMemberBase(const Expr *E) {
+    const Expr *Child;
+    const Stmt *P = skipImplicitParents(E, Ctx, Child);
+    return isa_and_nonnull<MemberExpr, CXXDependentScopeMemberExpr,
+                            UnresolvedMemberExpr>(P);
+  }
+
   /// Whether the value of \p E is used: its parent is an expression or a
   /// declaration, not a statement that discards it.
   bool resultUsed(const Expr *E) {
@@ -1463,6 +1470,16 @@ private:
     if (CatchDepth.back() && C.Problem.empty())
       C.Problem = "it is inside a catch handler, where co_await is not allowed";
     C.NeedsParens = awaitNeedsParens(E, Ctx);
+    // g++ 12 rejects `(co_await f()).m` in a template ("insufficient
+    // contextual information"); `std::move(co_await f()).m` is the same
+    // for a value result (a prvalue and an xvalue bind alike).
+    if (const auto *Call = dyn_cast<CallExpr>(E);
+        Call && C.NeedsParens && currentFunction() &&
+        currentFunction()->isTemplated() && isMemberBase(E))
+      if (const FunctionDecl *Callee = Call->getDirectCallee()) {
+        QualType Result = Callee->getReturnType();
+        C.MoveAwait = !Result->isReferenceType() && !Result->isDependentType();
+      }
     C.InCondition = inCondition(E, Ctx);
     C.Awaited = C.Awaited || Awaited.contains(E);
     C.BlockedOn = BlockedOn.contains(E);
@@ -1484,7 +1501,9 @@ private:
       // Only what the code says: lambdas are implicitly constexpr.
       F.IsConstexpr = !isLambdaCallOperator(Canon) &&
                       (Canon->isConstexprSpecified() || Canon->isConsteval());
+      F.IsConsteval = Canon->isConsteval();
       F.IsVariadic = Canon->isVariadic();
+      F.IsConversion = isa<CXXConversionDecl>(Canon);
       F.IsLambda = isLambdaCallOperator(Canon);
       if (const auto *M = dyn_cast<CXXMethodDecl>(Canon)) {
         F.IsVirtual = M->isVirtual();

@@ -95,6 +95,7 @@ template <> struct MappingTraits<CallFact> {
     Io.mapOptional("call", C.Call);
     Io.mapOptional("callee_name", C.CalleeName);
     Io.mapOptional("needs_parens", C.NeedsParens, false);
+    Io.mapOptional("move_await", C.MoveAwait, false);
     Io.mapOptional("in_condition", C.InCondition, false);
     Io.mapOptional("awaited", C.Awaited, false);
     Io.mapOptional("blocked_on", C.BlockedOn, false);
@@ -120,7 +121,9 @@ template <> struct MappingTraits<FunctionFact> {
     Io.mapOptional("constructor", F.IsConstructor, false);
     Io.mapOptional("destructor", F.IsDestructor, false);
     Io.mapOptional("constexpr", F.IsConstexpr, false);
+    Io.mapOptional("consteval", F.IsConsteval, false);
     Io.mapOptional("variadic", F.IsVariadic, false);
+    Io.mapOptional("conversion", F.IsConversion, false);
     Io.mapOptional("operator", F.IsOperator, false);
     Io.mapOptional("virtual", F.IsVirtual, false);
     Io.mapOptional("extern_c", F.IsExternC, false);

@@ -228,7 +228,9 @@ private:
     }
     noteAwait(Call);
     bool Operator = Call.Kind == CallKind::Operator;
-    std::string Open = Call.NeedsParens ? "(co_await " : "co_await ";
+    std::string Open = Call.MoveAwait     ? "std::move(co_await "
+                       : Call.NeedsParens ? "(co_await "
+                                          : "co_await ";
     std::string Close = Call.NeedsParens ? ")" : "";
     if (Operator) {
       Open += "(";
@@ -308,11 +310,22 @@ private:
     return Out;
   }
 
+  /// Two edits of one place disagree: facts files from different runs,
+  /// or a source that changed between extraction and rewriting.
   Error conflict(StringRef File, unsigned Offset) {
+    unsigned Line = 1, Column = 1;
+    if (Expected<StringRef> Code = Sources.get(File)) {
+      StringRef Before = Code->take_front(Offset);
+      Line += Before.count('\n');
+      Column += Before.size() - (Before.rfind('\n') + 1);
+    } else {
+      consumeError(Code.takeError());
+    }
     return createStringError(inconvertibleErrorCode(),
-                             "%s: error: conflicting edits at offset %u; "
-                             "nothing was written",
-                             File.str().c_str(), Offset);
+                             "%s:%u:%u: error: conflicting edits here (were "
+                             "the facts extracted from another version of "
+                             "the file?); nothing was written",
+                             File.str().c_str(), Line, Column);
   }
 
   const Facts &F;

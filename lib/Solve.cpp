@@ -120,8 +120,12 @@ std::string cannotBeCoroutine(const FunctionFact &F) {
     return "constructor";
   if (F.IsDestructor)
     return "destructor";
+  if (F.IsConsteval)
+    return "consteval function";
   if (F.IsConstexpr)
     return "constexpr function";
+  if (F.IsConversion)
+    return "conversion operator";
   if (F.IsVariadic)
     return "C variadic function";
   return "";

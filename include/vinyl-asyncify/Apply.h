@@ -5,6 +5,7 @@
 #include "vinyl-asyncify/Facts.h"
 #include "vinyl-asyncify/Rewrite.h"
 
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
 namespace clang::tooling {
@@ -32,10 +33,19 @@ llvm::Error verify(const clang::tooling::CompilationDatabase &DB,
                    const Facts &F, llvm::ArrayRef<ChangedFile> Files,
                    llvm::StringRef RuntimeIncludeDir, unsigned Jobs);
 
+/// Moves a file over another (std::error_code like llvm::sys::fs::rename).
+using RenameFunction =
+    llvm::function_ref<std::error_code(const llvm::Twine &From,
+                                       const llvm::Twine &To)>;
+
 /// Writes every file through a temporary next to it and renames them only
 /// once all temporaries are written, so a failure leaves every file as it
-/// was.
-llvm::Error writeAtomically(llvm::ArrayRef<ChangedFile> Files);
+/// was: if a rename fails, the files already replaced are put back from
+/// hard links (or copies) of their old contents. A path that is a symbolic
+/// link is written through: its target is replaced, the link stays.
+/// \p Rename is the rename to use (tests make it fail).
+llvm::Error writeAtomically(llvm::ArrayRef<ChangedFile> Files,
+                            RenameFunction Rename = nullptr);
 
 /// Replacements that turn \p File's old text into its new one, one per
 /// changed run of lines.

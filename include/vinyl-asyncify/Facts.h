@@ -94,6 +94,9 @@ struct CallFact {
   Anchor Call;        ///< The whole call expression.
   Anchor CalleeName;  ///< The name to rename or, for a leaf, to replace.
   bool NeedsParens = false; ///< Postfix use: (co_await f()).m
+  /// A member of a value result in a template: std::move(co_await f()).m,
+  /// since g++ 12 cannot parse (co_await f()).m there.
+  bool MoveAwait = false;
   bool InCondition = false; ///< In the condition of if/while/for/do/switch.
   bool Awaited = false;     ///< Already the operand of co_await.
   bool BlockedOn = false;   ///< The argument of a block_on: a sync wait.
@@ -131,6 +134,10 @@ struct FunctionFact {
   bool IsMain = false;
   bool IsConstructor = false, IsDestructor = false;
   bool IsConstexpr = false, IsVariadic = false;
+  bool IsConsteval = false;
+  /// A conversion operator: its result type is what it converts to, so it
+  /// cannot become a task, and its calls are mostly implicit.
+  bool IsConversion = false;
   bool IsOperator = false;     ///< Cannot be renamed for a facade.
   bool IsVirtual = false;
   bool IsExternC = false;
