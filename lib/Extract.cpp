@@ -1831,9 +1831,15 @@ Facts extractFromAST(ASTContext &Ctx, const ExtractOptions &Opts) {
   Extractor(Ctx, Opts, Out).run();
   SourceManager &SM = Ctx.getSourceManager();
   FileManager &FM = SM.getFileManager();
-  std::vector<std::string> &Files = Out.FilesOfTU[writablePath(
-      FM, *Opts.Writable,
-      SM.getFileEntryRefForID(SM.getMainFileID())->getName())];
+  StringRef MainName = SM.getFileEntryRefForID(SM.getMainFileID())->getName();
+  std::string Main = writablePath(FM, *Opts.Writable, MainName);
+  if (Main.empty()) {
+    recordOutsideCalls(Ctx, *Opts.Writable, Out);
+    SmallString<256> Path(MainName);
+    FM.getVirtualFileSystem().makeAbsolute(Path);
+    Main = realPath(Path);
+  }
+  std::vector<std::string> &Files = Out.FilesOfTU[Main];
   for (auto It = SM.fileinfo_begin(); It != SM.fileinfo_end(); ++It)
     if (std::string W = writablePath(FM, *Opts.Writable, It->first.getName());
         !W.empty())

@@ -35,6 +35,17 @@ std::string Facts::displayName(llvm::StringRef Id) const {
   return It == Functions.end() ? Id.str() : It->second.Name;
 }
 
+/// Where a declaration or call is, for telling the same one seen by two TUs
+/// from two different ones. Its anchor names the file by its real path;
+/// the location by the spelling the TU used (`api.h` next to the includer,
+/// `/src/api.h` through -I), which differs between TUs.
+static std::tuple<std::string, unsigned, unsigned>
+placeOf(const Location &Loc, const Anchor &A) {
+  if (!A.File.empty())
+    return {A.File, A.Offset, A.Length};
+  return {Loc.File, Loc.Line, Loc.Column};
+}
+
 void Facts::merge(Facts &&Other) {
   for (auto &[Id, F] : Other.Functions) {
     auto [It, New] = Functions.try_emplace(Id, std::move(F));
@@ -57,13 +68,13 @@ void Facts::merge(Facts &&Other) {
     appendUnique(Into.Overrides, std::move(F.Overrides),
                  [](const std::string &S) { return S; });
     appendUnique(Into.Decls, std::move(F.Decls), [](const DeclFact &D) {
-      return std::make_tuple(D.Loc.File, D.Loc.Line, D.Loc.Column);
+      return placeOf(D.Loc, D.Whole);
     });
     appendUnique(Into.Returns, std::move(F.Returns),
                  [](const Anchor &A) { return A; });
   }
   appendUnique(Calls, std::move(Other.Calls), [](const CallFact &C) {
-    return std::make_tuple(C.Loc.File, C.Loc.Line, C.Loc.Column, C.Callee);
+    return std::tuple_cat(placeOf(C.Loc, C.Call), std::make_tuple(C.Callee));
   });
   appendUnique(Findings, std::move(Other.Findings), [](const Finding &D) {
     return std::make_tuple(D.Loc.File, D.Loc.Line, D.Loc.Column, D.Message);

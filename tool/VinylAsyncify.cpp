@@ -257,15 +257,20 @@ int run(const vinyl::Layout &L) {
   if (!DB)
     return fail(DB.takeError());
 
-  std::vector<std::string> Files;
+  std::vector<std::string> Files, Outside;
   for (const std::string &File : (*DB)->getAllFiles())
-    if (Writable->contains(File) && isSelectedTU(File))
-      Files.push_back(File);
+    if (isSelectedTU(File))
+      (Writable->contains(File) ? Files : Outside).push_back(File);
   if (Files.empty()) {
     errs() << "error: the compilation database has no translation unit "
               "under the paths\n";
     return ExitError;
   }
+  // Under the `callers` policy a facade is kept only for what synchronous
+  // code uses, and the database's code outside the paths is such code: it
+  // is parsed too (never written) for its uses of the paths' functions.
+  if (Cfg->Facades == vinyl::FacadePolicy::Callers)
+    llvm::append_range(Files, Outside);
 
   vinyl::ExtractOptions Opts;
   Opts.Cfg = &*Cfg;

@@ -31,6 +31,12 @@ struct ExtractOptions {
 /// this directly.
 Facts extractFromAST(clang::ASTContext &Ctx, const ExtractOptions &Opts);
 
+/// For a TU whose main file is outside the paths: records every use (call
+/// or address) its main file makes of a function declared under the paths,
+/// as a call from a synchronous caller, so that function keeps a facade.
+void recordOutsideCalls(clang::ASTContext &Ctx, const PathSet &Writable,
+                        Facts &Out);
+
 /// Once every TU is merged: a call of a rules leaf's name whose callee is
 /// also declared under the paths stays a call of that function if the
 /// paths define it, and becomes the leaf otherwise. Call it on the facts of

@@ -189,11 +189,20 @@ def main():
                     sys.stdout.flush()
                     if line.startswith("connections_open"):
                         opened.set()
-                opened.set()
             forwarder = threading.Thread(target=forward, daemon=True)
             forwarder.start()
-            # The faults come while the load client's requests run.
-            opened.wait(timeout=60)
+            # The faults come while the load client's connections are open
+            # (it holds them idle a moment, then runs its requests).
+            deadline = time.monotonic() + 60
+            while not opened.wait(timeout=0.05):
+                if client.poll() is not None:
+                    forwarder.join(timeout=5)
+                    if opened.is_set():
+                        break
+                if client.poll() is not None or time.monotonic() > deadline:
+                    fail("the client never reported its connections open")
+            if a.faults and client.poll() is not None:
+                fail("the client finished before the faults began")
         if a.faults:
             r = run_faults(port, srv.pid, a.max_threads)
             print("faults ok: " + ", ".join("%s %d" % kv for kv in r.items()), flush=True)
