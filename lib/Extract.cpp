@@ -1402,17 +1402,7 @@ private:
     return It->second;
   }
 
-  Location location(SourceLocation Loc) {
-    Location L;
-    Loc = SM.getExpansionLoc(Loc);
-    PresumedLoc P = SM.getPresumedLoc(Loc, /*UseLineDirectives=*/false);
-    if (P.isInvalid())
-      return L;
-    L.File = P.getFilename();
-    L.Line = P.getLine();
-    L.Column = P.getColumn();
-    return L;
-  }
+  Location location(SourceLocation Loc) { return locationOf(SM, Loc); }
 
   Anchor anchor(CharSourceRange R) {
     Anchor A;
@@ -1822,6 +1812,18 @@ private:
 };
 
 } // namespace
+
+Location locationOf(const SourceManager &SM, SourceLocation Loc) {
+  Location L;
+  PresumedLoc P = SM.getPresumedLoc(SM.getExpansionLoc(Loc),
+                                    /*UseLineDirectives=*/false);
+  if (P.isInvalid())
+    return L;
+  L.File = P.getFilename();
+  L.Line = P.getLine();
+  L.Column = P.getColumn();
+  return L;
+}
 
 Facts extractFromAST(ASTContext &Ctx, const ExtractOptions &Opts) {
   Facts Out;

@@ -102,17 +102,7 @@ private:
     return It->second;
   }
 
-  Location location(SourceLocation Loc) {
-    Location L;
-    PresumedLoc P = SM.getPresumedLoc(SM.getExpansionLoc(Loc),
-                                      /*UseLineDirectives=*/false);
-    if (P.isInvalid())
-      return L;
-    L.File = P.getFilename();
-    L.Line = P.getLine();
-    L.Column = P.getColumn();
-    return L;
-  }
+  Location location(SourceLocation Loc) { return locationOf(SM, Loc); }
 
   SourceManager &SM;
   const PathSet &Writable;

@@ -11,6 +11,8 @@
 
 namespace clang {
 class ASTContext;
+class SourceLocation;
+class SourceManager;
 namespace tooling {
 class CompilationDatabase;
 }
@@ -30,6 +32,9 @@ struct ExtractOptions {
 /// Facts from one parsed TU; the unit tests and the clang-tidy module call
 /// this directly.
 Facts extractFromAST(clang::ASTContext &Ctx, const ExtractOptions &Opts);
+
+/// Where \p Loc is (its expansion, for a macro), as the TU spells the file.
+Location locationOf(const clang::SourceManager &SM, clang::SourceLocation Loc);
 
 /// For a TU whose main file is outside the paths: records every use (call
 /// or address) its main file makes of a function declared under the paths,
