@@ -551,6 +551,8 @@ public:
         Op && Op->getOperator() == OO_Call && !isOurs(Callee) &&
         recordCallThrough(CE, Op->getArg(0)))
       return true;
+    if (!InInstantiation && !isOurs(Callee))
+      recordFunctorsPassedOn(CE->arguments(), Callee);
     std::string Name = Callee->getQualifiedNameAsString();
     if (!InInstantiation && inCoroutine() && !Awaited.contains(CE) &&
         isTask(Callee->getReturnType()))
@@ -1119,6 +1121,8 @@ public:
     if (InInstantiation)
       return true;
     const CXXConstructorDecl *Ctor = E->getConstructor();
+    if (Ctor && !isOurs(Ctor))
+      recordFunctorsPassedOn(E->arguments(), Ctor);
     if (!Ctor || !isOurs(Ctor))
       return true;
     CallFact C;
@@ -1181,10 +1185,10 @@ private:
     }
   }
 
-  /// g++ 12 mishandles two kinds of temporaries in a full-expression that
+  /// g++ 12 mishandles three kinds of objects in a full-expression that
   /// suspends: the array behind a std::initializer_list ("array used as
-  /// initializer"), and a class temporary made by ?: (destroyed twice at
-  /// run time). Where a co_await would join one, the call is refused with
+  /// initializer"), a class temporary made by ?: and a braced aggregate of
+  /// a class with a destructor (both destroyed twice at run time). Where a co_await would join one, the call is refused with
   /// the fix: hoist the operand into a variable.
   /// The outermost expression around \p E; \p Skippable tells whether E
   /// is in an operand that may not be evaluated (a branch of ?:, the right
@@ -1276,6 +1280,15 @@ private:
         return "its full-expression builds a std::initializer_list, which "
                "g++ 12 cannot compile next to co_await ('array used as "
                "initializer'); hoist the braced list into a variable";
+      if (const auto *List = dyn_cast<InitListExpr>(S)) {
+        const CXXRecordDecl *RD = List->getType()->getAsCXXRecordDecl();
+        if (RD && RD->hasDefinition() && !RD->hasTrivialDestructor())
+          return "its full-expression aggregate-initialises '" +
+                 RD->getQualifiedNameAsString() +
+                 "' with braces, which g++ 12 miscompiles next to co_await "
+                 "(its members are destroyed twice); hoist the awaited "
+                 "call, or the braced object, into a variable of its own";
+      }
       if (const auto *C = dyn_cast<AbstractConditionalOperator>(S)) {
         const CXXRecordDecl *RD = C->getType()->getAsCXXRecordDecl();
         if (C->isPRValue() && RD && RD->hasDefinition() &&
@@ -1355,6 +1368,40 @@ private:
     Spawn.Problem = "'" + E->getDecl()->getNameAsString() +
                     "' is used at line " + std::to_string(lineOf(E)) +
                     " other than by calling " + handleMembers(*Thread.Rule);
+  }
+
+  /// Objects of the project's function-object classes handed to code that
+  /// is not converted (std::thread, an algorithm, std::function): that
+  /// code calls their operator() without awaiting, so if it reaches I/O the
+  /// object escapes like a function's address. Copies and moves of the
+  /// class itself are not a hand-over.
+  template <typename Range>
+  void recordFunctorsPassedOn(Range Args, const FunctionDecl *Callee) {
+    if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(Callee);
+        Ctor && Ctor->isCopyOrMoveConstructor())
+      return;
+    for (const Expr *Arg : Args) {
+      const CXXRecordDecl *Class =
+          Arg->IgnoreImplicit()->getType()->getAsCXXRecordDecl();
+      if (!Class || Class->isLambda() || !Class->hasDefinition())
+        continue;
+      for (const NamedDecl *ND : Class->lookup(
+               Ctx.DeclarationNames.getCXXOperatorName(OO_Call))) {
+        const auto *Op = dyn_cast<CXXMethodDecl>(ND);
+        if (!Op || !isOurs(Op))
+          continue;
+        CallFact C;
+        C.Callee = id(Op);
+        C.Kind = CallKind::AddressTaken;
+        // A constructor is named by its class: std::thread, std::function.
+        const NamedDecl *Taker = Callee;
+        if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(Callee))
+          Taker = Ctor->getParent();
+        C.Problem = "it is handed to '" + Taker->getQualifiedNameAsString() +
+                    "', which calls it without awaiting";
+        recordCall(Arg, std::move(C));
+      }
+    }
   }
 
   /// A closure stored or passed on. Stored as a callback type, the lambda
@@ -1462,13 +1509,18 @@ private:
     C.NeedsParens = awaitNeedsParens(E, Ctx);
     // g++ 12 rejects `(co_await f()).m` in a template ("insufficient
     // contextual information"); `std::move(co_await f()).m` is the same
-    // for a value result (a prvalue and an xvalue bind alike).
+    // for a value result (a prvalue and an xvalue bind alike), and
+    // `(*&co_await f()).m` for a reference result (the same lvalue).
     if (const auto *Call = dyn_cast<CallExpr>(E);
         Call && C.NeedsParens && currentFunction() &&
-        currentFunction()->isTemplated() && isMemberBase(E))
+        (currentFunction()->isTemplated() || InInstantiation) &&
+        isMemberBase(E))
       if (const FunctionDecl *Callee = Call->getDirectCallee()) {
         QualType Result = Callee->getReturnType();
-        C.MoveAwait = !Result->isReferenceType() && !Result->isDependentType();
+        if (!Result->isDependentType()) {
+          C.MoveAwait = !Result->isReferenceType();
+          C.DerefAwait = Result->isReferenceType();
+        }
       }
     C.InCondition = inCondition(E, Ctx);
     C.Awaited = C.Awaited || Awaited.contains(E);
@@ -1589,11 +1641,25 @@ private:
         return "";
       }
       QualType T = P->getType();
-      bool Move = T->isRValueReferenceType() ||
-                  (!T->isReferenceType() && T->isRecordType() &&
-                   !T.isTriviallyCopyableType(Ctx));
-      Args += Move ? ("std::move(" + P->getName() + ")").str()
-                   : P->getName().str();
+      // A pack `A... a` is handed on as `a...`, its pattern decides how.
+      if (const auto *Pack = T->getAs<PackExpansionType>())
+        T = Pack->getPattern();
+      std::string Pass = P->getName().str();
+      // A forwarding reference `S &&s` keeps what the caller passed: an
+      // lvalue stays an lvalue.
+      QualType Pointee = T->isRValueReferenceType() ? T->getPointeeType()
+                                                    : QualType();
+      if (!Pointee.isNull() && !Pointee.hasQualifiers() &&
+          Pointee->getAs<TemplateTypeParmType>())
+        Pass = "std::forward<" + Pointee.getAsString(Ctx.getPrintingPolicy()) +
+               ">(" + Pass + ")";
+      else if (T->isRValueReferenceType() ||
+               (!T->isReferenceType() && T->isRecordType() &&
+                !T.isTriviallyCopyableType(Ctx)))
+        Pass = "std::move(" + Pass + ")";
+      if (P->isParameterPack())
+        Pass += "...";
+      Args += Pass;
     }
     return Args;
   }
@@ -1672,6 +1738,14 @@ private:
     CharSourceRange RT = returnTypeRange(FD);
     if (RT.isInvalid() || !isWritableLoc(RT.getBegin())) {
       D.Problem = "its return type is written by a macro";
+    } else if (QualType R = FD->getReturnType();
+               !R->isReferenceType() && R.isLocalConstQualified()) {
+      // task<const T> cannot hold its result, and the const is in the
+      // text on either side of the type.
+      D.Problem = "it returns a const value ('" +
+                  R.getAsString(Ctx.getPrintingPolicy()) +
+                  "'); drop the const, which only stops callers moving "
+                  "from the result";
     } else {
       D.ReturnType = anchor(RT);
       D.Result = resultType(FD, RT, D.Problem);

@@ -96,6 +96,7 @@ template <> struct MappingTraits<CallFact> {
     Io.mapOptional("callee_name", C.CalleeName);
     Io.mapOptional("needs_parens", C.NeedsParens, false);
     Io.mapOptional("move_await", C.MoveAwait, false);
+    Io.mapOptional("deref_await", C.DerefAwait, false);
     Io.mapOptional("in_condition", C.InCondition, false);
     Io.mapOptional("awaited", C.Awaited, false);
     Io.mapOptional("blocked_on", C.BlockedOn, false);

@@ -7,7 +7,9 @@
 // takes the address of must stay callable as it was. For a translation
 // unit whose main file lies outside the paths, this pass walks the main
 // file's code and records each such use as a call from a function that is
-// not writable, which the solver treats as a synchronous caller.
+// not writable, which the solver treats as a synchronous caller. Calls of
+// functions the unit declares itself are recorded too: by id they may be
+// the paths' functions.
 //
 //===----------------------------------------------------------------------===//
 #include "vinyl-asyncify/Extract.h"
@@ -62,7 +64,7 @@ public:
 
 private:
   void record(const FunctionDecl *Callee, SourceLocation Loc) {
-    if (!Callee || !isOurs(Callee))
+    if (!Callee || !(isOurs(Callee) || mayBeOurs(Callee)))
       return;
     CallFact C;
     C.Callee = functionId(*Callee);
@@ -88,6 +90,18 @@ private:
       if (isWritable(R->getLocation()))
         return true;
     return false;
+  }
+
+  /// A function this TU declares itself, outside the paths, and does not
+  /// define (`int read_byte(int);` in a test instead of the header): by
+  /// its id it may be one of the paths' functions, and only the merged
+  /// facts tell. System headers' functions are never ours.
+  bool mayBeOurs(const FunctionDecl *FD) {
+    if (FD->isDefined() || !FD->isExternallyVisible())
+      return false;
+    return llvm::none_of(FD->redecls(), [&](const FunctionDecl *R) {
+      return SM.isInSystemHeader(SM.getExpansionLoc(R->getLocation()));
+    });
   }
 
   bool isWritable(SourceLocation Loc) {

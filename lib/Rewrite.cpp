@@ -229,6 +229,7 @@ private:
     noteAwait(Call);
     bool Operator = Call.Kind == CallKind::Operator;
     std::string Open = Call.MoveAwait     ? "std::move(co_await "
+                       : Call.DerefAwait  ? "(*&co_await "
                        : Call.NeedsParens ? "(co_await "
                                           : "co_await ";
     std::string Close = Call.NeedsParens ? ")" : "";

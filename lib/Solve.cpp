@@ -488,7 +488,15 @@ private:
         const FunctionFact *Callee = function(Call.Callee);
         // Why the tool could not see where it goes (a template), if known.
         std::string Why = Call.Problem.empty() ? "" : " (" + Call.Problem + ")";
-        if (Callee && Callee->IsLambda)
+        if (Callee && !Callee->IsLambda &&
+            StringRef(Callee->Name).ends_with("::operator()"))
+          error(Call.Loc,
+                "an object of '" +
+                    StringRef(Callee->Name).drop_back(12).str() +
+                    "' is passed on here, but its operator() reaches "
+                    "blocking I/O: " + Call.Problem,
+                Call.Callee);
+        else if (Callee && Callee->IsLambda)
           error(Call.Loc,
                 "the " + Callee->Name + " reaches blocking I/O, but its "
                 "closure is stored or passed on here: a call through it "

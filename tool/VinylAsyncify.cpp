@@ -102,6 +102,11 @@ static cl::opt<bool> AllowBlockingConstructors(
     cl::desc("Let constructors and destructors that reach I/O stay "
              "synchronous, calling blocking facades"),
     cl::cat(Category));
+static cl::opt<bool> SkipOutsideUnits(
+    "skip-outside-units",
+    cl::desc("Do not parse the compile database's units outside the paths "
+             "(faster; what they call is then not known to need a facade)"),
+    cl::cat(Category));
 static cl::opt<bool> PrintRuntimeFlags(
     "print-runtime-flags",
     cl::desc("Print the compile and link flags a converted program needs"),
@@ -266,10 +271,10 @@ int run(const vinyl::Layout &L) {
               "under the paths\n";
     return ExitError;
   }
-  // Under the `callers` policy a facade is kept only for what synchronous
-  // code uses, and the database's code outside the paths is such code: it
-  // is parsed too (never written) for its uses of the paths' functions.
-  if (Cfg->Facades == vinyl::FacadePolicy::Callers)
+  // The database's code outside the paths is synchronous code that uses
+  // the paths' functions: it is parsed too (never written), so what it
+  // calls keeps a facade, and re-parsed with the converted headers.
+  if (!SkipOutsideUnits)
     llvm::append_range(Files, Outside);
 
   vinyl::ExtractOptions Opts;

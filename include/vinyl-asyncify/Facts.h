@@ -97,6 +97,8 @@ struct CallFact {
   /// A member of a value result in a template: std::move(co_await f()).m,
   /// since g++ 12 cannot parse (co_await f()).m there.
   bool MoveAwait = false;
+  /// The same for a reference result: (*&co_await f()).m, the same object.
+  bool DerefAwait = false;
   bool InCondition = false; ///< In the condition of if/while/for/do/switch.
   bool Awaited = false;     ///< Already the operand of co_await.
   bool BlockedOn = false;   ///< The argument of a block_on: a sync wait.
