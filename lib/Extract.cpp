@@ -154,6 +154,14 @@ public:
 
   /// `co_await` is not allowed in a catch handler, so a call there that
   /// must be awaited cannot be rewritten in place.
+  /// A lock declared in a block is held until the block ends.
+  bool TraverseCompoundStmt(CompoundStmt *S) {
+    size_t Held = Locks.size();
+    bool Result = RecursiveASTVisitor::TraverseCompoundStmt(S);
+    Locks.resize(Held);
+    return Result;
+  }
+
   bool TraverseCXXCatchStmt(CXXCatchStmt *S) {
     ++CatchDepth.back();
     bool Result = RecursiveASTVisitor::TraverseCXXCatchStmt(S);
@@ -254,7 +262,18 @@ public:
       fact(FD).HasLocals = true;
     recordThreadVar(VD);
     recordThreadContainer(VD);
+    if (VD->isLocalVarDecl() && isLock(VD->getType()))
+      Locks.push_back(VD);
     return true;
+  }
+
+  static bool isLock(QualType T) {
+    const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
+    if (!RD || !RD->isInStdNamespace())
+      return false;
+    return llvm::is_contained({"lock_guard", "unique_lock", "scoped_lock",
+                               "shared_lock"},
+                              RD->getName());
   }
 
   bool VisitCoawaitExpr(CoawaitExpr *E) {
@@ -975,6 +994,9 @@ public:
   unsigned lineOf(const Stmt *S) {
     return SM.getPresumedLineNumber(SM.getFileLoc(S->getBeginLoc()));
   }
+  unsigned lineOf(const Decl *D) {
+    return SM.getPresumedLineNumber(SM.getFileLoc(D->getLocation()));
+  }
 
   void addContainerSpawn(const Expr *E, CallFact C, ThreadContainer &T) {
     C.Group = T.Group;
@@ -1487,6 +1509,14 @@ private:
     if (const FunctionDecl *Caller = currentFunction())
       C.Caller = id(Caller);
     C.Loc = location(E->getExprLoc());
+    if (!Locks.empty()) {
+      const VarDecl *Lock = Locks.back();
+      C.HeldLock = "'" + Lock->getNameAsString() + "' (" +
+                   Lock->getType()
+                       ->getAsCXXRecordDecl()
+                       ->getQualifiedNameAsString() +
+                   ", line " + std::to_string(lineOf(Lock)) + ")";
+    }
     std::string Problem;
     C.Call = fileAnchor(E->getSourceRange(), Problem);
     if (C.Problem.empty())
@@ -1828,15 +1858,21 @@ private:
       E.Stack.push_back(FD);
       E.CatchDepth.push_back(0);
       Outer.swap(E.ForbiddenWhy);
+      OuterLocks.swap(E.Locks);
     }
     ~InFunction() {
       E.Stack.pop_back();
       E.CatchDepth.pop_back();
       Outer.swap(E.ForbiddenWhy);
+      OuterLocks.swap(E.Locks);
     }
     Extractor &E;
     std::vector<std::string> Outer;
+    std::vector<const VarDecl *> OuterLocks;
   };
+  /// Lock variables (std::lock_guard, unique_lock, scoped_lock,
+  /// shared_lock) in scope at the current point of the function.
+  std::vector<const VarDecl *> Locks;
   std::vector<const FunctionDecl *> Stack;
   /// Catch handlers open around the current point, per function.
   SmallVector<unsigned, 8> CatchDepth = {0};

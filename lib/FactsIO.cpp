@@ -97,6 +97,7 @@ template <> struct MappingTraits<CallFact> {
     Io.mapOptional("needs_parens", C.NeedsParens, false);
     Io.mapOptional("move_await", C.MoveAwait, false);
     Io.mapOptional("deref_await", C.DerefAwait, false);
+    Io.mapOptional("held_lock", C.HeldLock, std::string());
     Io.mapOptional("in_condition", C.InCondition, false);
     Io.mapOptional("awaited", C.Awaited, false);
     Io.mapOptional("blocked_on", C.BlockedOn, false);

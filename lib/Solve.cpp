@@ -365,6 +365,33 @@ private:
     S.Diags.push_back(std::move(D));
   }
 
+  /// A mutex held across a suspension: on the event loop another task that
+  /// takes it blocks the loop's thread, and the holder never gets back to
+  /// release it. A warning: converting does not change what the code
+  /// does in blocking mode, and a unique_lock may be released before.
+  void lockAcrossAwait(const CallFact &Call) {
+    if (Call.HeldLock.empty() || Call.BlockedOn || !Call.Problem.empty() ||
+        Call.Kind == CallKind::AddressTaken || Call.Kind == CallKind::Spawn ||
+        Call.Kind == CallKind::Implicit)
+      return;
+    const FunctionFact *Caller = function(Call.Caller);
+    bool Awaited = (Call.Awaited && Caller && Caller->IsCoroutine) ||
+                   (S.isAsync(Call.Caller) &&
+                    (isLeafId(Call.Callee) || S.isAsync(Call.Callee)));
+    if (!Awaited)
+      return;
+    Diagnostic D;
+    D.Severity = Diagnostic::Warning;
+    D.Loc = Call.Loc;
+    D.Check = "vinyl-lock-across-await";
+    D.Message = "the lock " + Call.HeldLock +
+                " is held across this call, which is a co_await: on the "
+                "event loop another task that takes the same mutex blocks "
+                "the thread; release the lock before the call";
+    D.Notes = explainChain(F, S, Call.Callee);
+    S.Diags.push_back(std::move(D));
+  }
+
   /// A container holds threads or handles, not both: the threads kept in
   /// one become tasks together or not at all.
   void checkThreadContainers() {
@@ -510,6 +537,7 @@ private:
                 Call.Callee);
         continue;
       }
+      lockAcrossAwait(Call);
       if (Call.Awaited || Call.BlockedOn || !S.isAsync(Call.Caller))
         continue;
       const FunctionFact *Caller = function(Call.Caller);

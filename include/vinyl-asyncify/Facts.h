@@ -99,6 +99,9 @@ struct CallFact {
   bool MoveAwait = false;
   /// The same for a reference result: (*&co_await f()).m, the same object.
   bool DerefAwait = false;
+  /// A lock variable in scope at the call, "'g' (std::lock_guard, line
+  /// 12)": held across the await the call becomes.
+  std::string HeldLock;
   bool InCondition = false; ///< In the condition of if/while/for/do/switch.
   bool Awaited = false;     ///< Already the operand of co_await.
   bool BlockedOn = false;   ///< The argument of a block_on: a sync wait.
