@@ -317,9 +317,13 @@ int run(const vinyl::Layout &L) {
     if (Error E = vinyl::explain(outs(), *Facts, S, Explain))
       return fail(std::move(E));
   if (Check) {
+    bool OnlyWarnings = llvm::all_of(Diags, [](const vinyl::Diagnostic &D) {
+      return D.Severity == vinyl::Diagnostic::Warning;
+    });
     if (!Diags.empty())
       errs() << Diags.size() << (Diags.size() == 1 ? " problem" : " problems")
-             << " found; the code is not at the fixpoint\n";
+             << (OnlyWarnings ? " found (warnings)\n"
+                              : " found; the code is not at the fixpoint\n");
     int Result = Diags.empty() ? ExitOk : ExitWork;
     if (ExportFixes.empty() || S.hasErrors())
       return Result;

@@ -21,6 +21,7 @@
 
 // CHECKMODE: a.cpp:15:21: warning: the lock 'g' (std::lock_guard, line 13)
 // CHECKMODE: a.cpp:28:26: warning: the lock 'l' (std::unique_lock, line 26)
+// CHECKMODE: 2 problems found (warnings)
 // EXIT: exit=1
 
 //--- a.cpp
