@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "vinyl-asyncify/Extract.h"
 
+#include "ExtractInternal.h"
 #include "vinyl-asyncify/CallSites.h"
 #include "vinyl-asyncify/ParallelTool.h"
 
@@ -32,10 +33,7 @@ using namespace clang;
 using namespace llvm;
 
 namespace vinyl {
-namespace {
 
-/// File names in the AST are relative to the compile command's directory,
-/// not to the tool's working directory.
 std::string writablePath(FileManager &FM, const PathSet &Writable,
                          StringRef Name) {
   SmallString<256> Path(Name);
@@ -43,6 +41,8 @@ std::string writablePath(FileManager &FM, const PathSet &Writable,
   FM.getVirtualFileSystem().makeAbsolute(Path);
   return Writable.writable(Path);
 }
+
+namespace {
 
 /// Whether \p E lies in the condition of an if, while, for, do or switch.
 bool inCondition(const Expr *E, ASTContext &Ctx) {
@@ -152,8 +152,6 @@ public:
     }
   }
 
-  /// `co_await` is not allowed in a catch handler, so a call there that
-  /// must be awaited cannot be rewritten in place.
   /// A lock declared in a block is held until the block ends.
   bool TraverseCompoundStmt(CompoundStmt *S) {
     size_t Held = Locks.size();
@@ -162,6 +160,8 @@ public:
     return Result;
   }
 
+  /// `co_await` is not allowed in a catch handler, so a call there that
+  /// must be awaited cannot be rewritten in place.
   bool TraverseCXXCatchStmt(CXXCatchStmt *S) {
     ++CatchDepth.back();
     bool Result = RecursiveASTVisitor::TraverseCXXCatchStmt(S);
@@ -1210,8 +1210,9 @@ private:
   /// g++ 12 mishandles three kinds of objects in a full-expression that
   /// suspends: the array behind a std::initializer_list ("array used as
   /// initializer"), a class temporary made by ?: and a braced aggregate of
-  /// a class with a destructor (both destroyed twice at run time). Where a co_await would join one, the call is refused with
-  /// the fix: hoist the operand into a variable.
+  /// a class with a destructor (both destroyed twice at run time). Where a
+  /// co_await would join one, the call is refused with the fix: hoist the
+  /// operand into a variable.
   /// The outermost expression around \p E; \p Skippable tells whether E
   /// is in an operand that may not be evaluated (a branch of ?:, the right
   /// of && or ||).
@@ -1402,6 +1403,10 @@ private:
     if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(Callee);
         Ctor && Ctor->isCopyOrMoveConstructor())
       return;
+    // A constructor is named by its class: std::thread, std::function.
+    const NamedDecl *Taker = Callee;
+    if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(Callee))
+      Taker = Ctor->getParent();
     for (const Expr *Arg : Args) {
       const CXXRecordDecl *Class =
           Arg->IgnoreImplicit()->getType()->getAsCXXRecordDecl();
@@ -1415,10 +1420,6 @@ private:
         CallFact C;
         C.Callee = id(Op);
         C.Kind = CallKind::AddressTaken;
-        // A constructor is named by its class: std::thread, std::function.
-        const NamedDecl *Taker = Callee;
-        if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(Callee))
-          Taker = Ctor->getParent();
         C.Problem = "it is handed to '" + Taker->getQualifiedNameAsString() +
                     "', which calls it without awaiting";
         recordCall(Arg, std::move(C));

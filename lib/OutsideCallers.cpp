@@ -1,10 +1,9 @@
 //===- OutsideCallers.cpp - Uses of the paths' functions by outside code --===//
 //
-// Under the `callers` facade policy a function keeps its old name and
-// signature only where synchronous code uses it. Code outside the paths (a
-// tests/ directory, another library of the same compile database) is such
-// code: it is never rewritten, so every function of the paths it calls or
-// takes the address of must stay callable as it was. For a translation
+// Code outside the paths (a tests/ directory, another library of the same
+// compile database) is synchronous code that is never rewritten, so every
+// function of the paths it calls or takes the address of must stay
+// callable as it was: it keeps a facade, whatever the facade policy. For a translation
 // unit whose main file lies outside the paths, this pass walks the main
 // file's code and records each such use as a call from a function that is
 // not writable, which the solver treats as a synchronous caller. Calls of
@@ -12,8 +11,7 @@
 // the paths' functions.
 //
 //===----------------------------------------------------------------------===//
-#include "vinyl-asyncify/Extract.h"
-
+#include "ExtractInternal.h"
 #include "vinyl-asyncify/CallSites.h"
 
 #include "clang/AST/ASTContext.h"
@@ -108,11 +106,10 @@ private:
     FileID FID = SM.getFileID(SM.getExpansionLoc(Loc));
     auto [It, New] = WritableFiles.try_emplace(FID, false);
     if (New)
-      if (OptionalFileEntryRef FE = SM.getFileEntryRefForID(FID)) {
-        SmallString<256> Path(FE->getName());
-        SM.getFileManager().getVirtualFileSystem().makeAbsolute(Path);
-        It->second = Writable.contains(Path);
-      }
+      if (OptionalFileEntryRef FE = SM.getFileEntryRefForID(FID))
+        It->second = !writablePath(SM.getFileManager(), Writable,
+                                   FE->getName())
+                          .empty();
     return It->second;
   }
 

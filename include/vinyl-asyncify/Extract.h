@@ -11,8 +11,6 @@
 
 namespace clang {
 class ASTContext;
-class SourceLocation;
-class SourceManager;
 namespace tooling {
 class CompilationDatabase;
 }
@@ -32,15 +30,6 @@ struct ExtractOptions {
 /// Facts from one parsed TU; the unit tests and the clang-tidy module call
 /// this directly.
 Facts extractFromAST(clang::ASTContext &Ctx, const ExtractOptions &Opts);
-
-/// Where \p Loc is (its expansion, for a macro), as the TU spells the file.
-Location locationOf(const clang::SourceManager &SM, clang::SourceLocation Loc);
-
-/// For a TU whose main file is outside the paths: records every use (call
-/// or address) its main file makes of a function declared under the paths,
-/// as a call from a synchronous caller, so that function keeps a facade.
-void recordOutsideCalls(clang::ASTContext &Ctx, const PathSet &Writable,
-                        Facts &Out);
 
 /// Once every TU is merged: a call of a rules leaf's name whose callee is
 /// also declared under the paths stays a call of that function if the
