@@ -8,7 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "BlockingWaitInCoroutineCheck.h"
 
-#include "vinyl-asyncify/CallSites.h"
+#include "vinyl-asyncify/extract/CallSites.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"

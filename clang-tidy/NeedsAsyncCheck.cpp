@@ -10,7 +10,7 @@
 //===----------------------------------------------------------------------===//
 #include "NeedsAsyncCheck.h"
 
-#include "vinyl-asyncify/CallSites.h"
+#include "vinyl-asyncify/extract/CallSites.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/StmtCXX.h"

@@ -4,7 +4,7 @@
 // function that is not a coroutine and calls an async function (one that
 // returns the task type) only to drop the task, which then never runs.
 // Across the program: with the FactsFile option, every function the CLI's
-// whole-program solve made async (vinyl-asyncify/FactsFile.h), with the
+// whole-program solve made async (vinyl-asyncify/report/FactsFile.h), with the
 // chain of calls down to the blocking leaf that explains why.
 //
 //===----------------------------------------------------------------------===//
@@ -13,7 +13,7 @@
 
 #include "VinylCheck.h"
 
-#include "vinyl-asyncify/FactsFile.h"
+#include "vinyl-asyncify/report/FactsFile.h"
 
 namespace vinyl::tidy {
 

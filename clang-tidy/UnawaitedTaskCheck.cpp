@@ -7,7 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "UnawaitedTaskCheck.h"
 
-#include "vinyl-asyncify/CallSites.h"
+#include "vinyl-asyncify/extract/CallSites.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ParentMapContext.h"

@@ -3,7 +3,7 @@
 // The checks see the code the way the CLI does: the same rules files (the
 // bundled posix.yaml next to the plugin, the project's .vinyl.yaml found
 // upward from the file, then the RulesFiles option), the same task type and
-// the same call queries (vinyl-asyncify/CallSites.h). This base loads that
+// the same call queries (vinyl-asyncify/extract/CallSites.h). This base loads that
 // configuration once per translation unit and answers the two questions
 // every check asks about a call: which function it runs in, and whether its
 // value is thrown away.
@@ -12,7 +12,7 @@
 #ifndef VINYL_TIDY_VINYLCHECK_H
 #define VINYL_TIDY_VINYLCHECK_H
 
-#include "vinyl-asyncify/Config.h"
+#include "vinyl-asyncify/config/Config.h"
 
 #include "clang-tidy/ClangTidyCheck.h"
 #include "clang-tidy/utils/IncludeInserter.h"

@@ -11,17 +11,17 @@
 // something, 2 errors (and then nothing was written).
 //
 //===----------------------------------------------------------------------===//
-#include "vinyl-asyncify/Apply.h"
-#include "vinyl-asyncify/Check.h"
-#include "vinyl-asyncify/Config.h"
-#include "vinyl-asyncify/Extract.h"
-#include "vinyl-asyncify/FactsFile.h"
-#include "vinyl-asyncify/FactsIO.h"
-#include "vinyl-asyncify/Layout.h"
-#include "vinyl-asyncify/Paths.h"
-#include "vinyl-asyncify/Report.h"
-#include "vinyl-asyncify/Rewrite.h"
-#include "vinyl-asyncify/Solve.h"
+#include "vinyl-asyncify/apply/Apply.h"
+#include "vinyl-asyncify/solve/Check.h"
+#include "vinyl-asyncify/config/Config.h"
+#include "vinyl-asyncify/extract/Extract.h"
+#include "vinyl-asyncify/report/FactsFile.h"
+#include "vinyl-asyncify/facts/FactsIO.h"
+#include "vinyl-asyncify/config/Layout.h"
+#include "vinyl-asyncify/config/Paths.h"
+#include "vinyl-asyncify/report/Report.h"
+#include "vinyl-asyncify/rewrite/Rewrite.h"
+#include "vinyl-asyncify/solve/Solve.h"
 
 #include "clang/Tooling/CompilationDatabase.h"
 #include "llvm/ADT/StringSet.h"

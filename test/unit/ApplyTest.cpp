@@ -2,7 +2,7 @@
 // that fails part-way puts back the files already replaced and leaves no
 // temporaries behind; a path that is a symbolic link keeps being a link
 // to the rewritten file.
-#include "vinyl-asyncify/Apply.h"
+#include "vinyl-asyncify/apply/Apply.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"

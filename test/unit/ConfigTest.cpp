@@ -1,5 +1,5 @@
 // Rules and project configuration: parsing, located errors, merging.
-#include "vinyl-asyncify/Config.h"
+#include "vinyl-asyncify/config/Config.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"

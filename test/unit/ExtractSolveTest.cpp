@@ -1,7 +1,7 @@
 // Extraction on an in-memory TU and colouring of its facts, without the
 // command line or the file system.
-#include "vinyl-asyncify/Extract.h"
-#include "vinyl-asyncify/Solve.h"
+#include "vinyl-asyncify/extract/Extract.h"
+#include "vinyl-asyncify/solve/Solve.h"
 
 #include "clang/Frontend/ASTUnit.h"
 #include "clang/Tooling/Tooling.h"

@@ -2,9 +2,9 @@
 // written out and read back keeps its verdicts, and the ids in it are the
 // ones CallSites' functionId gives the same declarations, so the clang-tidy
 // check finds a function the whole-program solve made async.
-#include "vinyl-asyncify/FactsFile.h"
-#include "vinyl-asyncify/CallSites.h"
-#include "vinyl-asyncify/Extract.h"
+#include "vinyl-asyncify/report/FactsFile.h"
+#include "vinyl-asyncify/extract/CallSites.h"
+#include "vinyl-asyncify/extract/Extract.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"

@@ -1,0 +1,59 @@
+//===- Apply.h - Edits to new file contents, verified, written whole -*- C++ -*-===//
+#ifndef VINYL_ASYNCIFY_APPLY_APPLY_H
+#define VINYL_ASYNCIFY_APPLY_APPLY_H
+
+#include "vinyl-asyncify/facts/Facts.h"
+#include "vinyl-asyncify/rewrite/Rewrite.h"
+
+#include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace clang::tooling {
+class CompilationDatabase;
+}
+
+namespace vinyl {
+
+struct ChangedFile {
+  std::string Path;
+  std::string Before, After;
+};
+
+/// Applies each file's change to its text, formatting only the edited lines
+/// when the project has a .clang-format (the user's style is kept as is
+/// otherwise). Files whose text does not change are left out.
+llvm::Expected<std::vector<ChangedFile>>
+applyChanges(llvm::ArrayRef<clang::tooling::AtomicChange> Changes,
+             SourceFiles &Sources);
+
+/// Parses, in memory, every TU that includes a changed file, with the new
+/// contents and the runtime headers on the include path; fails (printing the
+/// compiler's diagnostics) if any of them no longer compiles.
+llvm::Error verify(const clang::tooling::CompilationDatabase &DB,
+                   const Facts &F, llvm::ArrayRef<ChangedFile> Files,
+                   llvm::StringRef RuntimeIncludeDir, unsigned Jobs);
+
+/// Moves a file over another (std::error_code like llvm::sys::fs::rename).
+using RenameFunction =
+    llvm::function_ref<std::error_code(const llvm::Twine &From,
+                                       const llvm::Twine &To)>;
+
+/// Writes every file through a temporary next to it and renames them only
+/// once all temporaries are written, so a failure leaves every file as it
+/// was: if a rename fails, the files already replaced are put back from
+/// hard links (or copies) of their old contents. A path that is a symbolic
+/// link is written through: its target is replaced, the link stays.
+/// \p Rename is the rename to use (tests make it fail).
+llvm::Error writeAtomically(llvm::ArrayRef<ChangedFile> Files,
+                            RenameFunction Rename = nullptr);
+
+/// Replacements that turn \p File's old text into its new one, one per
+/// changed run of lines.
+std::vector<clang::tooling::Replacement> replacementsOf(const ChangedFile &File);
+
+/// A unified diff of one file, like `diff -u`.
+void printUnifiedDiff(llvm::raw_ostream &OS, const ChangedFile &File);
+
+} // namespace vinyl
+
+#endif

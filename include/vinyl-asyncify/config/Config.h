@@ -1,0 +1,111 @@
+//===- Config.h - Rules files and project configuration --------*- C++ -*-===//
+//
+// One schema serves the bundled rules (rules/*.yaml), --rules files and a
+// project's .vinyl.yaml: blocking leaves with their awaitable replacements,
+// plus policy (facades, naming, task type). Files are parsed one at a time
+// and merged in order, later files refining earlier ones, the way
+// include-cleaner merges its mapping files.
+//
+//===----------------------------------------------------------------------===//
+#ifndef VINYL_ASYNCIFY_CONFIG_CONFIG_H
+#define VINYL_ASYNCIFY_CONFIG_CONFIG_H
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace vinyl {
+
+/// A blocking function and the awaitable that replaces it.
+struct LeafRule {
+  std::string Name;        ///< Qualified name, no leading "::" ("read").
+  std::string Replacement; ///< Awaitable callee ("vinyl::io::read").
+  std::string Origin;      ///< "file:line" of the rule, for diagnostics.
+};
+
+/// A way to start a thread that becomes a spawned task when its callable
+/// reaches I/O: a temporary of Type, constructed with a callable and its
+/// arguments and detached at once (`std::thread(f, a).detach()`), becomes
+/// `Replacement(f', a)`; a local of Type (`std::thread t(f, a)`) becomes
+/// `auto t = Replacement(f', a)`, the handle Replacement returns, and each
+/// `t.<Join>()` is awaited. With a HandleType, a local container of them
+/// (`std::vector<std::thread> ts; ts.emplace_back(f, a);`) holds handles
+/// instead (`std::vector<vinyl::join_handle> ts;
+/// ts.emplace_back(vinyl::spawn(f', a));`).
+struct SpawnRule {
+  std::string Type;        ///< Qualified class name ("std::thread").
+  std::string Detach;      ///< The member that detaches it ("detach").
+  std::string Replacement; ///< Starts a task ("vinyl::spawn").
+  /// The member that joins it ("join"); the handle's member of that name
+  /// returns the task to await. Empty: joined threads are not converted.
+  std::string Join;
+  /// Other members the handle has too, so calls of them stay as written
+  /// ("joinable"). Any other use of a converted local is refused.
+  std::vector<std::string> HandleMembers;
+  /// The type Replacement returns ("vinyl::join_handle"), spelled where a
+  /// container of threads names its element type. Empty: containers of
+  /// threads are not converted.
+  std::string HandleType;
+};
+
+/// Which async functions keep their name and signature as a blocking facade.
+enum class FacadePolicy {
+  PublicApi, ///< Called from sync code, or external and declared in a header.
+  Callers,   ///< Only those called from code that stays synchronous.
+};
+
+struct Config {
+  std::vector<LeafRule> Leaves;
+  std::vector<SpawnRule> Spawns;
+  /// Qualified names of aliases of function pointer or std::function types
+  /// whose targets form a family: if one reaches I/O, all become
+  /// coroutines, the alias's result becomes a task, and calls through it
+  /// are awaited. Any other escaping address of an async function is
+  /// refused.
+  std::vector<std::string> CallbackTypes;
+  FacadePolicy Facades = FacadePolicy::PublicApi;
+  /// Coroutine name of a function that keeps a facade; "{}" is the old name.
+  std::string NameScheme = "{}_async";
+  std::string TaskType = "vinyl::task";
+  std::string TaskHeader = "<vinyl/vinyl.hpp>";
+  std::string BlockOn = "vinyl::block_on";
+  /// A constructor that reaches I/O calls the blocking facade instead of
+  /// being refused.
+  bool AllowBlockingConstructors = false;
+
+  const LeafRule *findLeaf(llvm::StringRef QualifiedName) const;
+  const SpawnRule *findSpawn(llvm::StringRef QualifiedType) const;
+  /// The rule whose awaitable replacement is \p QualifiedName.
+  const LeafRule *findReplacement(llvm::StringRef QualifiedName) const;
+  std::string asyncName(llvm::StringRef Name) const;
+};
+
+/// One parsed file, before merging. Absent scalars leave the merged value.
+struct ConfigFile {
+  std::string Path;
+  std::vector<LeafRule> Leaves;
+  std::vector<std::string> RemoveLeaves;
+  std::vector<SpawnRule> Spawns;
+  std::vector<std::string> CallbackTypes;
+  std::vector<std::string> Includes; ///< Further rules files, resolved.
+  std::optional<FacadePolicy> Facades;
+  std::optional<std::string> NameScheme, TaskType, TaskHeader, BlockOn;
+  std::optional<bool> AllowBlockingConstructors;
+};
+
+/// Parses one rules or config file; errors carry "file:line:col: ...".
+llvm::Expected<ConfigFile> parseConfigFile(llvm::StringRef Path,
+                                           llvm::StringRef Text);
+
+/// Reads, parses and merges the files in order, following their `rules:`
+/// includes; the result is validated (non-empty names, a "{}" in the scheme).
+llvm::Expected<Config> loadConfig(llvm::ArrayRef<std::string> Paths);
+
+/// The nearest .vinyl.yaml in \p Dir or a parent, or "" if none.
+std::string findProjectConfig(llvm::StringRef Dir);
+
+} // namespace vinyl
+
+#endif

@@ -1,0 +1,49 @@
+//===- Extract.h - Facts from translation units, one parse each -*- C++ -*-===//
+#ifndef VINYL_ASYNCIFY_EXTRACT_EXTRACT_H
+#define VINYL_ASYNCIFY_EXTRACT_EXTRACT_H
+
+#include "vinyl-asyncify/config/Config.h"
+#include "vinyl-asyncify/facts/Facts.h"
+#include "vinyl-asyncify/config/Paths.h"
+
+#include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/Support/Error.h"
+
+namespace clang {
+class ASTContext;
+namespace tooling {
+class CompilationDatabase;
+}
+} // namespace clang
+
+namespace vinyl {
+
+struct ExtractOptions {
+  const Config *Cfg = nullptr;
+  const PathSet *Writable = nullptr;
+  std::string RuntimeIncludeDir; ///< So converted code parses again.
+  unsigned Jobs = 0; ///< 0: one per core.
+  /// Called after each TU as (done, total, file), from one thread at a time.
+  llvm::function_ref<void(unsigned, unsigned, llvm::StringRef)> Progress;
+};
+
+/// Facts from one parsed TU; the unit tests and the clang-tidy module call
+/// this directly.
+Facts extractFromAST(clang::ASTContext &Ctx, const ExtractOptions &Opts);
+
+/// Once every TU is merged: a call of a rules leaf's name whose callee is
+/// also declared under the paths stays a call of that function if the
+/// paths define it, and becomes the leaf otherwise. Call it on the facts of
+/// the whole program (after merging every TU's), never on a part.
+void resolveLeaves(Facts &F);
+
+/// Parses every file of \p Files with its command from \p DB, in parallel,
+/// and merges the facts. A TU that does not compile is an error (its
+/// diagnostics are printed), so nothing is rewritten from partial facts.
+llvm::Expected<Facts> extractAll(const clang::tooling::CompilationDatabase &DB,
+                                 llvm::ArrayRef<std::string> Files,
+                                 const ExtractOptions &Opts);
+
+} // namespace vinyl
+
+#endif

@@ -1,0 +1,208 @@
+//===- Facts.h - What extraction learns from one translation unit -*- C++ -*-===//
+//
+// Plain data, no AST: the solver colours functions from these facts alone,
+// and the rewriter turns them into edits without parsing again, because every
+// place an edit may go was anchored (file + byte offset) during extraction.
+// Facts from many TUs are merged by function id (USR); headers seen by many
+// TUs yield the same anchors, which merging de-duplicates.
+//
+//===----------------------------------------------------------------------===//
+#ifndef VINYL_ASYNCIFY_FACTS_FACTS_H
+#define VINYL_ASYNCIFY_FACTS_FACTS_H
+
+#include "llvm/ADT/StringRef.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace vinyl {
+
+/// A place in a file, for diagnostics.
+struct Location {
+  std::string File;
+  unsigned Line = 0, Column = 0;
+  bool valid() const { return !File.empty(); }
+};
+
+/// A byte range in a file, where an edit may go.
+struct Anchor {
+  std::string File;
+  unsigned Offset = 0, Length = 0;
+  bool operator<(const Anchor &O) const {
+    return File != O.File ? File < O.File : Offset < O.Offset;
+  }
+  bool operator==(const Anchor &O) const {
+    return File == O.File && Offset == O.Offset && Length == O.Length;
+  }
+};
+
+/// One declaration or the definition of a function, with its edit anchors.
+struct DeclFact {
+  Location Loc;
+  Anchor ReturnType;       ///< Replaced by task<Result>.
+  std::string Result;      ///< The T of task<T>, as spelled at this decl.
+  bool TrailingReturn = false; ///< Return type follows "->".
+  /// A lambda without a written return type: ReturnType is the empty range
+  /// before its body, where "-> task<Result>" goes.
+  bool InsertReturn = false;
+  /// A lambda without "()": where they go, since "-> T" needs them.
+  Anchor AddParens;
+  /// C language linkage written on this declaration: `extern "C" ` before
+  /// it (dropped from the coroutine, kept by the facade), or an enclosing
+  /// `extern "C" { }` (the coroutine gets `extern "C++"`: it returns a
+  /// class).
+  Anchor LinkagePrefix;
+  bool InExternCBlock = false;
+  Anchor Name;             ///< The name token, renamed when a facade keeps it.
+  Anchor Whole;            ///< The whole declaration, through ';' or '}'.
+  bool IsDefinition = false;
+  /// Definition only: the signature (up to the body) and the arguments that
+  /// forward the parameters, for the facade.
+  std::string Signature;
+  std::string ForwardArgs;
+  unsigned BodyClose = 0;  ///< Offset of the body's closing '}'.
+  std::string Indent;      ///< Leading white space of the declaration's line.
+  std::string Problem;     ///< Why it cannot be rewritten textually, if so.
+  std::string FacadeProblem; ///< Why no facade can forward to it, if so.
+};
+
+enum class CallKind {
+  Direct,   ///< A call of a named function or member.
+  Operator, ///< An overloaded operator written as an operator.
+  Implicit, ///< A conversion, constructor or destructor the code never names.
+  AddressTaken, ///< Not a call: the function's address is taken here (or,
+                ///< for a lambda, its closure is stored or passed on).
+  BlockingWait, ///< A call of the configured block_on: Callee is "wait:".
+  Spawn,        ///< A thread started with Callee (a spawn rule): detached
+                ///< at once, or held in a local that is joined.
+  Join,         ///< Joins a thread that runs Callee (a spawn rule's join).
+};
+
+/// One replacement at an anchor, decided at extraction.
+struct TextEdit {
+  Anchor Where;
+  std::string Text;
+};
+
+/// One call in a function body (or at namespace scope, with no caller).
+struct CallFact {
+  std::string Caller; ///< Function id; empty for namespace-scope initialisers.
+  std::string Callee; ///< Function id, or "leaf:<name>" for a rules leaf.
+  Location Loc;
+  CallKind Kind = CallKind::Direct;
+  Anchor Call;        ///< The whole call expression.
+  Anchor CalleeName;  ///< The name to rename or, for a leaf, to replace.
+  bool NeedsParens = false; ///< Postfix use: (co_await f()).m
+  /// A member of a value result in a template: std::move(co_await f()).m,
+  /// since g++ 12 cannot parse (co_await f()).m there.
+  bool MoveAwait = false;
+  /// The same for a reference result: (*&co_await f()).m, the same object.
+  bool DerefAwait = false;
+  /// A lock variable in scope at the call, "'g' (std::lock_guard, line
+  /// 12)": held across the await the call becomes.
+  std::string HeldLock;
+  bool InCondition = false; ///< In the condition of if/while/for/do/switch.
+  bool Awaited = false;     ///< Already the operand of co_await.
+  bool BlockedOn = false;   ///< The argument of a block_on: a sync wait.
+  /// Found in a template instantiation: Callee is what this call of the
+  /// template's text resolves to there (others may resolve elsewhere).
+  bool Dependent = false;
+  std::string Problem;      ///< Why it cannot be rewritten textually, if so.
+  /// A rules leaf by name that is also declared under the paths: it is the
+  /// leaf unless the paths define it (see resolveLeaves).
+  std::string LeafName;
+  Anchor LeafCallee; ///< The callee as written, replaced if it is the leaf.
+  /// AddressTaken only: the callback type (id) the address is stored as,
+  /// which makes Callee a member of that type's family.
+  std::string CallbackType;
+  /// Spawn only: the edits that make the thread a task when Callee is
+  /// async (`std::thread(f).detach()` -> `vinyl::spawn(f)`, `std::thread
+  /// t(f)` -> `auto t = vinyl::spawn(f)`), and the function that spawns.
+  std::vector<TextEdit> SpawnEdits;
+  std::string SpawnWith;
+  /// Edits made once when the call is awaited, beside the await itself
+  /// (a `while` whose condition awaits becomes `while (true) { if ... }`).
+  std::vector<TextEdit> AwaitEdits;
+  /// Spawn and Join of a thread kept in a local container: the container
+  /// ("file:line:col name"). Its threads become tasks together or not at
+  /// all, since the container holds one type.
+  std::string Group;
+};
+
+struct FunctionFact {
+  std::string Id;   ///< USR of the canonical declaration.
+  std::string Name; ///< Qualified name, for messages.
+  Location Loc;     ///< Where it is first declared.
+  bool Writable = false;     ///< Its definition is under the paths.
+  bool HasDefinition = false;
+  bool IsMain = false;
+  bool IsConstructor = false, IsDestructor = false;
+  bool IsConstexpr = false, IsVariadic = false;
+  bool IsConsteval = false;
+  /// A conversion operator: its result type is what it converts to, so it
+  /// cannot become a task, and its calls are mostly implicit.
+  bool IsConversion = false;
+  bool IsOperator = false;     ///< Cannot be renamed for a facade.
+  bool IsVirtual = false;
+  bool IsExternC = false;
+  bool IsCoroutine = false;    ///< Already a coroutine.
+  bool IsLambda = false;       ///< A lambda's call operator.
+  /// Not a function: an alias named by the rules' callback_types (id
+  /// "callback:<name>"), whose targets form a family. Its one DeclFact
+  /// anchors the result type of the alias's function type.
+  bool IsCallbackType = false;
+  bool ExternalApi = false;    ///< External linkage, declared in a header.
+  bool DeclaredOutside = false; ///< A redeclaration lies outside the paths.
+  /// Virtual functions it overrides that are under the paths; the solver
+  /// colours each override family as one.
+  std::vector<std::string> Overrides;
+  /// A virtual function it overrides that is declared outside the paths.
+  std::string OverridesOutside;
+  std::vector<DeclFact> Decls;
+  std::vector<Anchor> Returns;  ///< "return" keywords in the definition.
+  bool HasLocals = false;       ///< Its body declares a variable.
+  unsigned BodyOpen = 0;        ///< Offset just after the body's '{'.
+  std::string Problem; ///< Why its body cannot be rewritten textually, if so.
+
+  /// Where its definition is (where the edits go, and where --check and
+  /// --explain point), or its first declaration if none is seen.
+  Location definitionLoc() const;
+};
+
+/// Something one TU shows on its own to be wrong with code that already is
+/// a coroutine (a task never awaited); reported by --check.
+struct Finding {
+  Location Loc;
+  std::string Check;   ///< "vinyl-<id>".
+  std::string Message;
+};
+
+struct Facts {
+  std::map<std::string, FunctionFact> Functions;
+  std::vector<CallFact> Calls;
+  /// Leaf rule names seen matching a call, to warn about unused rules.
+  std::vector<std::string> LeavesSeen;
+  std::vector<Finding> Findings;
+  /// Files whose contents the facts describe, for verification: main files
+  /// of the TUs and the writable files they include.
+  std::map<std::string, std::vector<std::string>> FilesOfTU;
+
+  /// Folds \p Other in, de-duplicating what shared headers repeat.
+  void merge(Facts &&Other);
+
+  /// A callee id for messages: the leaf's name, or the function's
+  /// qualified name.
+  std::string displayName(llvm::StringRef Id) const;
+};
+
+/// Whether a callee id names a rules leaf ("leaf:<name>").
+inline bool isLeafId(llvm::StringRef Id) { return Id.starts_with("leaf:"); }
+/// The id of a callback type alias: "callback:" and its qualified name.
+inline bool isCallbackId(llvm::StringRef Id) {
+  return Id.starts_with("callback:");
+}
+
+} // namespace vinyl
+
+#endif

@@ -1,0 +1,71 @@
+//===- Solve.h - Whole-program colouring from the I/O leaves up -*- C++ -*-===//
+#ifndef VINYL_ASYNCIFY_SOLVE_SOLVE_H
+#define VINYL_ASYNCIFY_SOLVE_SOLVE_H
+
+#include "vinyl-asyncify/config/Config.h"
+#include "vinyl-asyncify/facts/Diagnostics.h"
+#include "vinyl-asyncify/facts/Facts.h"
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace vinyl {
+
+struct FunctionState {
+  bool Async = false;
+  /// Keeps its name and signature as a blocking facade over the coroutine.
+  bool Facade = false;
+  /// The call that made it async (an index into Facts::Calls), or -1 when
+  /// it already was a coroutine or joined an override family.
+  int Reason = -1;
+  /// The member of its override family that made it async, if that is why.
+  std::string Family;
+};
+
+struct Solution {
+  std::map<std::string, FunctionState> States;
+  std::vector<Diagnostic> Diags;
+  /// Calls (indices into Facts::Calls) from synchronous code that wait on
+  /// the coroutine in place, `block_on(g())`, because the callee cannot keep
+  /// a facade under its name (a lambda).
+  std::set<size_t> BlockOnCalls;
+  /// Facades found in the code (from an earlier run): facade id -> the id
+  /// of the coroutine it blocks on.
+  std::map<std::string, std::string> FacadeTwins;
+  /// Functions an error keeps from being converted.
+  std::set<std::string> Refused;
+
+  bool isAsync(const std::string &Id) const;
+  bool hasFacade(const std::string &Id) const;
+  bool hasErrors() const;
+};
+
+/// Colours every function that reaches a leaf, decides the facades, and
+/// reports what cannot be converted, each with the chain down to a leaf.
+Solution solve(const Facts &F, const Config &C);
+
+/// Why \p Id shares \p Via's colour (FunctionState::Family).
+enum class FamilyKind {
+  Override,     ///< One overrides the other.
+  CallbackType, ///< One is a callback type the other is stored as.
+  TemplateCall, ///< One call of a template's text resolves to both.
+};
+FamilyKind familyKind(const Facts &F, const std::string &Id,
+                      const std::string &Via);
+
+/// "is in the override family of 'g'", "is stored as callback type 'H'",
+/// "holds 'f'" (for a callback type), "is called by the same template code
+/// as 'g', in another instantiation"; \p Quote false leaves out the quotes
+/// (the --explain tree).
+std::string familyLink(const Facts &F, const std::string &Id,
+                       const std::string &Via, bool Quote = true);
+
+/// The chain that made \p Id async, one note per call down to the leaf.
+std::vector<Note> explainChain(const Facts &F, const Solution &S,
+                               const std::string &Id);
+
+} // namespace vinyl
+
+#endif

@@ -1,0 +1,88 @@
+//===- Facts.cpp - Merging facts from many translation units --------------===//
+#include "vinyl-asyncify/facts/Facts.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include <set>
+#include <tuple>
+
+namespace vinyl {
+
+template <typename T, typename KeyFn>
+static void appendUnique(std::vector<T> &Into, std::vector<T> &&From,
+                         KeyFn Key) {
+  using K = decltype(Key(From.front()));
+  std::set<K> Seen;
+  for (const T &X : Into)
+    Seen.insert(Key(X));
+  for (T &X : From)
+    if (Seen.insert(Key(X)).second)
+      Into.push_back(std::move(X));
+}
+
+Location FunctionFact::definitionLoc() const {
+  for (const DeclFact &D : Decls)
+    if (D.IsDefinition)
+      return D.Loc;
+  return Loc;
+}
+
+std::string Facts::displayName(llvm::StringRef Id) const {
+  if (isLeafId(Id))
+    return Id.drop_front(5).str();
+  if (isCallbackId(Id))
+    return Id.drop_front(9).str();
+  auto It = Functions.find(Id.str());
+  return It == Functions.end() ? Id.str() : It->second.Name;
+}
+
+/// Where a declaration or call is, for telling the same one seen by two TUs
+/// from two different ones. Its anchor names the file by its real path;
+/// the location by the spelling the TU used (`api.h` next to the includer,
+/// `/src/api.h` through -I), which differs between TUs.
+static std::tuple<std::string, unsigned, unsigned>
+placeOf(const Location &Loc, const Anchor &A) {
+  if (!A.File.empty())
+    return {A.File, A.Offset, A.Length};
+  return {Loc.File, Loc.Line, Loc.Column};
+}
+
+void Facts::merge(Facts &&Other) {
+  for (auto &[Id, F] : Other.Functions) {
+    auto [It, New] = Functions.try_emplace(Id, std::move(F));
+    if (New)
+      continue;
+    FunctionFact &Into = It->second;
+    Into.Writable |= F.Writable;
+    Into.HasDefinition |= F.HasDefinition;
+    Into.IsCoroutine |= F.IsCoroutine;
+    Into.ExternalApi |= F.ExternalApi;
+    Into.DeclaredOutside |= F.DeclaredOutside;
+    Into.HasLocals |= F.HasLocals;
+    Into.IsCallbackType |= F.IsCallbackType;
+    if (F.HasDefinition)
+      Into.BodyOpen = F.BodyOpen;
+    if (Into.Problem.empty())
+      Into.Problem = std::move(F.Problem);
+    if (Into.OverridesOutside.empty())
+      Into.OverridesOutside = std::move(F.OverridesOutside);
+    appendUnique(Into.Overrides, std::move(F.Overrides),
+                 [](const std::string &S) { return S; });
+    appendUnique(Into.Decls, std::move(F.Decls), [](const DeclFact &D) {
+      return placeOf(D.Loc, D.Whole);
+    });
+    appendUnique(Into.Returns, std::move(F.Returns),
+                 [](const Anchor &A) { return A; });
+  }
+  appendUnique(Calls, std::move(Other.Calls), [](const CallFact &C) {
+    return std::tuple_cat(placeOf(C.Loc, C.Call), std::make_tuple(C.Callee));
+  });
+  appendUnique(Findings, std::move(Other.Findings), [](const Finding &D) {
+    return std::make_tuple(D.Loc.File, D.Loc.Line, D.Loc.Column, D.Message);
+  });
+  appendUnique(LeavesSeen, std::move(Other.LeavesSeen),
+               [](const std::string &S) { return S; });
+  for (auto &[TU, Files] : Other.FilesOfTU)
+    FilesOfTU[TU] = std::move(Files);
+}
+
+} // namespace vinyl

@@ -1,0 +1,216 @@
+//===- FactsIO.cpp - Extraction facts as files, for split pipelines -------===//
+#include "vinyl-asyncify/facts/FactsIO.h"
+
+#include "vinyl-asyncify/facts/Diagnostics.h"
+
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/YAMLTraits.h"
+
+using namespace llvm;
+using namespace vinyl;
+
+namespace {
+struct TUFiles {
+  std::string TU;
+  std::vector<std::string> Files;
+};
+/// Facts keeps functions in a map by id; the file lists them.
+struct RawFile {
+  std::vector<FunctionFact> Functions;
+  std::vector<CallFact> Calls;
+  std::vector<std::string> LeavesSeen;
+  std::vector<Finding> Findings;
+  std::vector<TUFiles> TUs;
+};
+} // namespace
+
+LLVM_YAML_IS_SEQUENCE_VECTOR(vinyl::FunctionFact)
+LLVM_YAML_IS_SEQUENCE_VECTOR(vinyl::DeclFact)
+LLVM_YAML_IS_SEQUENCE_VECTOR(vinyl::CallFact)
+LLVM_YAML_IS_SEQUENCE_VECTOR(vinyl::Anchor)
+LLVM_YAML_IS_SEQUENCE_VECTOR(vinyl::TextEdit)
+LLVM_YAML_IS_SEQUENCE_VECTOR(vinyl::Finding)
+LLVM_YAML_IS_SEQUENCE_VECTOR(TUFiles)
+
+namespace llvm::yaml {
+template <> struct MappingTraits<Location> {
+  static void mapping(IO &Io, Location &L) {
+    Io.mapOptional("file", L.File, std::string());
+    Io.mapOptional("line", L.Line, 0u);
+    Io.mapOptional("column", L.Column, 0u);
+  }
+};
+template <> struct MappingTraits<Anchor> {
+  static void mapping(IO &Io, Anchor &A) {
+    Io.mapOptional("file", A.File, std::string());
+    Io.mapOptional("offset", A.Offset, 0u);
+    Io.mapOptional("length", A.Length, 0u);
+  }
+};
+template <> struct MappingTraits<TextEdit> {
+  static void mapping(IO &Io, TextEdit &E) {
+    Io.mapRequired("where", E.Where);
+    Io.mapOptional("text", E.Text, std::string());
+  }
+};
+template <> struct ScalarEnumerationTraits<CallKind> {
+  static void enumeration(IO &Io, CallKind &K) {
+    Io.enumCase(K, "direct", CallKind::Direct);
+    Io.enumCase(K, "operator", CallKind::Operator);
+    Io.enumCase(K, "implicit", CallKind::Implicit);
+    Io.enumCase(K, "address-taken", CallKind::AddressTaken);
+    Io.enumCase(K, "blocking-wait", CallKind::BlockingWait);
+    Io.enumCase(K, "spawn", CallKind::Spawn);
+    Io.enumCase(K, "join", CallKind::Join);
+  }
+};
+template <> struct MappingTraits<DeclFact> {
+  static void mapping(IO &Io, DeclFact &D) {
+    Io.mapOptional("loc", D.Loc);
+    Io.mapOptional("return_type", D.ReturnType);
+    Io.mapOptional("result", D.Result, std::string());
+    Io.mapOptional("trailing_return", D.TrailingReturn, false);
+    Io.mapOptional("insert_return", D.InsertReturn, false);
+    Io.mapOptional("add_parens", D.AddParens);
+    Io.mapOptional("linkage_prefix", D.LinkagePrefix);
+    Io.mapOptional("in_extern_c_block", D.InExternCBlock, false);
+    Io.mapOptional("name", D.Name);
+    Io.mapOptional("whole", D.Whole);
+    Io.mapOptional("definition", D.IsDefinition, false);
+    Io.mapOptional("signature", D.Signature, std::string());
+    Io.mapOptional("forward_args", D.ForwardArgs, std::string());
+    Io.mapOptional("body_close", D.BodyClose, 0u);
+    Io.mapOptional("indent", D.Indent, std::string());
+    Io.mapOptional("problem", D.Problem, std::string());
+    Io.mapOptional("facade_problem", D.FacadeProblem, std::string());
+  }
+};
+template <> struct MappingTraits<CallFact> {
+  static void mapping(IO &Io, CallFact &C) {
+    Io.mapOptional("caller", C.Caller, std::string());
+    Io.mapRequired("callee", C.Callee);
+    Io.mapOptional("loc", C.Loc);
+    Io.mapOptional("kind", C.Kind, CallKind::Direct);
+    Io.mapOptional("call", C.Call);
+    Io.mapOptional("callee_name", C.CalleeName);
+    Io.mapOptional("needs_parens", C.NeedsParens, false);
+    Io.mapOptional("move_await", C.MoveAwait, false);
+    Io.mapOptional("deref_await", C.DerefAwait, false);
+    Io.mapOptional("held_lock", C.HeldLock, std::string());
+    Io.mapOptional("in_condition", C.InCondition, false);
+    Io.mapOptional("awaited", C.Awaited, false);
+    Io.mapOptional("blocked_on", C.BlockedOn, false);
+    Io.mapOptional("dependent", C.Dependent, false);
+    Io.mapOptional("problem", C.Problem, std::string());
+    Io.mapOptional("leaf_name", C.LeafName, std::string());
+    Io.mapOptional("leaf_callee", C.LeafCallee);
+    Io.mapOptional("spawn_edits", C.SpawnEdits);
+    Io.mapOptional("await_edits", C.AwaitEdits);
+    Io.mapOptional("callback_type", C.CallbackType, std::string());
+    Io.mapOptional("spawn_with", C.SpawnWith, std::string());
+    Io.mapOptional("group", C.Group, std::string());
+  }
+};
+template <> struct MappingTraits<FunctionFact> {
+  static void mapping(IO &Io, FunctionFact &F) {
+    Io.mapRequired("id", F.Id);
+    Io.mapOptional("name", F.Name, std::string());
+    Io.mapOptional("loc", F.Loc);
+    Io.mapOptional("writable", F.Writable, false);
+    Io.mapOptional("has_definition", F.HasDefinition, false);
+    Io.mapOptional("main", F.IsMain, false);
+    Io.mapOptional("constructor", F.IsConstructor, false);
+    Io.mapOptional("destructor", F.IsDestructor, false);
+    Io.mapOptional("constexpr", F.IsConstexpr, false);
+    Io.mapOptional("consteval", F.IsConsteval, false);
+    Io.mapOptional("variadic", F.IsVariadic, false);
+    Io.mapOptional("conversion", F.IsConversion, false);
+    Io.mapOptional("operator", F.IsOperator, false);
+    Io.mapOptional("virtual", F.IsVirtual, false);
+    Io.mapOptional("extern_c", F.IsExternC, false);
+    Io.mapOptional("coroutine", F.IsCoroutine, false);
+    Io.mapOptional("lambda", F.IsLambda, false);
+    Io.mapOptional("callback_type", F.IsCallbackType, false);
+    Io.mapOptional("external_api", F.ExternalApi, false);
+    Io.mapOptional("declared_outside", F.DeclaredOutside, false);
+    Io.mapOptional("overrides", F.Overrides);
+    Io.mapOptional("overrides_outside", F.OverridesOutside, std::string());
+    Io.mapOptional("decls", F.Decls);
+    Io.mapOptional("returns", F.Returns);
+    Io.mapOptional("has_locals", F.HasLocals, false);
+    Io.mapOptional("body_open", F.BodyOpen, 0u);
+    Io.mapOptional("problem", F.Problem, std::string());
+  }
+};
+template <> struct MappingTraits<Finding> {
+  static void mapping(IO &Io, Finding &D) {
+    Io.mapOptional("loc", D.Loc);
+    Io.mapRequired("check", D.Check);
+    Io.mapRequired("message", D.Message);
+  }
+};
+template <> struct MappingTraits<TUFiles> {
+  static void mapping(IO &Io, TUFiles &T) {
+    Io.mapRequired("tu", T.TU);
+    Io.mapOptional("files", T.Files);
+  }
+};
+template <> struct MappingTraits<RawFile> {
+  static void mapping(IO &Io, RawFile &F) {
+    Io.mapOptional("functions", F.Functions);
+    Io.mapOptional("calls", F.Calls);
+    Io.mapOptional("leaves_seen", F.LeavesSeen);
+    Io.mapOptional("findings", F.Findings);
+    Io.mapOptional("translation_units", F.TUs);
+  }
+};
+} // namespace llvm::yaml
+
+namespace vinyl {
+
+void writeFacts(raw_ostream &OS, const Facts &F) {
+  RawFile Raw;
+  for (const auto &[Id, Fn] : F.Functions)
+    Raw.Functions.push_back(Fn);
+  Raw.Calls = F.Calls;
+  Raw.LeavesSeen = F.LeavesSeen;
+  Raw.Findings = F.Findings;
+  for (const auto &[TU, Files] : F.FilesOfTU)
+    Raw.TUs.push_back({TU, Files});
+  OS << "# vinyl-asyncify extraction facts (vinyl-asyncify --facts reads "
+        "them).\n";
+  yaml::Output Out(OS);
+  Out << Raw;
+}
+
+Expected<Facts> readFacts(StringRef Path) {
+  auto Buffer = MemoryBuffer::getFile(Path, /*IsText=*/true);
+  if (!Buffer)
+    return createStringError(Buffer.getError(), "%s: error: cannot read: %s",
+                             Path.str().c_str(),
+                             Buffer.getError().message().c_str());
+  std::string Message;
+  RawFile Raw;
+  yaml::Input In((*Buffer)->getMemBufferRef(), nullptr, keepFirstYamlError,
+                 &Message);
+  In >> Raw;
+  if (In.error())
+    return createStringError(inconvertibleErrorCode(),
+                             Message.empty()
+                                 ? Path.str() + ": error: not a facts file"
+                                 : Message);
+  Facts F;
+  for (FunctionFact &Fn : Raw.Functions) {
+    std::string Id = Fn.Id;
+    F.Functions.emplace(std::move(Id), std::move(Fn));
+  }
+  F.Calls = std::move(Raw.Calls);
+  F.LeavesSeen = std::move(Raw.LeavesSeen);
+  F.Findings = std::move(Raw.Findings);
+  for (TUFiles &T : Raw.TUs)
+    F.FilesOfTU[T.TU] = std::move(T.Files);
+  return F;
+}
+
+} // namespace vinyl

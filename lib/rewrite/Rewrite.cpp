@@ -1,0 +1,351 @@
+//===- Rewrite.cpp - From colours and anchors to edits --------------------===//
+//
+// No parsing here: every edit goes to an anchor extraction recorded. Several
+// edits may start at one offset (`co_await ` before a call whose callee is
+// also renamed, nested calls `(co_await (co_await f()).g())`), so edits are
+// first gathered per file, ordered outermost-first, and folded into
+// non-overlapping replacements.
+//
+//===----------------------------------------------------------------------===//
+#include "vinyl-asyncify/rewrite/Rewrite.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/Error.h"
+
+#include <map>
+#include <limits>
+#include <set>
+#include <tuple>
+
+using namespace llvm;
+using clang::tooling::AtomicChange;
+using clang::tooling::Replacement;
+
+namespace vinyl {
+
+Expected<StringRef> SourceFiles::get(StringRef Path) {
+  auto It = Buffers.find(Path);
+  if (It != Buffers.end())
+    return It->second->getBuffer();
+  auto Buffer = MemoryBuffer::getFile(Path, /*IsText=*/false,
+                                      /*RequiresNullTerminator=*/false);
+  if (!Buffer)
+    return createStringError(Buffer.getError(), "%s: error: cannot read: %s",
+                             Path.str().c_str(),
+                             Buffer.getError().message().c_str());
+  StringRef Text = (*Buffer)->getBuffer();
+  Buffers[Path] = std::move(*Buffer);
+  return Text;
+}
+
+namespace {
+
+struct Edit {
+  unsigned Offset, Length;
+  std::string Text;
+  /// Among insertions at one offset, lower goes first.
+  long Rank;
+};
+
+class Rewriter {
+public:
+  Rewriter(const Facts &F, const Solution &S, const Config &C,
+           SourceFiles &Sources)
+      : F(F), S(S), C(C), Sources(Sources) {}
+
+  Expected<std::vector<AtomicChange>> run() {
+    for (const auto &[Id, Fn] : F.Functions)
+      if (S.isAsync(Id) && !Fn.IsCoroutine)
+        if (Error E = rewriteFunction(Fn))
+          return std::move(E);
+    for (const CallFact &Call : F.Calls)
+      rewriteCall(Call);
+    for (size_t I : S.BlockOnCalls)
+      waitInPlace(F.Calls[I]);
+    for (const auto &[Id, Fn] : F.Functions) {
+      if (!S.isAsync(Id))
+        continue;
+      if (!Fn.IsCoroutine && !Awaits.count(Id) && Fn.Returns.empty())
+        if (Error E = makeCoroutine(Fn))
+          return std::move(E);
+      if (AwaitsInCondition.count(Id) && !Fn.HasLocals)
+        workAroundGcc12(Fn);
+    }
+    return changes();
+  }
+
+private:
+  /// The coroutine's name when a facade keeps the old, unqualified one.
+  static StringRef unqualified(StringRef Name) {
+    return Name.substr(Name.rfind(':') + 1); // npos + 1 == 0
+  }
+
+  std::string asyncName(const FunctionFact &Fn) const {
+    return C.asyncName(unqualified(Fn.Name));
+  }
+
+  std::string task(StringRef Result) const {
+    return C.TaskType + "<" + Result.str() + ">";
+  }
+
+  void add(const Anchor &A, std::string Text, long Rank = 0) {
+    Files[A.File].push_back({A.Offset, A.Length, std::move(Text), Rank});
+  }
+  void insert(StringRef File, unsigned Offset, std::string Text,
+              long Rank = 0) {
+    Files[File.str()].push_back({Offset, 0, std::move(Text), Rank});
+  }
+
+  Error rewriteFunction(const FunctionFact &Fn) {
+    bool Facade = S.hasFacade(Fn.Id);
+    for (const DeclFact &D : Fn.Decls) {
+      Expected<StringRef> Text = Sources.get(D.Whole.File);
+      if (!Text)
+        return Text.takeError();
+      // `T &name` leaves no space between the type and the name.
+      unsigned After = D.ReturnType.Offset + D.ReturnType.Length;
+      bool Glued = After < Text->size() &&
+                   (isalnum((*Text)[After]) || (*Text)[After] == '_');
+      if (D.InsertReturn)
+        add(D.ReturnType, "-> " + task(D.Result) + " ");
+      else
+        add(D.ReturnType, task(D.Result) + (Glued ? " " : ""));
+      if (!D.AddParens.File.empty())
+        add(D.AddParens, "()");
+      // The coroutine returns a class: it cannot have C linkage.
+      if (!D.LinkagePrefix.File.empty())
+        add(D.LinkagePrefix, "");
+      if (D.InExternCBlock)
+        insert(D.Whole.File, D.Whole.Offset, "extern \"C++\" ", /*Rank=*/-1);
+      if (!Facade)
+        continue;
+      std::string NewName = asyncName(Fn);
+      add(D.Name, NewName);
+      unsigned End = D.Whole.Offset + D.Whole.Length;
+      if (!D.IsDefinition) {
+        // The old declaration stays, after the coroutine's.
+        insert(D.Whole.File, End,
+               "\n" + D.Indent + Text->substr(D.Whole.Offset, D.Whole.Length).str(),
+               /*Rank=*/1);
+        continue;
+      }
+      std::string Body = D.Indent + "  return " + C.BlockOn + "(" + NewName +
+                         "(" + D.ForwardArgs + "));\n";
+      insert(D.Whole.File, End,
+             "\n\n" + D.Indent + D.Signature + " {\n" + Body + D.Indent + "}",
+             /*Rank=*/1);
+    }
+    for (const Anchor &R : Fn.Returns)
+      add(R, "co_return");
+    return Error::success();
+  }
+
+  /// A function in an async override family may have nothing to await;
+  /// `co_return;` still makes it a coroutine.
+  /// It goes on a line of its own, indented like the body, when the '}'
+  /// starts its line, and before the '}' on a one-line body.
+  Error makeCoroutine(const FunctionFact &Fn) {
+    for (const DeclFact &D : Fn.Decls) {
+      if (!D.IsDefinition)
+        continue;
+      Expected<StringRef> Text = Sources.get(D.Whole.File);
+      if (!Text)
+        return Text.takeError();
+      StringRef Before = Text->substr(0, D.BodyClose);
+      StringRef Line = Before.substr(Before.rfind('\n') + 1);
+      if (!Line.trim().empty()) {
+        insert(D.Whole.File, D.BodyClose,
+               Line.ends_with("{") ? " co_return; " : "co_return; ");
+        continue;
+      }
+      // The body's indentation: the line above, if deeper than the '}'.
+      StringRef Above = Before.drop_back(Line.size() + 1);
+      Above = Above.substr(Above.rfind('\n') + 1);
+      StringRef Indent = Above.take_while([](char C) { return C == ' ' || C == '\t'; });
+      std::string BodyIndent = Indent.size() > Line.size() && !Above.trim().empty()
+                                   ? Indent.drop_front(Line.size()).str()
+                                   : std::string("  ");
+      insert(D.Whole.File, D.BodyClose, BodyIndent + "co_return;\n" + Line.str());
+    }
+    return Error::success();
+  }
+
+  /// g++ 12.2 miscompiles a coroutine that declares no variable and awaits
+  /// in the condition of an if, while, for, do or switch: resuming it skips
+  /// the body. Any local variable avoids the bug, so give it one.
+  void workAroundGcc12(const FunctionFact &Fn) {
+    for (const DeclFact &D : Fn.Decls)
+      if (D.IsDefinition)
+        insert(D.Whole.File, Fn.BodyOpen,
+               "\n" + D.Indent +
+                   "  [[maybe_unused]] bool vinyl_gcc12_frame = true; // g++ "
+                   "12.2 miscompiles coroutines without locals");
+  }
+
+  /// In async code (new coroutines and existing ones alike) every call that
+  /// reaches I/O is awaited: leaves become their awaitables, facades their
+  /// coroutines, block_on(t) becomes co_await t. Calls of coroutines that
+  /// existed before are left as written: that code handles its tasks.
+  void rewriteCall(const CallFact &Call) {
+    if (Call.Kind == CallKind::Spawn)
+      return rewriteSpawn(Call);
+    if (Call.Kind == CallKind::Join && !S.isAsync(Call.Callee))
+      return;
+    // A function stored as a callback type: the type now holds coroutines.
+    if (Call.Kind == CallKind::AddressTaken && !Call.CallbackType.empty() &&
+        S.hasFacade(Call.Callee) && Call.Problem.empty())
+      return add(Call.CalleeName, asyncName(F.Functions.at(Call.Callee)));
+    if (Call.Awaited || Call.BlockedOn || !S.isAsync(Call.Caller) ||
+        Call.Kind == CallKind::AddressTaken || !Call.Problem.empty() ||
+        !F.Functions.count(Call.Caller))
+      return;
+    // One call of a template's text, found once per instantiation: its
+    // callees are one family (see the solver), so one await serves all.
+    if (Call.Dependent && !DependentCalls.insert(Call.Call).second)
+      return;
+    StringRef Callee = Call.Callee;
+    if (Call.Kind == CallKind::BlockingWait) {
+      add(Call.CalleeName, Call.NeedsParens ? "(co_await " : "co_await ");
+      if (Call.NeedsParens)
+        insert(Call.Call.File, Call.Call.Offset + Call.Call.Length, ")",
+               Call.Call.Length);
+      noteAwait(Call);
+      return;
+    }
+    if (Call.Kind == CallKind::Join) {
+      // The handle's join returns the task: await it as written.
+    } else if (Callee.consume_front("leaf:")) {
+      add(Call.CalleeName, C.findLeaf(Callee)->Replacement);
+    } else if (auto Twin = S.FacadeTwins.find(Call.Callee);
+               Twin != S.FacadeTwins.end()) {
+      add(Call.CalleeName,
+          unqualified(F.Functions.at(Twin->second).Name).str());
+    } else if (!S.isAsync(Call.Callee) || !F.Functions.count(Call.Callee) ||
+               F.Functions.at(Call.Callee).IsCoroutine) {
+      return;
+    } else if (S.hasFacade(Call.Callee)) {
+      add(Call.CalleeName, asyncName(F.Functions.at(Call.Callee)));
+    }
+    noteAwait(Call);
+    bool Operator = Call.Kind == CallKind::Operator;
+    std::string Open = Call.MoveAwait     ? "std::move(co_await "
+                       : Call.DerefAwait  ? "(*&co_await "
+                       : Call.NeedsParens ? "(co_await "
+                                          : "co_await ";
+    std::string Close = Call.NeedsParens ? ")" : "";
+    if (Operator) {
+      Open += "(";
+      Close = ")" + Close;
+    }
+    // Outer calls open first and close last.
+    long Len = Call.Call.Length;
+    insert(Call.Call.File, Call.Call.Offset, Open, -Len);
+    if (!Close.empty())
+      insert(Call.Call.File, Call.Call.Offset + Call.Call.Length, Close, Len);
+  }
+
+  /// `std::thread(f, a).detach()` -> `vinyl::spawn(f', a)`, `std::thread
+  /// t(f, a)` -> `auto t = vinyl::spawn(f', a)`: the runtime decay-copies f
+  /// and a into the task, as the thread did.
+  void rewriteSpawn(const CallFact &Call) {
+    if (!S.isAsync(Call.Callee) || !Call.Problem.empty())
+      return;
+    for (const TextEdit &E : Call.SpawnEdits)
+      // `std::thread a(f), b(g);` shares one type: one `auto` for both.
+      if (SharedEdits.insert({E.Where, E.Text}).second)
+        add(E.Where, E.Text);
+    if (S.hasFacade(Call.Callee))
+      add(Call.CalleeName, asyncName(F.Functions.at(Call.Callee)));
+  }
+
+  /// The call is awaited: note it, and make the edits that go with it.
+  void noteAwait(const CallFact &Call) {
+    // Before the awaits at the same offset: `while (true) { if (!(co_await`.
+    for (const TextEdit &E : Call.AwaitEdits)
+      if (SharedEdits.insert({E.Where, E.Text}).second)
+        add(E.Where, E.Text, std::numeric_limits<long>::min());
+    Awaits.insert(Call.Caller);
+    if (Call.InCondition)
+      AwaitsInCondition.insert(Call.Caller);
+  }
+
+  /// Synchronous code calling a lambda that became a coroutine waits for
+  /// it right there.
+  void waitInPlace(const CallFact &Call) {
+    long Len = Call.Call.Length;
+    insert(Call.Call.File, Call.Call.Offset, C.BlockOn + "(", -Len);
+    insert(Call.Call.File, Call.Call.Offset + Call.Call.Length, ")", Len);
+  }
+
+  Expected<std::vector<AtomicChange>> changes() {
+    std::vector<AtomicChange> Out;
+    for (auto &[File, Edits] : Files) {
+      llvm::stable_sort(Edits, [](const Edit &A, const Edit &B) {
+        return std::tie(A.Offset, A.Length, A.Rank) <
+               std::tie(B.Offset, B.Length, B.Rank);
+      });
+      AtomicChange Change(File, File);
+      for (size_t I = 0; I < Edits.size();) {
+        // Fold the insertions at one offset and at most one replacement
+        // starting there into a single replacement.
+        unsigned Offset = Edits[I].Offset, Length = 0;
+        std::string Text;
+        for (; I < Edits.size() && Edits[I].Offset == Offset; ++I) {
+          if (Edits[I].Length && Length && (Edits[I].Length != Length ||
+                                            Edits[I].Text != Edits[I - 1].Text))
+            return conflict(File, Offset);
+          if (Edits[I].Length && Length)
+            continue; // The same edit reached twice.
+          Text += Edits[I].Text;
+          Length = std::max(Length, Edits[I].Length);
+        }
+        if (Error E = Change.getReplacements().add(
+                Replacement(File, Offset, Length, Text))) {
+          consumeError(std::move(E));
+          return conflict(File, Offset);
+        }
+      }
+      Change.addHeader(C.TaskHeader);
+      Out.push_back(std::move(Change));
+    }
+    return Out;
+  }
+
+  /// Two edits of one place disagree: facts files from different runs,
+  /// or a source that changed between extraction and rewriting.
+  Error conflict(StringRef File, unsigned Offset) {
+    unsigned Line = 1, Column = 1;
+    if (Expected<StringRef> Code = Sources.get(File)) {
+      StringRef Before = Code->take_front(Offset);
+      Line += Before.count('\n');
+      Column += Before.size() - (Before.rfind('\n') + 1);
+    } else {
+      consumeError(Code.takeError());
+    }
+    return createStringError(inconvertibleErrorCode(),
+                             "%s:%u:%u: error: conflicting edits here (were "
+                             "the facts extracted from another version of "
+                             "the file?); nothing was written",
+                             File.str().c_str(), Line, Column);
+  }
+
+  const Facts &F;
+  const Solution &S;
+  const Config &C;
+  SourceFiles &Sources;
+  std::map<std::string, std::vector<Edit>> Files;
+  std::set<std::string> Awaits, AwaitsInCondition;
+  /// Edits several calls carry; each is made once.
+  std::set<std::pair<Anchor, std::string>> SharedEdits;
+  std::set<Anchor> DependentCalls;
+};
+
+} // namespace
+
+Expected<std::vector<AtomicChange>> rewrite(const Facts &F, const Solution &S,
+                                            const Config &C,
+                                            SourceFiles &Sources) {
+  return Rewriter(F, S, C, Sources).run();
+}
+
+} // namespace vinyl

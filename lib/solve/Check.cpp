@@ -1,0 +1,120 @@
+//===- Check.cpp - What --check reports, from facts and the solution ------===//
+#include "vinyl-asyncify/solve/Check.h"
+
+#include "llvm/ADT/StringRef.h"
+
+using namespace llvm;
+
+namespace vinyl {
+
+namespace {
+
+class Checker {
+public:
+  Checker(const Facts &F, const Solution &S, const Config &C)
+      : F(F), S(S), C(C) {}
+
+  std::vector<Diagnostic> run() {
+    for (const auto &[Id, St] : S.States)
+      if (const FunctionFact *Fn = function(Id);
+          Fn && St.Async && !Fn->IsCoroutine)
+        needsAsync(*Fn);
+    for (const Finding &Found : F.Findings)
+      add(Found.Loc, Found.Check, Found.Message);
+    for (const CallFact &Call : F.Calls) {
+      if (Call.Kind == CallKind::Spawn && S.isAsync(Call.Callee) &&
+          Call.Problem.empty())
+        add(Call.Loc, "vinyl-thread-needs-spawn",
+            "the thread started here runs '" +
+                F.Functions.at(Call.Callee).Name +
+                "', which reaches blocking I/O; converting makes it " +
+                Call.SpawnWith + "(...)")
+            .Notes = explainChain(F, S, Call.Callee);
+      const FunctionFact *Caller = function(Call.Caller);
+      if (!Caller || !Caller->IsCoroutine || !Call.Problem.empty() ||
+          Call.Awaited || Call.Kind == CallKind::Spawn)
+        continue;
+      blockingInCoroutine(Call, *Caller);
+    }
+    sortDiagnostics(Out);
+    return std::move(Out);
+  }
+
+private:
+  const FunctionFact *function(const std::string &Id) const {
+    auto It = F.Functions.find(Id);
+    return It == F.Functions.end() ? nullptr : &It->second;
+  }
+
+  Diagnostic &add(const Location &Loc, StringRef Check, std::string Message) {
+    Diagnostic &D = Out.emplace_back();
+    D.Loc = Loc;
+    D.Check = Check.str();
+    D.Message = std::move(Message);
+    return D;
+  }
+
+  void needsAsync(const FunctionFact &Fn) {
+    if (Fn.IsCallbackType) {
+      add(Fn.Loc, "vinyl-needs-async",
+          "callback type '" + Fn.Name + "' holds functions that reach "
+          "blocking I/O; converting makes its result a task")
+          .Notes = explainChain(F, S, Fn.Id);
+      return;
+    }
+    std::string What = Fn.IsLambda ? "the " + Fn.Name : "'" + Fn.Name + "'";
+    Diagnostic &D = add(Fn.definitionLoc(), "vinyl-needs-async",
+                        What + " reaches blocking I/O but is not a "
+                               "coroutine; converting makes it one");
+    D.Notes = explainChain(F, S, Fn.Id);
+  }
+
+  void blockingInCoroutine(const CallFact &Call, const FunctionFact &Caller) {
+    StringRef Callee = Call.Callee;
+    if (Callee.consume_front("leaf:")) {
+      const LeafRule *Leaf = C.findLeaf(Callee);
+      add(Call.Loc, "vinyl-blocking-call-in-coroutine",
+          "blocking call of '" + Callee.str() + "' inside coroutine '" +
+              Caller.Name + "'; use 'co_await " +
+              (Leaf ? Leaf->Replacement : Callee.str()) + "(...)'");
+      return;
+    }
+    if (Call.Kind == CallKind::Join) {
+      if (S.isAsync(Call.Callee))
+        add(Call.Loc, "vinyl-blocking-wait-in-coroutine",
+            "joining a thread that runs '" + F.displayName(Call.Callee) +
+                "' blocks the thread inside coroutine '" + Caller.Name +
+                "'; converting spawns it as a task and awaits the join");
+      return;
+    }
+    if (Call.Kind == CallKind::BlockingWait) {
+      add(Call.Loc, "vinyl-blocking-wait-in-coroutine",
+          "'" + Callee.drop_front(5).str() +
+              "' blocks the thread inside coroutine '" + Caller.Name +
+              "'; co_await the task instead");
+      return;
+    }
+    auto Twin = S.FacadeTwins.find(Call.Callee);
+    if (Twin == S.FacadeTwins.end() || Call.Kind == CallKind::AddressTaken)
+      return;
+    const FunctionFact *Facade = function(Call.Callee);
+    const FunctionFact *Async = function(Twin->second);
+    add(Call.Loc, "vinyl-blocking-wait-in-coroutine",
+        "'" + Facade->Name + "' is a blocking facade, called inside coroutine '" +
+            Caller.Name + "'; co_await '" + Async->Name + "' instead");
+  }
+
+  const Facts &F;
+  const Solution &S;
+  const Config &C;
+  std::vector<Diagnostic> Out;
+};
+
+} // namespace
+
+std::vector<Diagnostic> checkFixpoint(const Facts &F, const Solution &S,
+                                      const Config &C) {
+  return Checker(F, S, C).run();
+}
+
+} // namespace vinyl
