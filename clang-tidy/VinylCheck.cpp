@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 #include "VinylCheck.h"
 
+#include "vinyl-asyncify/pipeline/Pipeline.h"
+
 #include "clang-tidy/utils/OptionsUtils.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
@@ -251,7 +253,6 @@ const Config *VinylCheck::config() {
   if (Loaded)
     return Cfg ? &*Cfg : nullptr;
   Loaded = true;
-  std::vector<std::string> Files;
   std::string Bundled = bundledRules();
   if (Bundled.empty()) {
     configurationDiag("the vinyl rules are missing: expected " +
@@ -260,20 +261,20 @@ const Config *VinylCheck::config() {
                       "; the vinyl checks are off");
     return nullptr;
   }
-  Files.push_back(std::move(Bundled));
+  // The sources a conversion run reads, in its order (loadRunConfig).
   SmallString<256> Dir(getCurrentMainFile());
   sys::path::remove_filename(Dir);
-  if (std::string Project = findProjectConfig(Dir); !Project.empty())
-    Files.push_back(std::move(Project));
+  ConfigSources Sources{std::move(Bundled), std::string(Dir), {}};
   for (StringRef F :
        clang::tidy::utils::options::parseStringList(RulesFilesOption))
-    Files.push_back(resolveOptionPath(F.trim()));
+    Sources.Extra.push_back(resolveOptionPath(F.trim()));
 
-  std::string Key = llvm::join(Files, "\n");
+  std::string Key = Sources.BundledRules + "\n" + Sources.ProjectDir + "\n" +
+                    llvm::join(Sources.Extra, "\n");
   auto [It, New] = configCache().try_emplace(Key);
   LoadedConfig &L = It->second;
   if (New) {
-    if (Expected<Config> C = loadConfig(Files))
+    if (Expected<Config> C = loadRunConfig(Sources))
       L.Cfg = std::move(*C);
     else
       L.Error = toString(C.takeError());

@@ -53,7 +53,7 @@ applyChanges(ArrayRef<tooling::AtomicChange> Changes, SourceFiles &Sources) {
 
 Error verify(const tooling::CompilationDatabase &DB, const Facts &F,
              ArrayRef<ChangedFile> Files, StringRef RuntimeIncludeDir,
-             unsigned Jobs) {
+             unsigned Jobs, raw_ostream &Diagnostics) {
   StringSet<> Changed;
   for (const ChangedFile &C : Files)
     Changed.insert(C.Path);
@@ -80,7 +80,7 @@ Error verify(const tooling::CompilationDatabase &DB, const Facts &F,
     if (Compiled)
       return;
     ++Failed;
-    errs() << Diags << TUs[I]
+    Diagnostics << Diags << TUs[I]
            << ": error: the converted translation unit does not compile\n"
            << TUs[I] << ": note: the locations above are in the converted "
            << "text, which --diff shows\n";

@@ -80,6 +80,7 @@ template <> struct MappingTraits<DeclFact> {
     Io.mapOptional("definition", D.IsDefinition, false);
     Io.mapOptional("signature", D.Signature, std::string());
     Io.mapOptional("forward_args", D.ForwardArgs, std::string());
+    Io.mapOptional("template_args", D.TemplateArgs, std::string());
     Io.mapOptional("body_close", D.BodyClose, 0u);
     Io.mapOptional("indent", D.Indent, std::string());
     Io.mapOptional("problem", D.Problem, std::string());

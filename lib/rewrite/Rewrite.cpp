@@ -9,6 +9,8 @@
 //===----------------------------------------------------------------------===//
 #include "vinyl-asyncify/rewrite/Rewrite.h"
 
+#include "vinyl-asyncify/facts/Format.h"
+
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/Error.h"
 
@@ -85,7 +87,7 @@ private:
   }
 
   std::string task(StringRef Result) const {
-    return C.TaskType + "<" + Result.str() + ">";
+    return fmt::format("{}<{}>", C.TaskType, Result);
   }
 
   void add(const Anchor &A, std::string Text, long Rank = 0) {
@@ -107,7 +109,7 @@ private:
       bool Glued = After < Text->size() &&
                    (isalnum((*Text)[After]) || (*Text)[After] == '_');
       if (D.InsertReturn)
-        add(D.ReturnType, "-> " + task(D.Result) + " ");
+        add(D.ReturnType, fmt::format("-> {} ", task(D.Result)));
       else
         add(D.ReturnType, task(D.Result) + (Glued ? " " : ""));
       if (!D.AddParens.File.empty())
@@ -125,14 +127,18 @@ private:
       if (!D.IsDefinition) {
         // The old declaration stays, after the coroutine's.
         insert(D.Whole.File, End,
-               "\n" + D.Indent + Text->substr(D.Whole.Offset, D.Whole.Length).str(),
+               fmt::format("\n{}{}", D.Indent,
+                           Text->substr(D.Whole.Offset, D.Whole.Length)),
                /*Rank=*/1);
         continue;
       }
-      std::string Body = D.Indent + "  return " + C.BlockOn + "(" + NewName +
-                         "(" + D.ForwardArgs + "));\n";
+      // The facade: the old signature, waiting for the coroutine.
       insert(D.Whole.File, End,
-             "\n\n" + D.Indent + D.Signature + " {\n" + Body + D.Indent + "}",
+             fmt::format("\n\n{0}{1} {{\n"
+                         "{0}  return {2}({3}{4}({5}));\n"
+                         "{0}}}",
+                         D.Indent, D.Signature, C.BlockOn, NewName,
+                         D.TemplateArgs, D.ForwardArgs),
              /*Rank=*/1);
     }
     for (const Anchor &R : Fn.Returns)
@@ -165,7 +171,8 @@ private:
       std::string BodyIndent = Indent.size() > Line.size() && !Above.trim().empty()
                                    ? Indent.drop_front(Line.size()).str()
                                    : std::string("  ");
-      insert(D.Whole.File, D.BodyClose, BodyIndent + "co_return;\n" + Line.str());
+      insert(D.Whole.File, D.BodyClose,
+             fmt::format("{}co_return;\n{}", BodyIndent, Line));
     }
     return Error::success();
   }
@@ -177,9 +184,10 @@ private:
     for (const DeclFact &D : Fn.Decls)
       if (D.IsDefinition)
         insert(D.Whole.File, Fn.BodyOpen,
-               "\n" + D.Indent +
-                   "  [[maybe_unused]] bool vinyl_gcc12_frame = true; // g++ "
-                   "12.2 miscompiles coroutines without locals");
+               fmt::format("\n{}  [[maybe_unused]] bool vinyl_gcc12_frame = "
+                           "true; // g++ 12.2 miscompiles coroutines without "
+                           "locals",
+                           D.Indent));
   }
 
   /// In async code (new coroutines and existing ones alike) every call that

@@ -1,5 +1,13 @@
 //===- Check.cpp - What --check reports, from facts and the solution ------===//
+//
+// The CI gate's findings besides the solver's refusals: functions still to
+// convert, tasks never awaited, and blocking calls, waits and joins inside
+// coroutines, each with the chain that explains it.
+//
+//===----------------------------------------------------------------------===//
 #include "vinyl-asyncify/solve/Check.h"
+
+#include "vinyl-asyncify/facts/Format.h"
 
 #include "llvm/ADT/StringRef.h"
 
@@ -25,10 +33,9 @@ public:
       if (Call.Kind == CallKind::Spawn && S.isAsync(Call.Callee) &&
           Call.Problem.empty())
         add(Call.Loc, "vinyl-thread-needs-spawn",
-            "the thread started here runs '" +
-                F.Functions.at(Call.Callee).Name +
-                "', which reaches blocking I/O; converting makes it " +
-                Call.SpawnWith + "(...)")
+            fmt::format("the thread started here runs '{}', which reaches "
+                        "blocking I/O; converting makes it {}(...)",
+                        F.Functions.at(Call.Callee).Name, Call.SpawnWith))
             .Notes = explainChain(F, S, Call.Callee);
       const FunctionFact *Caller = function(Call.Caller);
       if (!Caller || !Caller->IsCoroutine || !Call.Problem.empty() ||
@@ -57,15 +64,18 @@ private:
   void needsAsync(const FunctionFact &Fn) {
     if (Fn.IsCallbackType) {
       add(Fn.Loc, "vinyl-needs-async",
-          "callback type '" + Fn.Name + "' holds functions that reach "
-          "blocking I/O; converting makes its result a task")
+          fmt::format("callback type '{}' holds functions that reach "
+                      "blocking I/O; converting makes its result a task",
+                      Fn.Name))
           .Notes = explainChain(F, S, Fn.Id);
       return;
     }
-    std::string What = Fn.IsLambda ? "the " + Fn.Name : "'" + Fn.Name + "'";
+    std::string What = Fn.IsLambda ? fmt::format("the {}", Fn.Name)
+                                   : fmt::format("'{}'", Fn.Name);
     Diagnostic &D = add(Fn.definitionLoc(), "vinyl-needs-async",
-                        What + " reaches blocking I/O but is not a "
-                               "coroutine; converting makes it one");
+                        fmt::format("{} reaches blocking I/O but is not a "
+                                    "coroutine; converting makes it one",
+                                    What));
     D.Notes = explainChain(F, S, Fn.Id);
   }
 
@@ -74,24 +84,26 @@ private:
     if (Callee.consume_front("leaf:")) {
       const LeafRule *Leaf = C.findLeaf(Callee);
       add(Call.Loc, "vinyl-blocking-call-in-coroutine",
-          "blocking call of '" + Callee.str() + "' inside coroutine '" +
-              Caller.Name + "'; use 'co_await " +
-              (Leaf ? Leaf->Replacement : Callee.str()) + "(...)'");
+          fmt::format("blocking call of '{}' inside coroutine '{}'; use "
+                      "'co_await {}(...)'",
+                      Callee, Caller.Name,
+                      Leaf ? StringRef(Leaf->Replacement) : Callee));
       return;
     }
     if (Call.Kind == CallKind::Join) {
       if (S.isAsync(Call.Callee))
         add(Call.Loc, "vinyl-blocking-wait-in-coroutine",
-            "joining a thread that runs '" + F.displayName(Call.Callee) +
-                "' blocks the thread inside coroutine '" + Caller.Name +
-                "'; converting spawns it as a task and awaits the join");
+            fmt::format("joining a thread that runs '{}' blocks the thread "
+                        "inside coroutine '{}'; converting spawns it as a "
+                        "task and awaits the join",
+                        F.displayName(Call.Callee), Caller.Name));
       return;
     }
     if (Call.Kind == CallKind::BlockingWait) {
       add(Call.Loc, "vinyl-blocking-wait-in-coroutine",
-          "'" + Callee.drop_front(5).str() +
-              "' blocks the thread inside coroutine '" + Caller.Name +
-              "'; co_await the task instead");
+          fmt::format("'{}' blocks the thread inside coroutine '{}'; "
+                      "co_await the task instead",
+                      Callee.drop_front(5), Caller.Name));
       return;
     }
     auto Twin = S.FacadeTwins.find(Call.Callee);
@@ -100,8 +112,9 @@ private:
     const FunctionFact *Facade = function(Call.Callee);
     const FunctionFact *Async = function(Twin->second);
     add(Call.Loc, "vinyl-blocking-wait-in-coroutine",
-        "'" + Facade->Name + "' is a blocking facade, called inside coroutine '" +
-            Caller.Name + "'; co_await '" + Async->Name + "' instead");
+        fmt::format("'{}' is a blocking facade, called inside coroutine "
+                    "'{}'; co_await '{}' instead",
+                    Facade->Name, Caller.Name, Async->Name));
   }
 
   const Facts &F;

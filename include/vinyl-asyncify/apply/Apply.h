@@ -28,10 +28,12 @@ applyChanges(llvm::ArrayRef<clang::tooling::AtomicChange> Changes,
 
 /// Parses, in memory, every TU that includes a changed file, with the new
 /// contents and the runtime headers on the include path; fails (printing the
-/// compiler's diagnostics) if any of them no longer compiles.
+/// compiler's diagnostics to \p Diagnostics) if any of them no longer
+/// compiles.
 llvm::Error verify(const clang::tooling::CompilationDatabase &DB,
                    const Facts &F, llvm::ArrayRef<ChangedFile> Files,
-                   llvm::StringRef RuntimeIncludeDir, unsigned Jobs);
+                   llvm::StringRef RuntimeIncludeDir, unsigned Jobs,
+                   llvm::raw_ostream &Diagnostics);
 
 /// Moves a file over another (std::error_code like llvm::sys::fs::rename).
 using RenameFunction =

@@ -8,6 +8,7 @@
 
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/Error.h"
+#include "llvm/Support/raw_ostream.h"
 
 namespace clang {
 class ASTContext;
@@ -23,6 +24,8 @@ struct ExtractOptions {
   const PathSet *Writable = nullptr;
   std::string RuntimeIncludeDir; ///< So converted code parses again.
   unsigned Jobs = 0; ///< 0: one per core.
+  /// Where the compiler's messages about a TU go (default: stderr).
+  llvm::raw_ostream *Diagnostics = nullptr;
   /// Called after each TU as (done, total, file), from one thread at a time.
   llvm::function_ref<void(unsigned, unsigned, llvm::StringRef)> Progress;
 };

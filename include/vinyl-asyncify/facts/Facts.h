@@ -61,6 +61,9 @@ struct DeclFact {
   /// forward the parameters, for the facade.
   std::string Signature;
   std::string ForwardArgs;
+  /// The template arguments the facade passes its twin explicitly
+  /// ("<R>"): those up to the last one the arguments do not deduce.
+  std::string TemplateArgs;
   unsigned BodyClose = 0;  ///< Offset of the body's closing '}'.
   std::string Indent;      ///< Leading white space of the declaration's line.
   std::string Problem;     ///< Why it cannot be rewritten textually, if so.

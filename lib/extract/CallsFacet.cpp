@@ -1,0 +1,149 @@
+//===- CallsFacet.cpp - Call sites and how co_await goes in front ---------===//
+//
+// Every call of a function of the paths, of a rules leaf (by qualified
+// name), of an awaitable that replaced a leaf, and of the blocking wait:
+// the callee, the name to rename or replace, and, for every call recorded
+// by any facet, whether `co_await` in front of it needs parentheses and
+// whether it sits in a condition. Constructors of the paths' classes are
+// implicit calls: they can never be awaited.
+//
+//===----------------------------------------------------------------------===//
+#include "ExtractContext.h"
+
+#include "clang/AST/ParentMapContext.h"
+
+using namespace clang;
+using namespace llvm;
+
+namespace vinyl::extract {
+namespace {
+
+/// Whether \p E lies in the condition of an if, while, for, do or switch.
+bool inCondition(const Expr *E, ASTContext &Ctx) {
+  DynTypedNode Child = DynTypedNode::create(*E);
+  for (;;) {
+    DynTypedNodeList Parents = Ctx.getParents(Child);
+    if (Parents.empty())
+      return false;
+    DynTypedNode P = Parents[0];
+    const Stmt *S = P.get<Stmt>();
+    const Stmt *C = Child.get<Stmt>();
+    if (const auto *If = dyn_cast_or_null<IfStmt>(S))
+      return If->getCond() == C;
+    if (const auto *W = dyn_cast_or_null<WhileStmt>(S))
+      return W->getCond() == C;
+    if (const auto *D = dyn_cast_or_null<DoStmt>(S))
+      return D->getCond() == C;
+    if (const auto *F = dyn_cast_or_null<ForStmt>(S))
+      return F->getCond() == C;
+    if (const auto *Sw = dyn_cast_or_null<SwitchStmt>(S))
+      return Sw->getCond() == C;
+    if (!S || isa<CompoundStmt, LambdaExpr>(S))
+      return false;
+    Child = P;
+  }
+}
+
+class CallsFacet : public Facet {
+public:
+  using Facet::Facet;
+
+  bool call(const CallExpr &CE) override {
+    const FunctionDecl *Callee = CE.getDirectCallee();
+    if (!Callee)
+      return false;
+    std::string Name = Callee->getQualifiedNameAsString();
+    CallFact C;
+    if (isBlockOn(X.Cfg, *Callee) && CE.getNumArgs() == 1) {
+      X.BlockedOn.insert(CE.getArg(0)->IgnoreImplicit());
+      C.Callee = "wait:" + Name;
+      C.Kind = CallKind::BlockingWait;
+      const Expr *Ref = CE.getCallee()->IgnoreImplicit();
+      C.CalleeName = X.fileAnchor(Ref->getSourceRange(), C.Problem);
+      X.recordCall(&CE, std::move(C));
+      return true;
+    }
+    if (const LeafRule *Leaf = X.Cfg.findReplacement(Name)) {
+      // Already the awaitable: nothing to rewrite, but it is where this
+      // coroutine's I/O happens, which --explain and --graph show.
+      C.Callee = "leaf:" + Leaf->Name;
+      C.Awaited = true;
+      X.recordCall(&CE, std::move(C));
+      return true;
+    }
+    if (const LeafRule *Leaf = X.Cfg.findLeaf(Name)) {
+      C.Callee = "leaf:" + Leaf->Name;
+      const Expr *Ref = CE.getCallee()->IgnoreImplicit();
+      C.CalleeName = X.fileAnchor(Ref->getSourceRange(), C.Problem);
+      X.Out.LeavesSeen.push_back(Leaf->Name);
+      // A function declared under the paths may also be defined there (a
+      // project's own `send`): then it is code to convert, not a leaf. Only
+      // the whole program knows; resolveLeaves() decides after merging.
+      if (X.isOurs(Callee)) {
+        C.LeafName = Leaf->Name;
+        C.LeafCallee = C.CalleeName;
+        C.Callee = X.id(Callee);
+        C.CalleeName = X.nameAnchor(&CE, C.Problem);
+      }
+    } else if (X.isOurs(Callee)) {
+      C.Callee = X.id(Callee);
+      C.CalleeName = X.nameAnchor(&CE, C.Problem);
+    } else {
+      return true;
+    }
+    if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(&CE))
+      if (Op->getOperator() != OO_Call && Op->getOperator() != OO_Subscript)
+        C.Kind = CallKind::Operator;
+    if (const auto *M = dyn_cast<MemberExpr>(CE.getCallee()->IgnoreImplicit()))
+      if (M->isImplicitAccess() && isa<CXXConversionDecl>(Callee))
+        C.Kind = CallKind::Implicit;
+    X.recordCall(&CE, std::move(C));
+    return true;
+  }
+
+  void construct(const CXXConstructExpr &E) override {
+    const CXXConstructorDecl *Ctor = E.getConstructor();
+    if (!Ctor || !X.isOurs(Ctor))
+      return;
+    CallFact C;
+    C.Callee = X.id(Ctor);
+    C.Kind = CallKind::Implicit;
+    X.recordCall(&E, std::move(C));
+  }
+
+  void annotate(const Expr &E, CallFact &C) override {
+    C.NeedsParens = awaitNeedsParens(&E, X.Ctx);
+    // g++ 12 rejects `(co_await f()).m` in a template ("insufficient
+    // contextual information"); `std::move(co_await f()).m` is the same
+    // for a value result (a prvalue and an xvalue bind alike), and
+    // `(*&co_await f()).m` for a reference result (the same lvalue).
+    const FunctionDecl *Fn = X.currentFunction();
+    if (const auto *Call = dyn_cast<CallExpr>(&E);
+        Call && C.NeedsParens && Fn &&
+        (Fn->isTemplated() || X.inInstantiation()) && isMemberBase(&E))
+      if (const FunctionDecl *Callee = Call->getDirectCallee()) {
+        QualType Result = Callee->getReturnType();
+        if (!Result->isDependentType()) {
+          C.MoveAwait = !Result->isReferenceType();
+          C.DerefAwait = Result->isReferenceType();
+        }
+      }
+    C.InCondition = inCondition(&E, X.Ctx);
+  }
+
+private:
+  bool isMemberBase(const Expr *E) {
+    const Expr *Child;
+    const Stmt *P = skipImplicitParents(E, X.Ctx, Child);
+    return isa_and_nonnull<MemberExpr, CXXDependentScopeMemberExpr,
+                           UnresolvedMemberExpr>(P);
+  }
+};
+
+} // namespace
+
+std::unique_ptr<Facet> makeCallsFacet(ExtractContext &X) {
+  return std::make_unique<CallsFacet>(X);
+}
+
+} // namespace vinyl::extract

@@ -1,0 +1,194 @@
+//===- ExtractContext.cpp - What every extraction facet shares ------------===//
+//
+// Where things are (paths, anchors, ids), the facts of a function as its
+// declaration states them, and recordCall, the one place every call fact
+// passes through on its way into the facts.
+//
+//===----------------------------------------------------------------------===//
+#include "ExtractContext.h"
+
+#include "clang/AST/ASTLambda.h"
+#include "clang/AST/ParentMapContext.h"
+#include "clang/Lex/Lexer.h"
+
+using namespace clang;
+using namespace llvm;
+
+namespace vinyl::extract {
+
+ExtractContext::ExtractContext(ASTContext &Ctx, const ExtractOptions &Opts,
+                               Facts &Out)
+    : Ctx(Ctx), SM(Ctx.getSourceManager()), LO(Ctx.getLangOpts()),
+      Cfg(*Opts.Cfg), Writable(*Opts.Writable), Out(Out) {}
+
+Facet::~Facet() = default;
+
+bool ExtractContext::isWritableLoc(SourceLocation Loc) {
+  if (Loc.isInvalid())
+    return false;
+  FileID FID = SM.getFileID(SM.getExpansionLoc(Loc));
+  auto It = WritableFiles.find(FID);
+  if (It != WritableFiles.end())
+    return !It->second.empty();
+  std::string Path;
+  if (OptionalFileEntryRef FE = SM.getFileEntryRefForID(FID))
+    Path = writablePath(SM.getFileManager(), Writable, FE->getName());
+  return !WritableFiles.try_emplace(FID, std::move(Path)).first->second.empty();
+}
+
+StringRef ExtractContext::pathOf(SourceLocation FileLoc) {
+  isWritableLoc(FileLoc);
+  return WritableFiles[SM.getFileID(FileLoc)];
+}
+
+bool ExtractContext::isOurs(const FunctionDecl *FD) {
+  for (const FunctionDecl *R : FD->redecls())
+    if (isWritableLoc(R->getLocation()))
+      return true;
+  return false;
+}
+
+std::string ExtractContext::id(const FunctionDecl *FD) {
+  auto [It, New] = Ids.try_emplace(FD);
+  if (New)
+    It->second = functionId(*FD);
+  return It->second;
+}
+
+unsigned ExtractContext::lineOf(const Stmt *S) {
+  return SM.getPresumedLineNumber(SM.getFileLoc(S->getBeginLoc()));
+}
+
+unsigned ExtractContext::lineOf(const Decl *D) {
+  return SM.getPresumedLineNumber(SM.getFileLoc(D->getLocation()));
+}
+
+Anchor ExtractContext::anchor(CharSourceRange R) {
+  Anchor A;
+  A.File = pathOf(R.getBegin()).str();
+  A.Offset = SM.getFileOffset(R.getBegin());
+  A.Length = SM.getFileOffset(R.getEnd()) - A.Offset;
+  return A;
+}
+
+Anchor ExtractContext::fileAnchor(SourceRange R, std::string &Problem) {
+  CharSourceRange C =
+      Lexer::makeFileCharRange(CharSourceRange::getTokenRange(R), SM, LO);
+  if (C.isInvalid() || !isWritableLoc(C.getBegin())) {
+    Problem = "it is written inside a macro expansion";
+    return {};
+  }
+  return anchor(C);
+}
+
+Anchor ExtractContext::nameAnchor(const CallExpr *CE, std::string &Problem) {
+  const Expr *Callee = CE->getCallee()->IgnoreImplicit();
+  SourceLocation NameLoc;
+  if (const auto *M = dyn_cast<MemberExpr>(Callee))
+    NameLoc = M->getMemberLoc();
+  else if (const auto *D = dyn_cast<DeclRefExpr>(Callee))
+    NameLoc = D->getLocation();
+  if (NameLoc.isInvalid())
+    return {};
+  return fileAnchor(SourceRange(NameLoc, NameLoc), Problem);
+}
+
+bool ExtractContext::inCoroutine() const {
+  const FunctionDecl *FD = currentFunction();
+  return FD && FD->getBody() && isa<CoroutineBodyStmt>(FD->getBody());
+}
+
+/// Whether a declaration of \p FD other than in the main file is under the
+/// paths: a header the project's other code includes.
+static bool declaredInHeader(ExtractContext &X, const FunctionDecl *FD) {
+  for (const FunctionDecl *R : FD->redecls()) {
+    SourceLocation Loc = X.SM.getExpansionLoc(R->getLocation());
+    if (X.SM.getFileID(Loc) != X.SM.getMainFileID() && X.isWritableLoc(Loc))
+      return true;
+  }
+  return false;
+}
+
+FunctionFact &ExtractContext::fact(const FunctionDecl *FD) {
+  std::string Id = id(FD);
+  FunctionFact &F = Out.Functions[Id];
+  if (!F.Id.empty())
+    return F;
+  const FunctionDecl *Canon = FD->getCanonicalDecl();
+  F.Id = Id;
+  F.Name = Canon->getQualifiedNameAsString();
+  F.Loc = location(Canon->getLocation());
+  F.IsMain = Canon->isMain();
+  F.IsConstructor = isa<CXXConstructorDecl>(Canon);
+  F.IsDestructor = isa<CXXDestructorDecl>(Canon);
+  // Only what the code says: lambdas are implicitly constexpr.
+  F.IsConstexpr = !isLambdaCallOperator(Canon) &&
+                  (Canon->isConstexprSpecified() || Canon->isConsteval());
+  F.IsConsteval = Canon->isConsteval();
+  F.IsVariadic = Canon->isVariadic();
+  F.IsConversion = isa<CXXConversionDecl>(Canon);
+  F.IsLambda = isLambdaCallOperator(Canon);
+  if (const auto *M = dyn_cast<CXXMethodDecl>(Canon)) {
+    F.IsVirtual = M->isVirtual();
+    for (const CXXMethodDecl *O : M->overridden_methods()) {
+      if (isOurs(O))
+        F.Overrides.push_back(id(O));
+      else if (F.OverridesOutside.empty())
+        F.OverridesOutside = O->getQualifiedNameAsString();
+    }
+  }
+  F.IsExternC = Canon->isExternC();
+  F.IsOperator = Canon->isOverloadedOperator() ||
+                 isa<CXXConversionDecl>(Canon) ||
+                 Canon->getLiteralIdentifier();
+  for (const FunctionDecl *R : Canon->redecls())
+    if (!isWritableLoc(R->getLocation()))
+      F.DeclaredOutside = true;
+  // Private members are reachable only from their class, whose calls the
+  // solver sees; everything else a header declares is API.
+  F.ExternalApi = Canon->isExternallyVisible() &&
+                  Canon->getAccess() != AS_private &&
+                  declaredInHeader(*this, Canon);
+  return F;
+}
+
+size_t ExtractContext::recordCall(const Expr *E, CallFact C) {
+  if (const FunctionDecl *Caller = currentFunction())
+    C.Caller = id(Caller);
+  C.Loc = location(E->getExprLoc());
+  std::string Problem;
+  C.Call = fileAnchor(E->getSourceRange(), Problem);
+  if (C.Problem.empty())
+    C.Problem = Problem;
+  if (!ForbiddenWhy.empty() && C.Problem.empty())
+    C.Problem = ForbiddenWhy.back();
+  for (Facet *F : Facets)
+    F->annotate(*E, C);
+  if (CatchDepth.back() && C.Problem.empty())
+    C.Problem = "it is inside a catch handler, where co_await is not allowed";
+  C.Awaited = C.Awaited || Awaited.contains(E);
+  C.BlockedOn = BlockedOn.contains(E);
+  C.Dependent = InInstantiation;
+  Out.Calls.push_back(std::move(C));
+  return Out.Calls.size() - 1;
+}
+
+bool isCalledObject(const Expr *E, ASTContext &Ctx) {
+  const Expr *Child;
+  const Stmt *P = skipImplicitParents(E, Ctx, Child);
+  if (const auto *Call = dyn_cast_or_null<CXXOperatorCallExpr>(P))
+    return Call->getOperator() == OO_Call && Call->getArg(0) == Child;
+  // In a template, `next()` on a closure of a dependent type.
+  if (const auto *Call = dyn_cast_or_null<CallExpr>(P))
+    return Call->isTypeDependent() && Call->getCallee() == Child;
+  return false;
+}
+
+const Expr *withoutAddressOf(const Expr *E) {
+  if (const auto *U = dyn_cast<UnaryOperator>(E);
+      U && U->getOpcode() == UO_AddrOf)
+    return U->getSubExpr()->IgnoreParenImpCasts();
+  return E;
+}
+
+} // namespace vinyl::extract

@@ -1,0 +1,195 @@
+//===- ExtractContext.h - What every extraction facet shares ---*- C++ -*-===//
+//
+// Extraction is one walk of a translation unit (Traversal.cpp) shown to a
+// few facets, one concern each: declarations and their anchors, call
+// sites, callables, threads, compiler hazards, coroutine misuse. This is
+// all they share: the source manager and the paths (where a thing is, and
+// whether it may be rewritten), the function being walked, the facts being
+// built, a handful of marks one facet leaves for another (an expression
+// already awaited, a callee name, a lambda a thread runs), and the one
+// place a call is recorded, where every facet annotates it.
+//
+// Private to lib/extract/; the unit tests include it to run one facet.
+//
+//===----------------------------------------------------------------------===//
+#ifndef VINYL_ASYNCIFY_LIB_EXTRACT_EXTRACTCONTEXT_H
+#define VINYL_ASYNCIFY_LIB_EXTRACT_EXTRACTCONTEXT_H
+
+#include "ExtractInternal.h"
+#include "vinyl-asyncify/extract/CallSites.h"
+#include "vinyl-asyncify/extract/Extract.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/StmtCXX.h"
+#include "clang/Basic/SourceManager.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace vinyl::extract {
+
+class Facet;
+
+class ExtractContext {
+public:
+  ExtractContext(clang::ASTContext &Ctx, const ExtractOptions &Opts,
+                 Facts &Out);
+
+  clang::ASTContext &Ctx;
+  clang::SourceManager &SM;
+  const clang::LangOptions &LO;
+  const Config &Cfg;
+  const PathSet &Writable;
+  Facts &Out;
+
+  /// \name Where things are
+  /// @{
+  /// Whether \p Loc (its expansion, for a macro) is in a file under the
+  /// paths.
+  bool isWritableLoc(clang::SourceLocation Loc);
+  /// The real path of the file of \p FileLoc if it is under the paths.
+  llvm::StringRef pathOf(clang::SourceLocation FileLoc);
+  /// Whether some declaration of \p FD is under the paths.
+  bool isOurs(const clang::FunctionDecl *FD);
+  std::string id(const clang::FunctionDecl *FD);
+  Location location(clang::SourceLocation Loc) { return locationOf(SM, Loc); }
+  unsigned lineOf(const clang::Stmt *S);
+  unsigned lineOf(const clang::Decl *D);
+  Anchor anchor(clang::CharSourceRange R);
+  /// The file range a token range is written at, or an empty anchor and a
+  /// Problem when a macro writes it.
+  Anchor fileAnchor(clang::SourceRange R, std::string &Problem);
+  /// The callee's name token in \p CE.
+  Anchor nameAnchor(const clang::CallExpr *CE, std::string &Problem);
+  bool isTask(clang::QualType T) const {
+    return isTaskType(T, Cfg.TaskType);
+  }
+  /// @}
+
+  /// \name The function being walked
+  /// @{
+  const clang::FunctionDecl *currentFunction() const {
+    return Stack.empty() ? nullptr : Stack.back();
+  }
+  bool inCoroutine() const;
+  /// Walking an instantiation of a template: its calls are recorded as the
+  /// pattern's, nothing else is.
+  bool inInstantiation() const { return InInstantiation; }
+  /// The facts of \p FD, created with what its declaration says.
+  FunctionFact &fact(const clang::FunctionDecl *FD);
+  /// @}
+
+  /// \name Marks a facet leaves on a node before its children are walked
+  /// @{
+  /// Operands of co_await.
+  llvm::DenseSet<const clang::Expr *> Awaited;
+  /// Arguments of the configured block_on.
+  llvm::DenseSet<const clang::Expr *> BlockedOn;
+  /// Functions named as what is called (a callee, a thread's callable):
+  /// not an address taken.
+  llvm::DenseSet<const clang::Expr *> CalleeRefs;
+  /// Lambdas a thread or a spawn runs: not closures that escape.
+  llvm::DenseSet<const clang::Expr *> SpawnedLambdas;
+  /// @}
+
+  /// Records a call (or an address, a spawn, a join) made at \p E by the
+  /// current function: where it is, its anchor, why co_await cannot go
+  /// there, then each facet's annotations. Returns its index in Out.Calls.
+  size_t recordCall(const clang::Expr *E, CallFact C);
+
+  /// \name Kept by the traversal
+  /// @{
+  std::vector<const clang::FunctionDecl *> Stack;
+  bool InInstantiation = false;
+  /// Why co_await is not allowed where the walk is, innermost last.
+  std::vector<std::string> ForbiddenWhy;
+  /// Catch handlers open around the current point, per function.
+  llvm::SmallVector<unsigned, 8> CatchDepth = {0};
+  /// The facets, in the order they see each node and annotate each call.
+  std::vector<Facet *> Facets;
+  /// @}
+
+private:
+  llvm::DenseMap<clang::FileID, std::string> WritableFiles;
+  llvm::DenseMap<const clang::FunctionDecl *, std::string> Ids;
+};
+
+/// One concern of extraction. Each hook is called as the walk reaches a
+/// node of its kind, a parent before its children; the default does
+/// nothing. In a template instantiation only call() and
+/// instantiatedLambda() are shown (the pattern has the rest); a facet that
+/// records a call there only in the pattern checks inInstantiation().
+class Facet {
+public:
+  explicit Facet(ExtractContext &X) : X(X) {}
+  virtual ~Facet();
+
+  virtual void functionDecl(const clang::FunctionDecl &) {}
+  virtual void varDecl(const clang::VarDecl &) {}
+  virtual void typedefNameDecl(const clang::TypedefNameDecl &) {}
+  virtual void returnStmt(const clang::ReturnStmt &) {}
+  /// A lambda of the code as written, before its body is walked (so
+  /// currentFunction() is the enclosing function).
+  virtual void lambda(const clang::LambdaExpr &) {}
+  /// A lambda in an instantiation, and the call operator of the lambda
+  /// written in the pattern.
+  virtual void instantiatedLambda(const clang::LambdaExpr &,
+                                  const clang::CXXMethodDecl &) {}
+  /// A call. True when the facet has taken it: the facets after it do not
+  /// see it.
+  virtual bool call(const clang::CallExpr &) { return false; }
+  /// Shown after call() for the same node.
+  virtual void memberCall(const clang::CXXMemberCallExpr &) {}
+  virtual void operatorCall(const clang::CXXOperatorCallExpr &) {}
+  virtual void construct(const clang::CXXConstructExpr &) {}
+  virtual void declRef(const clang::DeclRefExpr &) {}
+  virtual void forRange(const clang::CXXForRangeStmt &) {}
+  /// A block: what is declared in it ends with it.
+  virtual void enterBlock() {}
+  virtual void leaveBlock() {}
+  /// A function body (a lambda's inside another) begins and ends: state
+  /// kept per function is put aside and restored.
+  virtual void enterFunction() {}
+  virtual void leaveFunction() {}
+  /// Every call recorded, by any facet, before it is stored.
+  virtual void annotate(const clang::Expr &, CallFact &) {}
+  /// After the walk.
+  virtual void finish() {}
+
+protected:
+  ExtractContext &X;
+};
+
+/// \name The facets (one file each)
+/// @{
+std::unique_ptr<Facet> makeDeclarationsFacet(ExtractContext &X);
+std::unique_ptr<Facet> makeCallablesFacet(ExtractContext &X);
+std::unique_ptr<Facet> makeMisuseFacet(ExtractContext &X);
+std::unique_ptr<Facet> makeThreadsFacet(ExtractContext &X);
+std::unique_ptr<Facet> makeCallsFacet(ExtractContext &X);
+std::unique_ptr<Facet> makeHazardsFacet(ExtractContext &X);
+/// @}
+
+/// Every facet, in the order each node is shown to them: a facet that
+/// takes a call (callables: a call through a callback type; threads: a
+/// spawn) comes before the call-sites facet, which records the rest.
+std::vector<std::unique_ptr<Facet>> makeAllFacets(ExtractContext &X);
+
+/// Walks the TU once (Traversal.cpp), showing each node to X.Facets, then
+/// calls their finish().
+void traverse(ExtractContext &X);
+
+/// What a call's parent statement says about it (shared by facets).
+/// Whether \p E is the object of a call `E(args)`.
+bool isCalledObject(const clang::Expr *E, clang::ASTContext &Ctx);
+/// `&Server::serve` names a member function a thread runs on its next
+/// argument.
+const clang::Expr *withoutAddressOf(const clang::Expr *E);
+
+} // namespace vinyl::extract
+
+#endif

@@ -1,0 +1,187 @@
+//===- HazardsFacet.cpp - What g++ 12 gets wrong next to co_await ---------===//
+//
+// g++ 12 mishandles some full-expressions that suspend. Each call that may
+// become a co_await is checked against the known cases; where a rewrite
+// keeps the meaning (a `while` whose condition would await), its edits go
+// on the call, otherwise the call carries the problem and the fix:
+//  - a co_await inside a braced initializer list does not compile ("array
+//    used as initializer"), nor does one in a full-expression that builds
+//    a std::initializer_list;
+//  - a class temporary made by ?: and a braced aggregate of a class with a
+//    destructor are destroyed twice at run time;
+//  - an await in an operand that may be skipped (a branch of ?:, the right
+//    of && or ||) is evaluated even when it is skipped, except in a
+//    variable's initialiser or an if condition.
+//
+//===----------------------------------------------------------------------===//
+#include "ExtractContext.h"
+
+#include "clang/AST/ParentMapContext.h"
+#include "clang/Lex/Lexer.h"
+
+using namespace clang;
+using namespace llvm;
+
+namespace vinyl::extract {
+namespace {
+
+class HazardsFacet : public Facet {
+public:
+  using Facet::Facet;
+
+  void annotate(const Expr &E, CallFact &C) override {
+    if (C.Problem.empty() && inInitializerList(&E))
+      C.Problem = "it is in a braced initializer list, where g++ 12 cannot "
+                  "compile co_await; hoist it into a variable";
+    if (C.Kind == CallKind::AddressTaken || !C.Problem.empty())
+      return;
+    C.Problem = fullExpressionProblem(&E);
+    if (C.Problem.empty())
+      skippableAwait(&E, C);
+  }
+
+private:
+  /// Whether \p E is inside a std::initializer_list's braces, in the same
+  /// function (a lambda's body is not).
+  bool inInitializerList(const Expr *E) {
+    DynTypedNode Node = DynTypedNode::create(*E);
+    for (;;) {
+      DynTypedNodeList Parents = X.Ctx.getParents(Node);
+      if (Parents.empty())
+        return false;
+      const DynTypedNode &P = Parents[0];
+      if (const auto *S = P.get<Stmt>()) {
+        if (isa<CXXStdInitializerListExpr>(S))
+          return true;
+        if (isa<LambdaExpr>(S))
+          return false;
+      } else if (!P.get<VarDecl>()) {
+        return false;
+      }
+      Node = P;
+    }
+  }
+
+  /// The outermost expression around \p E; \p Skippable tells whether E
+  /// is in an operand that may not be evaluated (a branch of ?:, the right
+  /// of && or ||).
+  const Expr *fullExpression(const Expr *E, bool *Skippable = nullptr) {
+    const Expr *Full = E;
+    for (;;) {
+      DynTypedNodeList Parents = X.Ctx.getParents(*Full);
+      const Expr *P = Parents.empty() ? nullptr : Parents[0].get<Expr>();
+      if (!P)
+        return Full;
+      if (const auto *C = dyn_cast<AbstractConditionalOperator>(P);
+          C && Skippable)
+        *Skippable |= C->getCond() != Full;
+      if (const auto *B = dyn_cast<BinaryOperator>(P); B && Skippable)
+        *Skippable |= B->isLogicalOp() && B->getRHS() == Full;
+      Full = P;
+    }
+  }
+
+  /// g++ 12.2 evaluates a co_await in an operand that may be skipped even
+  /// when it is skipped, except where the expression initialises a
+  /// variable or is the condition of an `if` (tested case by case: a
+  /// co_return, an argument, an assignment and loop conditions go wrong).
+  /// A `while` loop becomes `while (true) { if (!(cond)) break; body }`,
+  /// which has the same meaning (continue re-tests the condition); other
+  /// places are refused.
+  void skippableAwait(const Expr *E, CallFact &C) {
+    bool Skippable = false;
+    const Expr *Full = fullExpression(E, &Skippable);
+    if (!Skippable)
+      return;
+    DynTypedNodeList Parents = X.Ctx.getParents(*Full);
+    if (Parents.empty())
+      return;
+    if (const auto *VD = Parents[0].get<VarDecl>()) {
+      DynTypedNodeList Up = X.Ctx.getParents(*VD);
+      if (!Up.empty() && (Up[0].get<DeclStmt>() || Up[0].get<IfStmt>()))
+        return;
+    }
+    if (const auto *If = Parents[0].get<IfStmt>(); If && If->getCond() == Full)
+      return;
+    if (const auto *While = Parents[0].get<WhileStmt>();
+        While && While->getCond() == Full && whileAsIf(While, C))
+      return;
+    C.Problem = "it is in a branch of ?: or the right of && or ||, which g++ "
+                "12 evaluates even when it is skipped; move the expression "
+                "into a variable's initialiser or an if condition";
+  }
+
+  /// The edits that turn `while (cond) body` into `while (true) { if
+  /// (!(cond)) break; body }` (a braced body keeps its braces as the
+  /// loop's), or false when the body's end is not plain.
+  bool whileAsIf(const WhileStmt *While, CallFact &C) {
+    const SourceManager &SM = X.SM;
+    const Stmt *Body = While->getBody();
+    const auto *Block = dyn_cast<CompoundStmt>(Body);
+    SourceLocation Begin = While->getCond()->getBeginLoc();
+    SourceLocation CondEnd =
+        Lexer::getLocForEndOfToken(While->getCond()->getEndLoc(), 0, SM, X.LO);
+    // What the condition's ")" (and a braced body's "{") become.
+    SourceLocation Close = Block ? Block->getLBracLoc().getLocWithOffset(1)
+                                 : While->getRParenLoc().getLocWithOffset(1);
+    SourceLocation After;
+    if (!Block &&
+        isa<Expr, NullStmt, ReturnStmt, BreakStmt, ContinueStmt>(Body))
+      After = Lexer::findLocationAfterToken(Body->getEndLoc(), tok::semi, SM,
+                                            X.LO, false);
+    if ((!Block && (After.isInvalid() || !After.isFileID())) ||
+        !Begin.isFileID() || !CondEnd.isFileID() || !Close.isFileID() ||
+        !X.isWritableLoc(Close))
+      return false;
+    auto At = [&](SourceLocation L, SourceLocation End) {
+      return X.anchor(CharSourceRange::getCharRange(L, End));
+    };
+    C.AwaitEdits.push_back({At(Begin, Begin), "true) { if (!("});
+    C.AwaitEdits.push_back({At(CondEnd, Close), ")) break;"});
+    if (!Block)
+      C.AwaitEdits.push_back({At(After, After), " }"});
+    return true;
+  }
+
+  std::string fullExpressionProblem(const Expr *E) {
+    const Expr *Full = fullExpression(E);
+    SmallVector<const Stmt *, 16> Work = {Full};
+    while (!Work.empty()) {
+      const Stmt *S = Work.pop_back_val();
+      if (!S || isa<LambdaExpr>(S))
+        continue;
+      if (isa<CXXStdInitializerListExpr>(S))
+        return "its full-expression builds a std::initializer_list, which "
+               "g++ 12 cannot compile next to co_await ('array used as "
+               "initializer'); hoist the braced list into a variable";
+      if (const auto *List = dyn_cast<InitListExpr>(S)) {
+        const CXXRecordDecl *RD = List->getType()->getAsCXXRecordDecl();
+        if (RD && RD->hasDefinition() && !RD->hasTrivialDestructor())
+          return "its full-expression aggregate-initialises '" +
+                 RD->getQualifiedNameAsString() +
+                 "' with braces, which g++ 12 miscompiles next to co_await "
+                 "(its members are destroyed twice); hoist the awaited "
+                 "call, or the braced object, into a variable of its own";
+      }
+      if (const auto *C = dyn_cast<AbstractConditionalOperator>(S)) {
+        const CXXRecordDecl *RD = C->getType()->getAsCXXRecordDecl();
+        if (C->isPRValue() && RD && RD->hasDefinition() &&
+            !RD->hasTrivialDestructor())
+          return "its full-expression makes a class temporary with ?:, "
+                 "which g++ 12 destroys twice next to co_await; hoist the "
+                 "?: into a variable";
+      }
+      for (const Stmt *Child : S->children())
+        Work.push_back(Child);
+    }
+    return "";
+  }
+};
+
+} // namespace
+
+std::unique_ptr<Facet> makeHazardsFacet(ExtractContext &X) {
+  return std::make_unique<HazardsFacet>(X);
+}
+
+} // namespace vinyl::extract

@@ -1,0 +1,77 @@
+//===- Facades.cpp - Which async functions keep their old signature -------===//
+//
+// A function that became async keeps its name and signature as a blocking
+// facade when code that stays synchronous calls it, when C code may (C
+// linkage), or, under the public-API policy, when a header declares it.
+// Overrides share one name, so a family keeps facades together. Facades an
+// earlier run wrote are found by their shape, so async code calls their
+// coroutine instead.
+//
+//===----------------------------------------------------------------------===//
+#include "SolverState.h"
+
+#include <deque>
+
+using namespace llvm;
+
+namespace vinyl::solver {
+
+void decideFacades(SolverState &St) {
+  const Facts &F = St.F;
+  Solution &S = St.S;
+  for (size_t I : St.SyncCalls) {
+    const FunctionFact *Callee = St.function(F.Calls[I].Callee);
+    // A lambda has no name to keep: its synchronous callers wait on it,
+    // as they wait on a join of a thread that became a task and on a call
+    // through a callback type.
+    if ((Callee && Callee->IsLambda) || isCallbackId(F.Calls[I].Callee) ||
+        F.Calls[I].Kind == CallKind::Join)
+      S.BlockOnCalls.insert(I);
+    else
+      S.States[F.Calls[I].Callee].Facade = true;
+  }
+  for (auto &[Id, State] : S.States) {
+    const FunctionFact *Fn = St.function(Id);
+    // C code calls a C function; it cannot await.
+    if (Fn && Fn->IsExternC)
+      State.Facade = true;
+    if (Fn && Fn->ExternalApi && St.C.Facades == FacadePolicy::PublicApi)
+      State.Facade = true;
+  }
+  // Overrides share one name: all of them are renamed, or none.
+  std::deque<std::string> Spread;
+  for (auto &[Id, State] : S.States)
+    if (State.Facade)
+      Spread.push_back(Id);
+  while (!Spread.empty()) {
+    std::string Id = Spread.front();
+    Spread.pop_front();
+    for (const std::string &Member : St.FamilyOf[Id])
+      if (FunctionState &State = S.States[Member];
+          State.Async && !State.Facade) {
+        State.Facade = true;
+        Spread.push_back(Member);
+      }
+  }
+  // A function that already is a coroutine has no old signature to keep.
+  for (auto &[Id, State] : S.States)
+    if (const FunctionFact *Fn = St.function(Id); Fn && Fn->IsCoroutine)
+      State.Facade = false;
+}
+
+void findFacadeTwins(SolverState &St) {
+  for (const CallFact &Call : St.F.Calls) {
+    if (!Call.BlockedOn)
+      continue;
+    const FunctionFact *Facade = St.function(Call.Caller);
+    const FunctionFact *Twin = St.function(Call.Callee);
+    if (!Facade || !Twin || Facade->IsCoroutine || !Twin->IsCoroutine)
+      continue;
+    StringRef Name = Facade->Name, TwinName = Twin->Name;
+    if (St.C.asyncName(Name.substr(Name.rfind(':') + 1)) ==
+        TwinName.substr(TwinName.rfind(':') + 1))
+      St.S.FacadeTwins[Facade->Id] = Twin->Id;
+  }
+}
+
+} // namespace vinyl::solver

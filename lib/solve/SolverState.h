@@ -1,0 +1,80 @@
+//===- SolverState.h - What the solver's rules share ------------*- C++ -*-===//
+//
+// The solver is a colouring (Solve.cpp) followed by rules, one concern per
+// file, that each read the facts and the colours and add to the solution:
+// which functions keep a facade (Facades.cpp), what cannot be rewritten
+// (Refusals.cpp), containers that would hold threads and tasks at once
+// (ThreadContainers.cpp), locks held across an await
+// (LocksAcrossAwait.cpp). This is the state they share.
+//
+// Private to lib/solve/.
+//
+//===----------------------------------------------------------------------===//
+#ifndef VINYL_ASYNCIFY_LIB_SOLVE_SOLVERSTATE_H
+#define VINYL_ASYNCIFY_LIB_SOLVE_SOLVERSTATE_H
+
+#include "vinyl-asyncify/solve/Solve.h"
+
+#include "llvm/ADT/StringRef.h"
+#include <map>
+#include <string>
+#include <vector>
+
+namespace vinyl::solver {
+
+struct SolverState {
+  SolverState(const Facts &F, const Config &C) : F(F), C(C) {}
+
+  const Facts &F;
+  const Config &C;
+  Solution S;
+  /// Calls (indices into F.Calls) by callee.
+  std::map<std::string, std::vector<size_t>> CallsOf;
+  /// Functions that share a colour (overrides, callees of one template
+  /// call), both ways.
+  std::map<std::string, std::vector<std::string>> FamilyOf;
+  /// Callback types and the functions stored as them, both ways.
+  std::map<std::string, std::vector<std::string>> CallbackOf;
+  /// Calls from code that stays synchronous of functions that became
+  /// async: each needs a facade or a wait in place.
+  std::vector<size_t> SyncCalls;
+
+  const FunctionFact *function(const std::string &Id) const {
+    auto It = F.Functions.find(Id);
+    return It == F.Functions.end() ? nullptr : &It->second;
+  }
+
+  /// "constructor 'f' reaches blocking I/O but cannot become a coroutine".
+  Diagnostic cannotConvert(const FunctionFact &Fn, llvm::StringRef What) const;
+  /// Appends the chain that made \p Id async, unless it is a leaf.
+  void explainInto(Diagnostic &D, const std::string &Id) const;
+  /// An error explained by the chain of \p Id; \p Culprit (default: \p Id)
+  /// is the function the error keeps from being converted.
+  void error(const Location &Loc, std::string Message, const std::string &Id,
+             const std::string &Culprit = "");
+};
+
+/// Why a function that reaches I/O cannot be a coroutine ("constructor"),
+/// or "".
+std::string cannotBeCoroutine(const FunctionFact &F);
+
+/// "'f' calls 'g' here", or for a join, "'f' joins a thread that runs 'g'".
+Note callNote(const Facts &F, const std::string &Caller, const CallFact &C);
+/// Why \p Id is async because \p Via is: one family.
+std::string familyNote(const Facts &F, const std::string &Id,
+                       const std::string &Via);
+
+/// \name The rules, in the order the solver applies them
+/// @{
+void decideFacades(SolverState &St);
+void findFacadeTwins(SolverState &St);
+/// Everything async must be rewritable as text, and no async callable may
+/// escape; runs checkThreadContainers and lockAcrossAwait on the way.
+void checkRewritable(SolverState &St);
+void checkThreadContainers(SolverState &St);
+void lockAcrossAwait(SolverState &St, const CallFact &Call);
+/// @}
+
+} // namespace vinyl::solver
+
+#endif
