@@ -8,12 +8,14 @@
 #include "vinyl-asyncify/extract/CallSites.h"
 
 #include "clang/AST/ASTContext.h"
+#include "clang/AST/ASTLambda.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/DeclTemplate.h"
 #include "clang/AST/Expr.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMapContext.h"
 #include "clang/AST/StmtCXX.h"
+#include "clang/Basic/SourceManager.h"
 #include "clang/Index/USRGeneration.h"
 
 using namespace clang;
@@ -170,6 +172,15 @@ std::string functionId(const FunctionDecl &FD) {
   SmallString<128> USR;
   if (index::generateUSRForDecl(D, USR))
     return "unnamed:" + D->getQualifiedNameAsString();
+  // Lambdas of one inline function or template share a USR (two on one
+  // line, or any two in a template): where each is written tells them
+  // apart, the same way in every TU.
+  if (isLambdaCallOperator(D)) {
+    const SourceManager &SM = D->getASTContext().getSourceManager();
+    SourceLocation Where =
+        SM.getExpansionLoc(cast<CXXMethodDecl>(D)->getParent()->getLocation());
+    USR += "@L" + std::to_string(SM.getFileOffset(Where));
+  }
   return std::string(USR);
 }
 

@@ -145,8 +145,9 @@ FunctionFact &ExtractContext::fact(const FunctionDecl *FD) {
     if (!isWritableLoc(R->getLocation()))
       F.DeclaredOutside = true;
   // Private members are reachable only from their class, whose calls the
-  // solver sees; everything else a header declares is API.
-  F.ExternalApi = Canon->isExternallyVisible() &&
+  // solver sees; everything else a header declares is API, but for a
+  // lambda, which no other code can name.
+  F.ExternalApi = !F.IsLambda && Canon->isExternallyVisible() &&
                   Canon->getAccess() != AS_private &&
                   declaredInHeader(*this, Canon);
   return F;

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "vinyl-asyncify/rewrite/Rewrite.h"
 
+#include "Includes.h"
 #include "vinyl-asyncify/facts/Format.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -288,6 +289,17 @@ private:
   Expected<std::vector<AtomicChange>> changes() {
     std::vector<AtomicChange> Out;
     for (auto &[File, Edits] : Files) {
+      Expected<StringRef> Code = Sources.get(File);
+      if (!Code)
+        return Code.takeError();
+      if (std::optional<IncludeEdit> Include = includeEdit(*Code, C.TaskHeader))
+        Edits.push_back({Include->Offset, 0, std::move(Include->Text),
+                         std::numeric_limits<long>::min()});
+      // Inserted lines end as the file's lines do.
+      if (size_t Break = Code->find('\n');
+          Break != StringRef::npos && Break > 0 && (*Code)[Break - 1] == '\r')
+        for (Edit &E : Edits)
+          E.Text = withCrLf(E.Text);
       llvm::stable_sort(Edits, [](const Edit &A, const Edit &B) {
         return std::tie(A.Offset, A.Length, A.Rank) <
                std::tie(B.Offset, B.Length, B.Rank);
@@ -313,8 +325,18 @@ private:
           return conflict(File, Offset);
         }
       }
-      Change.addHeader(C.TaskHeader);
       Out.push_back(std::move(Change));
+    }
+    return Out;
+  }
+
+  /// \p Text with every line break a CR LF.
+  static std::string withCrLf(StringRef Text) {
+    std::string Out;
+    for (size_t I = 0; I < Text.size(); ++I) {
+      if (Text[I] == '\n' && (I == 0 || Text[I - 1] != '\r'))
+        Out += '\r';
+      Out += Text[I];
     }
     return Out;
   }
