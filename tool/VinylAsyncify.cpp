@@ -86,7 +86,8 @@ static cl::opt<unsigned>
 static cl::opt<bool> AllowBlockingConstructors(
     "allow-blocking-constructors",
     cl::desc("Let constructors and destructors that reach I/O stay "
-             "synchronous, calling blocking facades"),
+             "synchronous, calling blocking facades, even under "
+             "'blocking_fallback: error' (the default falls back)"),
     cl::cat(Category));
 static cl::opt<bool> SkipOutsideUnits(
     "skip-outside-units",

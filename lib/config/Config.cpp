@@ -27,6 +27,7 @@ struct RawTask {
 struct RawFacades {
   std::optional<vinyl::FacadePolicy> Policy;
   std::optional<bool> AllowBlockingConstructors;
+  std::optional<vinyl::BlockingFallback> Fallback;
 };
 struct RawFile {
   std::vector<std::string> Rules;
@@ -88,6 +89,12 @@ template <> struct ScalarEnumerationTraits<vinyl::FacadePolicy> {
     Io.enumCase(P, "callers", vinyl::FacadePolicy::Callers);
   }
 };
+template <> struct ScalarEnumerationTraits<vinyl::BlockingFallback> {
+  static void enumeration(IO &Io, vinyl::BlockingFallback &F) {
+    Io.enumCase(F, "warn", vinyl::BlockingFallback::Warn);
+    Io.enumCase(F, "error", vinyl::BlockingFallback::Error);
+  }
+};
 template <> struct MappingTraits<RawTask> {
   static void mapping(IO &Io, RawTask &T) {
     Io.mapOptional("type", T.Type);
@@ -99,6 +106,7 @@ template <> struct MappingTraits<RawFacades> {
   static void mapping(IO &Io, RawFacades &F) {
     Io.mapOptional("policy", F.Policy);
     Io.mapOptional("allow_blocking_constructors", F.AllowBlockingConstructors);
+    Io.mapOptional("blocking_fallback", F.Fallback);
   }
 };
 template <> struct MappingTraits<RawFile> {
@@ -191,6 +199,7 @@ Expected<ConfigFile> parseConfigFile(StringRef Path, StringRef Text) {
   if (Raw.Facades) {
     File.Facades = Raw.Facades->Policy;
     File.AllowBlockingConstructors = Raw.Facades->AllowBlockingConstructors;
+    File.Fallback = Raw.Facades->Fallback;
   }
   File.NameScheme = Raw.NameScheme;
   if (Raw.Task) {
@@ -240,6 +249,8 @@ static Error mergeFile(StringRef Path, Config &C,
     C.Facades = *File->Facades;
   if (File->AllowBlockingConstructors)
     C.AllowBlockingConstructors = *File->AllowBlockingConstructors;
+  if (File->Fallback)
+    C.Fallback = *File->Fallback;
   if (File->NameScheme)
     C.NameScheme = *File->NameScheme;
   if (File->TaskType)

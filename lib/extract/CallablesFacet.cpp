@@ -15,6 +15,8 @@
 //===----------------------------------------------------------------------===//
 #include "ExtractContext.h"
 
+#include "vinyl-asyncify/facts/Format.h"
+
 #include "clang/AST/ParentMapContext.h"
 #include "clang/Lex/Lexer.h"
 
@@ -105,6 +107,16 @@ public:
         C.CalleeName = X.fileAnchor(SourceRange(E.getLocation()), C.Problem);
     }
     X.recordCall(&E, std::move(C));
+  }
+
+  /// `std::unique_ptr<Conn, Closer> p;`: a class template that is not the
+  /// paths' holds a function object of the paths and calls it (a deleter,
+  /// a comparator, a hash) without awaiting.
+  void varDecl(const VarDecl &VD) override {
+    functorsInType(VD.getType(), VD.getLocation());
+  }
+  void fieldDecl(const FieldDecl &FD) override {
+    functorsInType(FD.getType(), FD.getLocation());
   }
 
   /// An alias named by the callback_types rules, declared under the paths:
@@ -373,6 +385,34 @@ private:
         C.Problem = "it is handed to '" + Taker->getQualifiedNameAsString() +
                     "', which calls it without awaiting";
         X.recordCall(Arg, std::move(C));
+      }
+    }
+  }
+
+  void functorsInType(QualType T, SourceLocation Loc) {
+    const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
+        T.getNonReferenceType()->getAsCXXRecordDecl());
+    if (!Spec || X.isWritableLoc(Spec->getSpecializedTemplate()->getLocation()))
+      return;
+    for (const TemplateArgument &Arg : Spec->getTemplateArgs().asArray()) {
+      if (Arg.getKind() != TemplateArgument::Type)
+        continue;
+      const CXXRecordDecl *Class = Arg.getAsType()->getAsCXXRecordDecl();
+      if (!Class || !Class->hasDefinition())
+        continue;
+      for (const NamedDecl *ND : Class->lookup(
+               X.Ctx.DeclarationNames.getCXXOperatorName(OO_Call))) {
+        const auto *Op = dyn_cast<CXXMethodDecl>(ND);
+        if (!Op || !X.isOurs(Op))
+          continue;
+        CallFact C;
+        C.Callee = X.id(Op);
+        C.Kind = CallKind::AddressTaken;
+        C.Problem = fmt::format("it is called by '{}', which does not await "
+                                "its result",
+                                Spec->getSpecializedTemplate()
+                                    ->getQualifiedNameAsString());
+        X.recordUse(Loc, std::move(C));
       }
     }
   }

@@ -174,6 +174,15 @@ size_t ExtractContext::recordCall(const Expr *E, CallFact C) {
   return Out.Calls.size() - 1;
 }
 
+size_t ExtractContext::recordUse(SourceLocation Loc, CallFact C) {
+  if (const FunctionDecl *Caller = currentFunction())
+    C.Caller = id(Caller);
+  C.Loc = location(Loc);
+  C.Dependent = InInstantiation;
+  Out.Calls.push_back(std::move(C));
+  return Out.Calls.size() - 1;
+}
+
 bool isCalledObject(const Expr *E, ASTContext &Ctx) {
   const Expr *Child;
   const Stmt *P = skipImplicitParents(E, Ctx, Child);

@@ -100,6 +100,9 @@ public:
   /// current function: where it is, its anchor, why co_await cannot go
   /// there, then each facet's annotations. Returns its index in Out.Calls.
   size_t recordCall(const clang::Expr *E, CallFact C);
+  /// The same for a use a declaration makes (a type that names a function
+  /// object), at \p Loc, with no anchor and no annotations.
+  size_t recordUse(clang::SourceLocation Loc, CallFact C);
 
   /// \name Kept by the traversal
   /// @{
@@ -130,6 +133,7 @@ public:
 
   virtual void functionDecl(const clang::FunctionDecl &) {}
   virtual void varDecl(const clang::VarDecl &) {}
+  virtual void fieldDecl(const clang::FieldDecl &) {}
   virtual void typedefNameDecl(const clang::TypedefNameDecl &) {}
   virtual void returnStmt(const clang::ReturnStmt &) {}
   /// A lambda of the code as written, before its body is walked (so

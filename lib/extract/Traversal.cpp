@@ -178,6 +178,7 @@ public:
   }
 
   bool VisitVarDecl(VarDecl *VD) { return show(&Facet::varDecl, *VD); }
+  bool VisitFieldDecl(FieldDecl *FD) { return show(&Facet::fieldDecl, *FD); }
   bool VisitReturnStmt(ReturnStmt *RS) {
     return show(&Facet::returnStmt, *RS);
   }

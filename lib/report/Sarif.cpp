@@ -52,6 +52,12 @@ Error writeSarif(StringRef Path, ArrayRef<Diagnostic> Diags) {
        "makes it a spawned task."},
       {"vinyl-cannot-convert",
        "A function reaches blocking I/O but cannot become a coroutine."},
+      {"vinyl-blocking-fallback",
+       "A function reaches blocking I/O but cannot be a coroutine: it stays "
+       "synchronous and blocks the event loop in async mode."},
+      {"vinyl-lock-across-await",
+       "A lock is held across a co_await: on the event loop another task "
+       "taking the mutex blocks the thread."},
   };
   json::Array Rules;
   for (const std::string &Id : RuleIds) {

@@ -3,7 +3,8 @@
 // A function that became async keeps its name and signature as a blocking
 // facade when code that stays synchronous calls it, when C code may (C
 // linkage), or, under the public-API policy, when a header declares it.
-// Overrides share one name, so a family keeps facades together. Facades an
+// A function whose address is taken keeps one too. Overrides share one
+// name, so a family keeps facades together. Facades an
 // earlier run wrote are found by their shape, so async code calls their
 // coroutine instead.
 //
@@ -30,6 +31,15 @@ void decideFacades(SolverState &St) {
     else
       S.States[F.Calls[I].Callee].Facade = true;
   }
+  // A function whose address is taken (not as a callback type) is called
+  // through the pointer by code that does not await: the pointer keeps
+  // pointing at the blocking facade.
+  for (const CallFact &Call : F.Calls)
+    if (Call.Kind == CallKind::AddressTaken && Call.CallbackType.empty() &&
+        S.isAsync(Call.Callee))
+      if (const FunctionFact *Fn = St.function(Call.Callee);
+          Fn && !Fn->IsLambda && !isFunctionObject(*Fn))
+        S.States[Call.Callee].Facade = true;
   for (auto &[Id, State] : S.States) {
     const FunctionFact *Fn = St.function(Id);
     // C code calls a C function; it cannot await.

@@ -96,6 +96,30 @@ void checkStoredAsCallback(SolverState &St, const CallFact &Call) {
              Call.Callee);
 }
 
+/// The address of an async function taken (not as a callback type): the
+/// pointer keeps calling its blocking facade, which waits on the loop's
+/// thread in async mode. A warning at each place, or a refusal under
+/// `blocking_fallback: error`.
+void addressFallback(SolverState &St, const CallFact &Call,
+                     const std::string &Why) {
+  bool Allowed = St.C.Fallback == BlockingFallback::Warn;
+  Diagnostic D;
+  D.Severity = Allowed ? Diagnostic::Warning : Diagnostic::Error;
+  D.Loc = Call.Loc;
+  D.Check = "vinyl-blocking-fallback";
+  D.Message = fmt::format(
+      "the address of '{}' is taken here, and it reaches blocking I/O: calls "
+      "through the pointer use its blocking facade, which in async mode "
+      "blocks the event loop{}",
+      St.F.displayName(Call.Callee), Why);
+  if (!Allowed) {
+    D.Message += " (refused: facades: { blocking_fallback: error })";
+    St.S.Refused.insert(Call.Callee);
+  }
+  D.Notes = explainChain(St.F, St.S, Call.Callee);
+  St.S.Diags.push_back(std::move(D));
+}
+
 /// An async function's address, closure or object, or a callback value,
 /// going where its calls would not be awaited.
 void checkEscape(SolverState &St, const CallFact &Call) {
@@ -128,12 +152,7 @@ void checkEscape(SolverState &St, const CallFact &Call) {
                          Callee->Name, Why),
              Call.Callee);
   else
-    St.error(Call.Loc,
-             fmt::format("the address of '{}' is taken here, but it reaches "
-                         "blocking I/O: a call through the pointer could "
-                         "not be awaited{}",
-                         F.displayName(Call.Callee), Why),
-             Call.Callee);
+    addressFallback(St, Call, Why);
 }
 
 /// A call in a function that became async, reaching I/O, that cannot be

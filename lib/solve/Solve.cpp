@@ -16,6 +16,7 @@
 #include "vinyl-asyncify/facts/Format.h"
 
 #include <deque>
+#include <set>
 
 using namespace llvm;
 
@@ -40,7 +41,11 @@ bool Solution::hasErrors() const {
 
 namespace solver {
 
-std::string cannotBeCoroutine(const FunctionFact &F) {
+bool isFunctionObject(const FunctionFact &F) {
+  return !F.IsLambda && StringRef(F.Name).ends_with("::operator()");
+}
+
+std::string SolverState::whyNotCoroutine(const FunctionFact &F) const {
   if (F.IsConstructor)
     return "constructor";
   if (F.IsDestructor)
@@ -53,7 +58,14 @@ std::string cannotBeCoroutine(const FunctionFact &F) {
     return "conversion operator";
   if (F.IsVariadic)
     return "C variadic function";
+  if (HandedOn.count(F.Id))
+    return F.IsLambda ? "lambda" : "function object";
   return "";
+}
+
+bool SolverState::canFallBack(const FunctionFact &F) const {
+  return F.IsConstructor || F.IsDestructor || F.IsConversion ||
+         HandedOn.count(F.Id) || (F.IsVariadic && !F.IsConstexpr);
 }
 
 Diagnostic SolverState::cannotConvert(const FunctionFact &Fn,
@@ -64,9 +76,6 @@ Diagnostic SolverState::cannotConvert(const FunctionFact &Fn,
   D.Message = fmt::format(
       "{} '{}' reaches blocking I/O but cannot become a coroutine", What,
       Fn.Name);
-  if (Fn.IsConstructor || Fn.IsDestructor)
-    D.Message += "; --allow-blocking-constructors keeps it synchronous "
-                 "through blocking facades";
   return D;
 }
 
@@ -123,6 +132,16 @@ public:
         St.CallbackOf[Call.CallbackType].push_back(Call.Callee);
         St.CallbackOf[Call.Callee].push_back(Call.CallbackType);
       }
+    // A closure or function object handed to code that calls it without
+    // awaiting stays synchronous (a callback type's family is awaited).
+    for (size_t I = 0; I < F.Calls.size(); ++I) {
+      const CallFact &Call = F.Calls[I];
+      const FunctionFact *Callee = St.function(Call.Callee);
+      if (Call.Kind == CallKind::AddressTaken && Call.CallbackType.empty() &&
+          Callee && !Callee->IsCoroutine &&
+          (Callee->IsLambda || isFunctionObject(*Callee)))
+        St.HandedOn.try_emplace(Call.Callee, I);
+    }
     for (const auto &[Id, Fn] : F.Functions)
       if (Fn.IsCoroutine)
         colour(Id, -1);
@@ -166,7 +185,7 @@ private:
       }
       return;
     }
-    if (std::string What = cannotBeCoroutine(*Fn); !What.empty()) {
+    if (std::string What = St.whyNotCoroutine(*Fn); !What.empty()) {
       Diagnostic D = St.cannotConvert(*Fn, What);
       D.Notes.push_back({Fn->Loc, familyNote(F, Id, Via)});
       St.explainInto(D, Via);
@@ -201,17 +220,62 @@ private:
         St.SyncCalls.push_back(I);
       return;
     }
-    if (std::string What = cannotBeCoroutine(*Caller); !What.empty()) {
-      bool Constructor = Caller->IsConstructor || Caller->IsDestructor;
-      if (Constructor && St.C.AllowBlockingConstructors) {
-        if (!Leaf)
-          St.SyncCalls.push_back(I);
+    if (std::string What = St.whyNotCoroutine(*Caller); !What.empty()) {
+      if (!St.canFallBack(*Caller)) {
+        refuse(*Caller, What, I);
         return;
       }
-      refuse(*Caller, What, I);
+      if (fallBack(*Caller, What, I) && !Leaf)
+        St.SyncCalls.push_back(I);
       return;
     }
     colour(Call.Caller, I);
+  }
+
+  /// A function that stays synchronous, calling blocking facades: said
+  /// once, at the function, with the chain of its first call that reaches
+  /// I/O. `blocking_fallback: error` makes it a refusal (constructors and
+  /// destructors stay allowed by allow_blocking_constructors). Whether it
+  /// falls back.
+  bool fallBack(const FunctionFact &Fn, StringRef What, size_t Via) {
+    if (!FellBack.insert(Fn.Id).second)
+      return !S.Refused.count(Fn.Id);
+    bool Allowed = St.C.Fallback == BlockingFallback::Warn ||
+                   ((Fn.IsConstructor || Fn.IsDestructor) &&
+                    St.C.AllowBlockingConstructors);
+    Diagnostic D;
+    D.Severity = Allowed ? Diagnostic::Warning : Diagnostic::Error;
+    D.Loc = Fn.Loc;
+    D.Check = "vinyl-blocking-fallback";
+    std::string Subject = Fn.IsLambda
+                              ? fmt::format("the {}", Fn.Name)
+                              : fmt::format("{} '{}'", What, Fn.Name);
+    D.Message = fmt::format(
+        "{} reaches blocking I/O but cannot become a coroutine: it stays "
+        "synchronous (what it calls keeps a blocking facade), and in async "
+        "mode it blocks the event loop",
+        Subject);
+    if (!Allowed) {
+      D.Message += " (refused: facades: { blocking_fallback: error })";
+      S.Refused.insert(Fn.Id);
+    }
+    if (auto It = St.HandedOn.find(Fn.Id); It != St.HandedOn.end()) {
+      const CallFact &Escape = F.Calls[It->second];
+      D.Notes.push_back(
+          {Escape.Loc,
+           Escape.Problem.empty()
+               ? std::string("its closure is stored or passed on here, to "
+                             "code that calls it without awaiting")
+               : fmt::format("{}: {}",
+                             Fn.IsLambda ? "its closure is passed on here"
+                                         : "an object is passed on here",
+                             Escape.Problem)});
+    }
+    const CallFact &Call = F.Calls[Via];
+    D.Notes.push_back(callNote(F, Fn.Id, Call));
+    St.explainInto(D, Call.Callee);
+    S.Diags.push_back(std::move(D));
+    return Allowed;
   }
 
   void refuse(const FunctionFact &Fn, StringRef What, size_t Via) {
@@ -228,6 +292,7 @@ private:
   const Facts &F;
   Solution &S;
   std::deque<std::string> Work;
+  std::set<std::string> FellBack;
 };
 
 } // namespace

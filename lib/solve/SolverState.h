@@ -38,6 +38,18 @@ struct SolverState {
   /// Calls from code that stays synchronous of functions that became
   /// async: each needs a facade or a wait in place.
   std::vector<size_t> SyncCalls;
+  /// Lambdas and call operators handed to code that calls them without
+  /// awaiting (their closure or object is passed on): they stay
+  /// synchronous. The call (an AddressTaken fact) that hands each on.
+  std::map<std::string, size_t> HandedOn;
+
+  /// Why \p Fn cannot be a coroutine ("constructor", "function object"),
+  /// or "".
+  std::string whyNotCoroutine(const FunctionFact &Fn) const;
+  /// Whether such a function may stay synchronous, calling blocking
+  /// facades (a constructor may; a constexpr function, which must stay
+  /// constant, may not).
+  bool canFallBack(const FunctionFact &Fn) const;
 
   const FunctionFact *function(const std::string &Id) const {
     auto It = F.Functions.find(Id);
@@ -54,9 +66,8 @@ struct SolverState {
              const std::string &Culprit = "");
 };
 
-/// Why a function that reaches I/O cannot be a coroutine ("constructor"),
-/// or "".
-std::string cannotBeCoroutine(const FunctionFact &F);
+/// Whether \p F is a call operator of a class (not a lambda's).
+bool isFunctionObject(const FunctionFact &F);
 
 /// "'f' calls 'g' here", or for a join, "'f' joins a thread that runs 'g'".
 Note callNote(const Facts &F, const std::string &Caller, const CallFact &C);

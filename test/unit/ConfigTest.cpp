@@ -15,7 +15,8 @@ leaves:
   - { name: "::fetch", replacement: "my::fetch_async" }
 remove_leaves: [sleep]
 name_scheme: "co_{}"
-facades: { policy: callers, allow_blocking_constructors: true }
+facades: { policy: callers, allow_blocking_constructors: true,
+           blocking_fallback: error }
 task: { type: "my::lazy", header: "<my/lazy.hpp>", block_on: "my::wait" }
 )");
   ASSERT_TRUE(bool(F)) << llvm::toString(F.takeError());
@@ -26,9 +27,18 @@ task: { type: "my::lazy", header: "<my/lazy.hpp>", block_on: "my::wait" }
   EXPECT_EQ(*F->NameScheme, "co_{}");
   EXPECT_EQ(*F->Facades, FacadePolicy::Callers);
   EXPECT_TRUE(*F->AllowBlockingConstructors);
+  EXPECT_EQ(*F->Fallback, BlockingFallback::Error);
   EXPECT_EQ(*F->TaskType, "my::lazy");
   EXPECT_EQ(*F->TaskHeader, "<my/lazy.hpp>");
   EXPECT_EQ(*F->BlockOn, "my::wait");
+}
+
+TEST(ConfigTest, BlockingFallbackIsWarnUnlessSaid) {
+  EXPECT_EQ(Config().Fallback, BlockingFallback::Warn);
+  auto F = parseConfigFile("f.yaml", "facades: { blocking_fallback: maybe }\n");
+  ASSERT_FALSE(bool(F));
+  EXPECT_NE(llvm::toString(F.takeError()).find("f.yaml:1:"),
+            std::string::npos);
 }
 
 TEST(ConfigTest, ErrorsCarryFileLineAndColumn) {

@@ -94,13 +94,20 @@ int odd(int fd, int n) { return n == 0 ? 0 : even(fd, n - 1); }
   EXPECT_TRUE(A.async("odd"));
 }
 
-TEST(ExtractSolveTest, ConstructorReachingIoIsRefusedWithItsChain) {
+TEST(ExtractSolveTest, ConstructorReachingIoFallsBackWithItsChain) {
   Analysis A = analyse(R"(
 int get(int fd) { char c; return read(fd, &c, 1); }
 struct Conn { int first; explicit Conn(int fd) : first(0) { first = get(fd); } };
 )");
-  ASSERT_TRUE(A.S.hasErrors());
+  // It stays synchronous, so get keeps a facade; a warning says why.
+  ASSERT_FALSE(A.S.hasErrors());
+  EXPECT_TRUE(A.async("get"));
+  EXPECT_TRUE(A.facade("get"));
+  EXPECT_FALSE(A.async("Conn::Conn"));
+  ASSERT_EQ(A.S.Diags.size(), 1u);
   const Diagnostic &D = A.S.Diags.front();
+  EXPECT_EQ(D.Severity, Diagnostic::Warning);
+  EXPECT_EQ(D.Check, "vinyl-blocking-fallback");
   EXPECT_NE(D.Message.find("constructor 'Conn::Conn'"), std::string::npos)
       << D.Message;
   ASSERT_EQ(D.Notes.size(), 2u);

@@ -50,6 +50,12 @@ struct SpawnRule {
   std::string HandleType;
 };
 
+/// What happens to a function that reaches I/O but cannot be a coroutine.
+enum class BlockingFallback {
+  Warn,  ///< It stays synchronous, calling facades: [vinyl-blocking-fallback].
+  Error, ///< It is refused, and nothing is written.
+};
+
 /// Which async functions keep their name and signature as a blocking facade.
 enum class FacadePolicy {
   PublicApi, ///< Called from sync code, or external and declared in a header.
@@ -71,8 +77,13 @@ struct Config {
   std::string TaskType = "vinyl::task";
   std::string TaskHeader = "<vinyl/vinyl.hpp>";
   std::string BlockOn = "vinyl::block_on";
-  /// A constructor that reaches I/O calls the blocking facade instead of
-  /// being refused.
+  /// A function that reaches I/O but cannot become a coroutine (a
+  /// constructor, a destructor, a conversion operator, a C variadic
+  /// function) stays synchronous and calls blocking facades, with a
+  /// warning; Error refuses it instead.
+  BlockingFallback Fallback = BlockingFallback::Warn;
+  /// Constructors and destructors fall back with a warning even when
+  /// Fallback is Error.
   bool AllowBlockingConstructors = false;
 
   const LeafRule *findLeaf(llvm::StringRef QualifiedName) const;
@@ -93,6 +104,7 @@ struct ConfigFile {
   std::optional<FacadePolicy> Facades;
   std::optional<std::string> NameScheme, TaskType, TaskHeader, BlockOn;
   std::optional<bool> AllowBlockingConstructors;
+  std::optional<BlockingFallback> Fallback;
 };
 
 /// Parses one rules or config file; errors carry "file:line:col: ...".

@@ -1,0 +1,59 @@
+// A project's function-object class whose operator() reaches I/O, handed
+// to code that is not converted (std::thread, an algorithm, a
+// std::function), is called there without being awaited: converted, the
+// task would be dropped and the I/O never done. Its operator() stays
+// synchronous instead, with one warning naming the first hand-over and the
+// chain; nothing else needs to change (exit 0, nothing written). Calling
+// the object directly is awaited (see operator-call-awaited-parenthesised.cpp).
+// RUN: rm -rf %t %t.orig && split-file %s %t && %mkdb %t a.cpp
+// RUN: cp -r %t %t.orig
+// RUN: sh -c '%vinyl %t; echo "exit=$?"' > %t.out 2> %t.err
+// RUN: FileCheck %s --check-prefix=EXIT --match-full-lines --input-file=%t.out
+// RUN: FileCheck %s --match-full-lines --input-file=%t.err
+// RUN: diff -r %t.orig %t
+
+// EXIT: exit=0
+
+// CHECK:      a.cpp:10:8: warning: function object 'Emit::operator()' reaches blocking I/O but cannot become a coroutine: it stays synchronous (what it calls keeps a blocking facade), and in async mode it blocks the event loop [vinyl-blocking-fallback]
+// CHECK-NEXT: a.cpp:31:37: note: an object is passed on here: it is handed to 'std::for_each', which calls it without awaiting
+// CHECK-NEXT: a.cpp:10:49: note: 'Emit::operator()' calls 'write' here
+// CHECK-NEXT: a.cpp:16:8: warning: function object 'Drain::operator()' reaches blocking I/O but cannot become a coroutine: it stays synchronous (what it calls keeps a blocking facade), and in async mode it blocks the event loop [vinyl-blocking-fallback]
+// CHECK-NEXT: a.cpp:25:17: note: an object is passed on here: it is handed to 'std::thread', which calls it without awaiting
+// CHECK-NEXT: a.cpp:18:12: note: 'Drain::operator()' calls 'read' here
+// CHECK-EMPTY:
+
+//--- a.cpp
+#include <algorithm>
+#include <functional>
+#include <string>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+struct Emit {
+  int fd;
+  void operator()(const std::string &s) const { ::write(fd, s.data(), s.size()); }
+};
+
+struct Drain {
+  int fd;
+  std::string *out;
+  void operator()() const {
+    char c;
+    while (::read(fd, &c, 1) == 1)
+      *out += c;
+  }
+};
+
+std::string collect(int fd) {
+  std::string s;
+  std::thread t(Drain{fd, &s});
+  t.join();
+  return s;
+}
+
+void emit_all(int fd, const std::vector<std::string> &v) {
+  std::for_each(v.begin(), v.end(), Emit{fd});
+  std::function<void(const std::string &)> f = Emit{fd};
+  f("|");
+}
