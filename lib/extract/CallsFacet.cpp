@@ -68,6 +68,8 @@ public:
       // coroutine's I/O happens, which --explain and --graph show.
       C.Callee = "leaf:" + Leaf->Name;
       C.Awaited = true;
+      // The rule did match: this is the call it replaced.
+      X.Out.LeavesSeen.push_back(Leaf->Name);
       X.recordCall(&CE, std::move(C));
       return true;
     }

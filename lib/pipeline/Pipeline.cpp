@@ -16,10 +16,13 @@
 #include "vinyl-asyncify/solve/Check.h"
 
 #include "clang/Tooling/CompilationDatabase.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/WithColor.h"
+
+#include <set>
 
 using namespace llvm;
 
@@ -94,6 +97,16 @@ public:
     RunResult R;
     if (Error E = facts(**DB, *Files, *Cfg, *Writable).moveInto(R.F))
       return std::move(E);
+    if (Opts.FactsIn.empty() &&
+        llvm::all_of(R.F.FilesOfTU, [](const auto &TU) {
+          return TU.second.empty();
+        }))
+      return createStringError(inconvertibleErrorCode(),
+                               "error: the compilation database has no "
+                               "translation unit under the paths, and none "
+                               "of its units includes a file under them");
+    if (Opts.FactsIn.empty() && Opts.TUs.empty())
+      warnUnseenFiles(*Writable, R.F);
     if (!Opts.ExtractOnly.empty()) {
       if (Error E = writeExtracted(R.F))
         return std::move(E);
@@ -101,6 +114,7 @@ public:
     }
     resolveLeaves(R.F);
     warnUnusedRules(*Cfg, R.F);
+    warnNoLeaf(*Cfg, R.F);
 
     R.S = solve(R.F, *Cfg);
     R.Diags = R.S.Diags;
@@ -163,7 +177,9 @@ private:
     for (const std::string &File : DB.getAllFiles())
       if (isSelectedTU(File))
         (Writable.contains(File) ? Files : Outside).push_back(File);
-    if (Files.empty())
+    // A header-only library: its files are analysed (and written) through
+    // the units that include them.
+    if (Files.empty() && (Opts.SkipOutsideUnits || Outside.empty()))
       return createStringError(inconvertibleErrorCode(),
                                "error: the compilation database has no "
                                "translation unit under the paths");
@@ -221,6 +237,70 @@ private:
           !StringRef(R.Origin).starts_with(Opts.Where.RulesDir))
         WithColor::warning(Err) << R.Origin << ": leaf rule '" << R.Name
                                 << "' matched no call [vinyl-unused-rule]\n";
+  }
+
+  /// Sources and headers under the paths that no unit of the database
+  /// compiles or includes were not analysed: an override or a call in
+  /// them (a TLS socket switched off in this build) is not converted and
+  /// may be bypassed after conversion. Build trees under the paths are
+  /// skipped.
+  void warnUnseenFiles(const PathSet &Writable, const Facts &F) {
+    StringSet<> Seen;
+    for (const auto &[TU, Files] : F.FilesOfTU)
+      for (const std::string &File : Files)
+        Seen.insert(File);
+    static constexpr StringRef Extensions[] = {
+        ".h", ".hh", ".hpp", ".hxx", ".h++", ".inl", ".ipp", ".tpp",
+        ".c", ".cc", ".cpp", ".cxx", ".c++"};
+    std::vector<std::string> Unseen;
+    for (const std::string &Root : Writable.roots()) {
+      if (!sys::fs::is_directory(Root)) {
+        if (!Seen.contains(Root))
+          Unseen.push_back(Root);
+        continue;
+      }
+      std::error_code EC;
+      for (sys::fs::recursive_directory_iterator It(Root, EC), End;
+           It != End && !EC; It.increment(EC)) {
+        StringRef Path = It->path();
+        StringRef Name = sys::path::filename(Path);
+        if (It->type() == sys::fs::file_type::directory_file) {
+          SmallString<256> Cache(Path);
+          sys::path::append(Cache, "CMakeCache.txt");
+          if (Name.starts_with(".") || sys::fs::exists(Cache))
+            It.no_push();
+          continue;
+        }
+        if (!llvm::is_contained(Extensions, sys::path::extension(Name)))
+          continue;
+        if (std::string Real = realPath(Path);
+            !Real.empty() && !Seen.contains(Real))
+          Unseen.push_back(std::string(Path));
+      }
+    }
+    llvm::sort(Unseen);
+    for (const std::string &File : Unseen)
+      WithColor::warning(Err)
+          << File << ": no unit of the compilation database compiles or "
+             "includes this file, so it was not analysed or converted; "
+             "configure the build with every option on [vinyl-unseen-file]\n";
+  }
+
+  /// No call under the paths matches any leaf rule: nothing can reach
+  /// I/O, and the run would otherwise end silently. Usually the project's
+  /// I/O sits behind a library the rules do not name.
+  void warnNoLeaf(const Config &C, const Facts &F) {
+    if (!F.LeavesSeen.empty())
+      return;
+    std::set<std::string> Files;
+    for (const LeafRule &Rule : C.Leaves)
+      Files.insert(Rule.Origin);
+    WithColor::warning(Err)
+        << "no call under the paths matches any of the " << C.Leaves.size()
+        << " leaf rules (from " << llvm::join(Files, ", ")
+        << "), so nothing reaches blocking I/O and nothing is converted; "
+           "name the blocking functions the code calls in a rules file "
+           "(--rules, or .vinyl.yaml) [vinyl-no-leaf]\n";
   }
 
   Error reports(const RunResult &R) {

@@ -23,9 +23,10 @@ public:
       : F(F), S(S), C(C) {}
 
   std::vector<Diagnostic> run() {
+    // A refused function is reported as such, not as one to convert.
     for (const auto &[Id, St] : S.States)
       if (const FunctionFact *Fn = function(Id);
-          Fn && St.Async && !Fn->IsCoroutine)
+          Fn && St.Async && !Fn->IsCoroutine && !S.Refused.count(Id))
         needsAsync(*Fn);
     for (const Finding &Found : F.Findings)
       add(Found.Loc, Found.Check, Found.Message);

@@ -14,6 +14,7 @@
 
 #include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace vinyl {
@@ -29,8 +30,10 @@ struct Location {
 struct Anchor {
   std::string File;
   unsigned Offset = 0, Length = 0;
+  /// Ranges that start together differ by their length: `f(x)` and
+  /// `f(x).g()` are two calls.
   bool operator<(const Anchor &O) const {
-    return File != O.File ? File < O.File : Offset < O.Offset;
+    return std::tie(File, Offset, Length) < std::tie(O.File, O.Offset, O.Length);
   }
   bool operator==(const Anchor &O) const {
     return File == O.File && Offset == O.Offset && Length == O.Length;
