@@ -90,6 +90,12 @@ public:
     } else if (X.isOurs(Callee)) {
       C.Callee = X.id(Callee);
       C.CalleeName = X.nameAnchor(&CE, C.Problem);
+    } else if (std::string Twin = twinOf(*Callee); !Twin.empty()) {
+      // A converted library's facade: its coroutine is where the I/O is.
+      C.Callee = "leaf:" + Name;
+      C.Twin = std::move(Twin);
+      C.CalleeName = X.nameAnchor(&CE, C.Problem);
+      X.Out.LeavesSeen.push_back(Name);
     } else {
       return true;
     }
@@ -134,6 +140,31 @@ public:
   }
 
 private:
+  /// For a function outside the paths that is a blocking facade over a
+  /// coroutine, the coroutine's name: a function of the name scheme's name
+  /// declared beside it, returning the task type, with the same parameter
+  /// types (a converted library declares both in its header).
+  std::string twinOf(const FunctionDecl &Facade) {
+    if (!Facade.getIdentifier() || X.isTask(Facade.getReturnType()))
+      return "";
+    std::string Name = X.Cfg.asyncName(Facade.getName());
+    const DeclContext *DC = Facade.getDeclContext()->getRedeclContext();
+    for (const NamedDecl *ND :
+         DC->lookup(DeclarationName(&X.Ctx.Idents.get(Name)))) {
+      const auto *FD = ND->getAsFunction();
+      if (!FD || !X.isTask(FD->getReturnType()) ||
+          FD->getNumParams() != Facade.getNumParams())
+        continue;
+      bool Same = true;
+      for (unsigned I = 0; I < FD->getNumParams() && Same; ++I)
+        Same = X.Ctx.hasSameType(FD->getParamDecl(I)->getType(),
+                                 Facade.getParamDecl(I)->getType());
+      if (Same)
+        return Name;
+    }
+    return "";
+  }
+
   bool isMemberBase(const Expr *E) {
     const Expr *Child;
     const Stmt *P = skipImplicitParents(E, X.Ctx, Child);

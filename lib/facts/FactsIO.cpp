@@ -106,6 +106,7 @@ template <> struct MappingTraits<CallFact> {
     Io.mapOptional("problem", C.Problem, std::string());
     Io.mapOptional("leaf_name", C.LeafName, std::string());
     Io.mapOptional("leaf_callee", C.LeafCallee);
+    Io.mapOptional("twin", C.Twin, std::string());
     Io.mapOptional("spawn_edits", C.SpawnEdits);
     Io.mapOptional("await_edits", C.AwaitEdits);
     Io.mapOptional("callback_type", C.CallbackType, std::string());

@@ -224,7 +224,8 @@ private:
     if (Call.Kind == CallKind::Join) {
       // The handle's join returns the task: await it as written.
     } else if (Callee.consume_front("leaf:")) {
-      add(Call.CalleeName, C.findLeaf(Callee)->Replacement);
+      add(Call.CalleeName, Call.Twin.empty() ? C.findLeaf(Callee)->Replacement
+                                             : Call.Twin);
     } else if (auto Twin = S.FacadeTwins.find(Call.Callee);
                Twin != S.FacadeTwins.end()) {
       add(Call.CalleeName,

@@ -82,6 +82,13 @@ private:
 
   void blockingInCoroutine(const CallFact &Call, const FunctionFact &Caller) {
     StringRef Callee = Call.Callee;
+    if (!Call.Twin.empty()) {
+      add(Call.Loc, "vinyl-blocking-wait-in-coroutine",
+          fmt::format("'{}' is a blocking facade, called inside coroutine "
+                      "'{}'; co_await '{}' instead",
+                      Callee.drop_front(5), Caller.Name, Call.Twin));
+      return;
+    }
     if (Callee.consume_front("leaf:")) {
       const LeafRule *Leaf = C.findLeaf(Callee);
       add(Call.Loc, "vinyl-blocking-call-in-coroutine",

@@ -60,12 +60,15 @@ std::string SolverState::whyNotCoroutine(const FunctionFact &F) const {
     return "C variadic function";
   if (HandedOn.count(F.Id))
     return F.IsLambda ? "lambda" : "function object";
+  if (!F.OverridesOutside.empty())
+    return "override";
   return "";
 }
 
 bool SolverState::canFallBack(const FunctionFact &F) const {
   return F.IsConstructor || F.IsDestructor || F.IsConversion ||
-         HandedOn.count(F.Id) || (F.IsVariadic && !F.IsConstexpr);
+         HandedOn.count(F.Id) || !F.OverridesOutside.empty() ||
+         (F.IsVariadic && !F.IsConstexpr);
 }
 
 Diagnostic SolverState::cannotConvert(const FunctionFact &Fn,
@@ -259,6 +262,12 @@ private:
       D.Message += " (refused: facades: { blocking_fallback: error })";
       S.Refused.insert(Fn.Id);
     }
+    if (!Fn.OverridesOutside.empty() && What == "override")
+      D.Notes.push_back(
+          {Fn.Loc, fmt::format("it overrides '{}', which is declared outside "
+                               "the paths: callers through it expect the "
+                               "old type",
+                               Fn.OverridesOutside)});
     if (auto It = St.HandedOn.find(Fn.Id); It != St.HandedOn.end()) {
       const CallFact &Escape = F.Calls[It->second];
       D.Notes.push_back(

@@ -119,6 +119,10 @@ struct CallFact {
   /// leaf unless the paths define it (see resolveLeaves).
   std::string LeafName;
   Anchor LeafCallee; ///< The callee as written, replaced if it is the leaf.
+  /// A blocking facade outside the paths (a converted library's `get`
+  /// over its coroutine `get_async`): Callee is "leaf:<its name>", and
+  /// the call becomes `co_await <Twin>(...)`, renaming the name token.
+  std::string Twin;
   /// AddressTaken only: the callback type (id) the address is stored as,
   /// which makes Callee a member of that type's family.
   std::string CallbackType;
