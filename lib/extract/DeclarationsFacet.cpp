@@ -123,20 +123,52 @@ private:
                                            /*WithGlobalNsPrefix=*/false);
   }
 
-  std::string forwardArgs(const FunctionDecl *FD, std::string &Problem) {
+  /// The facade's signature is the definition's text; a parameter the
+  /// definition leaves unnamed gets a name there (`int vinyl_arg2`), at the
+  /// place Clang gives it, where the declarator's name would go. False if
+  /// one cannot be placed (a macro writes it, or an unnamed pack).
+  bool nameParameters(const FunctionDecl *FD, CharSourceRange Sig,
+                      std::string &Signature) {
+    unsigned Begin = X.SM.getFileOffset(Sig.getBegin());
+    FileID File = X.SM.getFileID(Sig.getBegin());
+    std::vector<std::pair<unsigned, std::string>> Inserts;
+    for (unsigned I = 0; I < FD->getNumParams(); ++I) {
+      const ParmVarDecl *P = FD->getParamDecl(I);
+      if (!P->getName().empty())
+        continue;
+      SourceLocation L = P->getLocation();
+      if (P->isParameterPack() || !L.isFileID() ||
+          X.SM.getFileID(L) != File || X.SM.getFileOffset(L) < Begin ||
+          X.SM.getFileOffset(L) - Begin > Signature.size())
+        return false;
+      Inserts.push_back({X.SM.getFileOffset(L) - Begin, parameterName(FD, I)});
+    }
+    for (auto It = Inserts.rbegin(); It != Inserts.rend(); ++It) {
+      auto [Offset, Name] = *It;
+      bool Glued = Offset > 0 && (isalnum(Signature[Offset - 1]) ||
+                                  Signature[Offset - 1] == '_');
+      Signature.insert(Offset, (Glued ? " " : "") + Name);
+    }
+    return true;
+  }
+
+  static std::string parameterName(const FunctionDecl *FD, unsigned I) {
+    const ParmVarDecl *P = FD->getParamDecl(I);
+    return P->getName().empty() ? "vinyl_arg" + std::to_string(I + 1)
+                                : P->getName().str();
+  }
+
+  std::string forwardArgs(const FunctionDecl *FD) {
     std::string Args;
-    for (const ParmVarDecl *P : FD->parameters()) {
+    for (unsigned I = 0; I < FD->getNumParams(); ++I) {
+      const ParmVarDecl *P = FD->getParamDecl(I);
       if (!Args.empty())
         Args += ", ";
-      if (P->getName().empty()) {
-        Problem = "a parameter of its definition has no name";
-        return "";
-      }
       QualType T = P->getType();
       // A pack `A... a` is handed on as `a...`, its pattern decides how.
       if (const auto *Pack = T->getAs<PackExpansionType>())
         T = Pack->getPattern();
-      std::string Pass = P->getName().str();
+      std::string Pass = parameterName(FD, I);
       // A forwarding reference `S &&s` keeps what the caller passed: an
       // lvalue stays an lvalue.
       QualType Pointee =
@@ -345,10 +377,13 @@ private:
         D.Problem = "its definition is written by a macro";
       } else {
         D.Signature = Lexer::getSourceText(Sig, X.SM, X.LO).rtrim().str();
+        if (!nameParameters(FD, Sig, D.Signature))
+          D.FacadeProblem = "a parameter of its definition has no name, and "
+                            "none can be given to it here";
         D.Whole = X.anchor(Whole);
         D.BodyClose =
             X.SM.getFileOffset(X.SM.getExpansionLoc(Body->getEndLoc()));
-        D.ForwardArgs = forwardArgs(FD, D.FacadeProblem);
+        D.ForwardArgs = forwardArgs(FD);
         D.TemplateArgs = explicitTemplateArgs(FD, D.FacadeProblem);
       }
     } else {
