@@ -374,19 +374,30 @@ private:
           Arg->IgnoreImplicit()->getType()->getAsCXXRecordDecl();
       if (!Class || Class->isLambda() || !Class->hasDefinition())
         continue;
-      for (const NamedDecl *ND : Class->lookup(
-               X.Ctx.DeclarationNames.getCXXOperatorName(OO_Call))) {
-        const auto *Op = dyn_cast<CXXMethodDecl>(ND);
-        if (!Op || !X.isOurs(Op))
-          continue;
-        CallFact C;
-        C.Callee = X.id(Op);
-        C.Kind = CallKind::AddressTaken;
-        C.Problem = "it is handed to '" + Taker->getQualifiedNameAsString() +
-                    "', which calls it without awaiting";
+      for (CallFact &C : handedOn(
+               Class, fmt::format("it is handed to '{}', which calls it "
+                                  "without awaiting",
+                                  Taker->getQualifiedNameAsString())))
         X.recordCall(Arg, std::move(C));
-      }
     }
+  }
+
+  /// One fact per call operator of \p Class under the paths: an object
+  /// of it goes where \p Why says, to be called without awaiting.
+  std::vector<CallFact> handedOn(const CXXRecordDecl *Class,
+                                 const std::string &Why) {
+    std::vector<CallFact> Out;
+    for (const NamedDecl *ND :
+         Class->lookup(X.Ctx.DeclarationNames.getCXXOperatorName(OO_Call))) {
+      const auto *Op = dyn_cast<CXXMethodDecl>(ND);
+      if (!Op || !X.isOurs(Op))
+        continue;
+      CallFact &C = Out.emplace_back();
+      C.Callee = X.id(Op);
+      C.Kind = CallKind::AddressTaken;
+      C.Problem = Why;
+    }
+    return Out;
   }
 
   void functorsInType(QualType T, SourceLocation Loc) {
@@ -400,20 +411,12 @@ private:
       const CXXRecordDecl *Class = Arg.getAsType()->getAsCXXRecordDecl();
       if (!Class || !Class->hasDefinition())
         continue;
-      for (const NamedDecl *ND : Class->lookup(
-               X.Ctx.DeclarationNames.getCXXOperatorName(OO_Call))) {
-        const auto *Op = dyn_cast<CXXMethodDecl>(ND);
-        if (!Op || !X.isOurs(Op))
-          continue;
-        CallFact C;
-        C.Callee = X.id(Op);
-        C.Kind = CallKind::AddressTaken;
-        C.Problem = fmt::format("it is called by '{}', which does not await "
-                                "its result",
-                                Spec->getSpecializedTemplate()
-                                    ->getQualifiedNameAsString());
+      for (CallFact &C : handedOn(
+               Class, fmt::format("it is called by '{}', which does not "
+                                  "await its result",
+                                  Spec->getSpecializedTemplate()
+                                      ->getQualifiedNameAsString())))
         X.recordUse(Loc, std::move(C));
-      }
     }
   }
 
