@@ -83,10 +83,7 @@ private:
   void blockingInCoroutine(const CallFact &Call, const FunctionFact &Caller) {
     StringRef Callee = Call.Callee;
     if (!Call.Twin.empty()) {
-      add(Call.Loc, "vinyl-blocking-wait-in-coroutine",
-          fmt::format("'{}' is a blocking facade, called inside coroutine "
-                      "'{}'; co_await '{}' instead",
-                      Callee.drop_front(5), Caller.Name, Call.Twin));
+      facadeInCoroutine(Call, Callee.drop_front(5), Caller, Call.Twin);
       return;
     }
     if (Callee.consume_front("leaf:")) {
@@ -119,10 +116,17 @@ private:
       return;
     const FunctionFact *Facade = function(Call.Callee);
     const FunctionFact *Async = function(Twin->second);
+    facadeInCoroutine(Call, Facade->Name, Caller, Async->Name);
+  }
+
+  /// A facade (of the paths, or of a converted library outside them)
+  /// called where its coroutine could be awaited.
+  void facadeInCoroutine(const CallFact &Call, StringRef Facade,
+                         const FunctionFact &Caller, StringRef Async) {
     add(Call.Loc, "vinyl-blocking-wait-in-coroutine",
         fmt::format("'{}' is a blocking facade, called inside coroutine "
                     "'{}'; co_await '{}' instead",
-                    Facade->Name, Caller.Name, Async->Name));
+                    Facade, Caller.Name, Async));
   }
 
   const Facts &F;

@@ -102,20 +102,13 @@ void checkStoredAsCallback(SolverState &St, const CallFact &Call) {
 /// `blocking_fallback: error`.
 void addressFallback(SolverState &St, const CallFact &Call,
                      const std::string &Why) {
-  bool Allowed = St.C.Fallback == BlockingFallback::Warn;
-  Diagnostic D;
-  D.Severity = Allowed ? Diagnostic::Warning : Diagnostic::Error;
-  D.Loc = Call.Loc;
-  D.Check = "vinyl-blocking-fallback";
-  D.Message = fmt::format(
-      "the address of '{}' is taken here, and it reaches blocking I/O: calls "
-      "through the pointer use its blocking facade, which in async mode "
-      "blocks the event loop{}",
-      St.F.displayName(Call.Callee), Why);
-  if (!Allowed) {
-    D.Message += " (refused: facades: { blocking_fallback: error })";
-    St.S.Refused.insert(Call.Callee);
-  }
+  Diagnostic D = St.fallback(
+      Call.Loc,
+      fmt::format("the address of '{}' is taken here, and it reaches "
+                  "blocking I/O: calls through the pointer use its blocking "
+                  "facade, which in async mode blocks the event loop{}",
+                  St.F.displayName(Call.Callee), Why),
+      Call.Callee);
   D.Notes = explainChain(St.F, St.S, Call.Callee);
   St.S.Diags.push_back(std::move(D));
 }
@@ -137,8 +130,7 @@ void checkEscape(SolverState &St, const CallFact &Call) {
   const FunctionFact *Callee = St.function(Call.Callee);
   // Why the tool could not see where it goes (a template), if known.
   std::string Why = Call.Problem.empty() ? "" : " (" + Call.Problem + ")";
-  if (Callee && !Callee->IsLambda &&
-      StringRef(Callee->Name).ends_with("::operator()"))
+  if (Callee && isFunctionObject(*Callee))
     St.error(Call.Loc,
              fmt::format("an object of '{}' is passed on here, but its "
                          "operator() reaches blocking I/O: {}",

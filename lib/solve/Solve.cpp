@@ -100,6 +100,21 @@ void SolverState::error(const Location &Loc, std::string Message,
   S.Diags.push_back(std::move(D));
 }
 
+Diagnostic SolverState::fallback(const Location &Loc, std::string Message,
+                                 const std::string &Id, bool AllowedAnyway) {
+  Diagnostic D;
+  D.Loc = Loc;
+  D.Check = "vinyl-blocking-fallback";
+  D.Message = std::move(Message);
+  if (C.Fallback == BlockingFallback::Warn || AllowedAnyway) {
+    D.Severity = Diagnostic::Warning;
+    return D;
+  }
+  D.Message += " (refused: facades: { blocking_fallback: error })";
+  S.Refused.insert(Id);
+  return D;
+}
+
 namespace {
 
 /// The worklist: colours every function that reaches a leaf.
@@ -243,25 +258,18 @@ private:
   bool fallBack(const FunctionFact &Fn, StringRef What, size_t Via) {
     if (!FellBack.insert(Fn.Id).second)
       return !S.Refused.count(Fn.Id);
-    bool Allowed = St.C.Fallback == BlockingFallback::Warn ||
-                   ((Fn.IsConstructor || Fn.IsDestructor) &&
-                    St.C.AllowBlockingConstructors);
-    Diagnostic D;
-    D.Severity = Allowed ? Diagnostic::Warning : Diagnostic::Error;
-    D.Loc = Fn.Loc;
-    D.Check = "vinyl-blocking-fallback";
     std::string Subject = Fn.IsLambda
                               ? fmt::format("the {}", Fn.Name)
                               : fmt::format("{} '{}'", What, Fn.Name);
-    D.Message = fmt::format(
-        "{} reaches blocking I/O but cannot become a coroutine: it stays "
-        "synchronous (what it calls keeps a blocking facade), and in async "
-        "mode it blocks the event loop",
-        Subject);
-    if (!Allowed) {
-      D.Message += " (refused: facades: { blocking_fallback: error })";
-      S.Refused.insert(Fn.Id);
-    }
+    Diagnostic D = St.fallback(
+        Fn.Loc,
+        fmt::format("{} reaches blocking I/O but cannot become a coroutine: "
+                    "it stays synchronous (what it calls keeps a blocking "
+                    "facade), and in async mode it blocks the event loop",
+                    Subject),
+        Fn.Id,
+        (Fn.IsConstructor || Fn.IsDestructor) &&
+            St.C.AllowBlockingConstructors);
     if (!Fn.OverridesOutside.empty() && What == "override")
       D.Notes.push_back(
           {Fn.Loc, fmt::format("it overrides '{}', which is declared outside "
@@ -283,6 +291,7 @@ private:
     const CallFact &Call = F.Calls[Via];
     D.Notes.push_back(callNote(F, Fn.Id, Call));
     St.explainInto(D, Call.Callee);
+    bool Allowed = D.Severity == Diagnostic::Warning;
     S.Diags.push_back(std::move(D));
     return Allowed;
   }

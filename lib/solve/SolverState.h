@@ -64,6 +64,11 @@ struct SolverState {
   /// is the function the error keeps from being converted.
   void error(const Location &Loc, std::string Message, const std::string &Id,
              const std::string &Culprit = "");
+  /// A [vinyl-blocking-fallback] diagnostic about \p Id, without notes: a
+  /// warning, or under `blocking_fallback: error` (unless \p AllowedAnyway)
+  /// an error that refuses \p Id. The caller adds the notes and stores it.
+  Diagnostic fallback(const Location &Loc, std::string Message,
+                      const std::string &Id, bool AllowedAnyway = false);
 };
 
 /// Whether \p F is a call operator of a class (not a lambda's).
