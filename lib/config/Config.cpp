@@ -38,6 +38,7 @@ struct RawFile {
   std::optional<RawFacades> Facades;
   std::optional<std::string> NameScheme;
   std::optional<RawTask> Task;
+  std::optional<vinyl::TargetCompiler> Compiler;
 };
 } // namespace
 
@@ -109,6 +110,22 @@ template <> struct MappingTraits<RawFacades> {
     Io.mapOptional("blocking_fallback", F.Fallback);
   }
 };
+/// `compiler: gcc-12`, checked where it is written.
+template <> struct ScalarTraits<vinyl::TargetCompiler> {
+  static void output(const vinyl::TargetCompiler &C, void *, raw_ostream &OS) {
+    OS << C.describe();
+  }
+  static StringRef input(StringRef Scalar, void *, vinyl::TargetCompiler &C) {
+    std::optional<vinyl::TargetCompiler> Parsed =
+        vinyl::parseCompilerName(Scalar);
+    if (!Parsed)
+      return "'compiler' must name g++ or clang++, with an optional major "
+             "version ('gcc', 'gcc-12', 'clang-22')";
+    C = *Parsed;
+    return "";
+  }
+  static QuotingType mustQuote(StringRef) { return QuotingType::None; }
+};
 template <> struct MappingTraits<RawFile> {
   static void mapping(IO &Io, RawFile &F) {
     Io.mapOptional("rules", F.Rules);
@@ -119,6 +136,7 @@ template <> struct MappingTraits<RawFile> {
     Io.mapOptional("facades", F.Facades);
     Io.mapOptional("name_scheme", F.NameScheme);
     Io.mapOptional("task", F.Task);
+    Io.mapOptional("compiler", F.Compiler);
   }
   static std::string validate(IO &, RawFile &F) {
     if (F.NameScheme && !StringRef(*F.NameScheme).contains("{}"))
@@ -202,6 +220,10 @@ Expected<ConfigFile> parseConfigFile(StringRef Path, StringRef Text) {
     File.Fallback = Raw.Facades->Fallback;
   }
   File.NameScheme = Raw.NameScheme;
+  if (Raw.Compiler) {
+    File.Compiler = *Raw.Compiler;
+    File.Compiler->Origin = Path.str();
+  }
   if (Raw.Task) {
     File.TaskType = Raw.Task->Type;
     File.TaskHeader = Raw.Task->Header;
@@ -253,6 +275,10 @@ static Error mergeFile(StringRef Path, Config &C,
     C.Fallback = *File->Fallback;
   if (File->NameScheme)
     C.NameScheme = *File->NameScheme;
+  if (File->Compiler) {
+    C.Compiler = *File->Compiler;
+    C.CompilerFromFile = true;
+  }
   if (File->TaskType)
     C.TaskType = *File->TaskType;
   if (File->TaskHeader)

@@ -127,7 +127,7 @@ public:
     // `(*&co_await f()).m` for a reference result (the same lvalue).
     const FunctionDecl *Fn = X.currentFunction();
     if (const auto *Call = dyn_cast<CallExpr>(&E);
-        Call && C.NeedsParens && Fn &&
+        Call && C.NeedsParens && Fn && X.Cfg.Compiler.needsGccWorkarounds() &&
         (Fn->isTemplated() || X.inInstantiation()) && isMemberBase(&E))
       if (const FunctionDecl *Callee = Call->getDirectCallee()) {
         QualType Result = Callee->getReturnType();

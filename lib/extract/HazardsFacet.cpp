@@ -1,20 +1,24 @@
-//===- HazardsFacet.cpp - What g++ 12 gets wrong next to co_await ---------===//
+//===- HazardsFacet.cpp - What g++ gets wrong next to co_await ------------===//
 //
-// g++ 12 mishandles some full-expressions that suspend. Each call that may
-// become a co_await is checked against the known cases; where a rewrite
-// keeps the meaning (a `while` whose condition would await), its edits go
-// on the call, otherwise the call carries the problem and the fix:
-//  - a co_await inside a braced initializer list does not compile ("array
-//    used as initializer"), nor does one in a full-expression that builds
-//    a std::initializer_list;
-//  - a class temporary made by ?: and a braced aggregate of a class with a
-//    destructor are destroyed twice at run time;
+// g++ (12.2 tested; see docs/conversion.md) mishandles some full-
+// expressions that suspend. Each call that may become a co_await is checked
+// against the known cases, when the target compiler is g++ or unknown;
+// where a rewrite keeps the meaning its edits go on the call, otherwise the
+// call carries the problem and the fix:
 //  - an await in an operand that may be skipped (a branch of ?:, the right
 //    of && or ||) is evaluated even when it is skipped, except in a
-//    variable's initialiser or an if condition.
+//    variable's initialiser or an if condition: a loop's condition becomes
+//    an if's, a statement becomes an if around copies of itself
+//    (Lowering.h);
+//  - a class temporary made by ?: is destroyed twice: lowered the same way;
+//  - a co_await inside a braced initializer list does not compile ("array
+//    used as initializer"), nor does one in a full-expression that builds
+//    a std::initializer_list, and a braced aggregate of a class with a
+//    destructor is destroyed twice: refused.
 //
 //===----------------------------------------------------------------------===//
 #include "ExtractContext.h"
+#include "Lowering.h"
 
 #include "clang/AST/ParentMapContext.h"
 #include "clang/Lex/Lexer.h"
@@ -27,20 +31,44 @@ namespace {
 
 class HazardsFacet : public Facet {
 public:
-  using Facet::Facet;
+  explicit HazardsFacet(ExtractContext &X) : Facet(X), Lowerer(X) {}
 
   void annotate(const Expr &E, CallFact &C) override {
+    if (!X.Cfg.Compiler.needsGccWorkarounds())
+      return;
     if (C.Problem.empty() && inInitializerList(&E))
       C.Problem = "it is in a braced initializer list, where g++ 12 cannot "
                   "compile co_await; hoist it into a variable";
     if (C.Kind == CallKind::AddressTaken || !C.Problem.empty())
       return;
-    C.Problem = fullExpressionProblem(&E);
+    bool Skippable = false;
+    const Expr *Full = fullExpression(&E, &Skippable);
+    bool Temporary = false;
+    C.Problem = fullExpressionProblem(Full, Temporary);
+    if (!C.Problem.empty() && !Temporary)
+      return;
+    if (C.Problem.empty() && (!Skippable || skippableFine(Full, C)))
+      return;
+    // A ?: temporary or an await that may be skipped: the statement
+    // becomes an if.
+    std::string Why;
+    if (std::optional<Lowering> L = Lowerer.statement(Full, &E, Why)) {
+      C.Lowerings.push_back(std::move(*L));
+      C.Problem.clear();
+      return;
+    }
     if (C.Problem.empty())
-      skippableAwait(&E, C);
+      C.Problem = "it is in a branch of ?: or the right of && or ||, which "
+                  "g++ evaluates even when it is skipped, and the statement "
+                  "cannot be made an if (" +
+                  Why +
+                  "); move the expression into a variable's initialiser or "
+                  "an if condition";
   }
 
 private:
+  StatementLowerer Lowerer;
+
   /// Whether \p E is inside a std::initializer_list's braces, in the same
   /// function (a lambda's body is not).
   bool inInitializerList(const Expr *E) {
@@ -85,30 +113,31 @@ private:
   /// when it is skipped, except where the expression initialises a
   /// variable or is the condition of an `if` (tested case by case: a
   /// co_return, an argument, an assignment and loop conditions go wrong).
-  /// A `while` loop becomes `while (true) { if (!(cond)) break; body }`,
-  /// which has the same meaning (continue re-tests the condition); other
-  /// places are refused.
-  void skippableAwait(const Expr *E, CallFact &C) {
-    bool Skippable = false;
-    const Expr *Full = fullExpression(E, &Skippable);
-    if (!Skippable)
-      return;
+  /// Those stay as written; a `while` or `for` loop's condition becomes
+  /// an if's (`while (true) { if (!(cond)) break; body }`), which has the
+  /// same meaning (continue re-tests the condition). False: the statement
+  /// needs lowering.
+  bool skippableFine(const Expr *Full, CallFact &C) {
     DynTypedNodeList Parents = X.Ctx.getParents(*Full);
     if (Parents.empty())
-      return;
+      return false;
     if (const auto *VD = Parents[0].get<VarDecl>()) {
       DynTypedNodeList Up = X.Ctx.getParents(*VD);
       if (!Up.empty() && (Up[0].get<DeclStmt>() || Up[0].get<IfStmt>()))
-        return;
+        return true;
     }
     if (const auto *If = Parents[0].get<IfStmt>(); If && If->getCond() == Full)
-      return;
+      return true;
     if (const auto *While = Parents[0].get<WhileStmt>();
         While && While->getCond() == Full && whileAsIf(While, C))
-      return;
-    C.Problem = "it is in a branch of ?: or the right of && or ||, which g++ "
-                "12 evaluates even when it is skipped; move the expression "
-                "into a variable's initialiser or an if condition";
+      return true;
+    if (const auto *For = Parents[0].get<ForStmt>();
+        For && For->getCond() == Full)
+      if (std::optional<Lowering> L = Lowerer.forCondition(For, C.AwaitEdits)) {
+        C.Lowerings.push_back(std::move(*L));
+        return true;
+      }
+    return false;
   }
 
   /// The edits that turn `while (cond) body` into `while (true) { if
@@ -143,8 +172,9 @@ private:
     return true;
   }
 
-  std::string fullExpressionProblem(const Expr *E) {
-    const Expr *Full = fullExpression(E);
+  /// What g++ cannot compile in \p Full next to co_await; \p Temporary
+  /// tells that it is a ?: temporary, which lowering removes.
+  std::string fullExpressionProblem(const Expr *Full, bool &Temporary) {
     SmallVector<const Stmt *, 16> Work = {Full};
     while (!Work.empty()) {
       const Stmt *S = Work.pop_back_val();
@@ -166,10 +196,12 @@ private:
       if (const auto *C = dyn_cast<AbstractConditionalOperator>(S)) {
         const CXXRecordDecl *RD = C->getType()->getAsCXXRecordDecl();
         if (C->isPRValue() && RD && RD->hasDefinition() &&
-            !RD->hasTrivialDestructor())
+            !RD->hasTrivialDestructor()) {
+          Temporary = true;
           return "its full-expression makes a class temporary with ?:, "
                  "which g++ 12 destroys twice next to co_await; hoist the "
                  "?: into a variable";
+        }
       }
       for (const Stmt *Child : S->children())
         Work.push_back(Child);

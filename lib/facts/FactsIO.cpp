@@ -30,6 +30,8 @@ LLVM_YAML_IS_SEQUENCE_VECTOR(vinyl::DeclFact)
 LLVM_YAML_IS_SEQUENCE_VECTOR(vinyl::CallFact)
 LLVM_YAML_IS_SEQUENCE_VECTOR(vinyl::Anchor)
 LLVM_YAML_IS_SEQUENCE_VECTOR(vinyl::TextEdit)
+LLVM_YAML_IS_SEQUENCE_VECTOR(vinyl::LoweredPiece)
+LLVM_YAML_IS_SEQUENCE_VECTOR(vinyl::Lowering)
 LLVM_YAML_IS_SEQUENCE_VECTOR(vinyl::Finding)
 LLVM_YAML_IS_SEQUENCE_VECTOR(TUFiles)
 
@@ -52,6 +54,19 @@ template <> struct MappingTraits<TextEdit> {
   static void mapping(IO &Io, TextEdit &E) {
     Io.mapRequired("where", E.Where);
     Io.mapOptional("text", E.Text, std::string());
+  }
+};
+template <> struct MappingTraits<LoweredPiece> {
+  static void mapping(IO &Io, LoweredPiece &P) {
+    Io.mapOptional("source", P.Source, Anchor());
+    Io.mapOptional("text", P.Text, std::string());
+    Io.mapOptional("operand", P.Operand, false);
+  }
+};
+template <> struct MappingTraits<Lowering> {
+  static void mapping(IO &Io, Lowering &L) {
+    Io.mapRequired("whole", L.Whole);
+    Io.mapOptional("pieces", L.Pieces);
   }
 };
 template <> struct ScalarEnumerationTraits<CallKind> {
@@ -109,6 +124,7 @@ template <> struct MappingTraits<CallFact> {
     Io.mapOptional("twin", C.Twin, std::string());
     Io.mapOptional("spawn_edits", C.SpawnEdits);
     Io.mapOptional("await_edits", C.AwaitEdits);
+    Io.mapOptional("lowerings", C.Lowerings);
     Io.mapOptional("callback_type", C.CallbackType, std::string());
     Io.mapOptional("spawn_with", C.SpawnWith, std::string());
     Io.mapOptional("group", C.Group, std::string());

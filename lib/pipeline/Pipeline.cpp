@@ -7,6 +7,8 @@
 //===----------------------------------------------------------------------===//
 #include "vinyl-asyncify/pipeline/Pipeline.h"
 
+#include "DetectCompiler.h"
+
 #include "vinyl-asyncify/config/Paths.h"
 #include "vinyl-asyncify/extract/Extract.h"
 #include "vinyl-asyncify/facts/FactsIO.h"
@@ -93,6 +95,8 @@ public:
     auto Files = units(**DB, *Writable);
     if (!Files)
       return Files.takeError();
+    if (!Cfg->CompilerFromFile)
+      Cfg->Compiler = detectCompiler(**DB, *Files);
 
     RunResult R;
     if (Error E = facts(**DB, *Files, *Cfg, *Writable).moveInto(R.F))

@@ -71,8 +71,10 @@ public:
       if (!Fn.IsCoroutine && !Awaits.count(Id) && Fn.Returns.empty())
         if (Error E = makeCoroutine(Fn))
           return std::move(E);
-      if (AwaitsInCondition.count(Id) && !Fn.HasLocals)
-        workAroundGcc12(Fn);
+      if (AwaitsInCondition.count(Id) && !Fn.HasLocals &&
+          C.Compiler.needsGccWorkarounds())
+        if (Error E = workAroundGcc12(Fn))
+          return std::move(E);
     }
     return changes();
   }
@@ -181,14 +183,26 @@ private:
   /// g++ 12.2 miscompiles a coroutine that declares no variable and awaits
   /// in the condition of an if, while, for, do or switch: resuming it skips
   /// the body. Any local variable avoids the bug, so give it one.
-  void workAroundGcc12(const FunctionFact &Fn) {
-    for (const DeclFact &D : Fn.Decls)
-      if (D.IsDefinition)
-        insert(D.Whole.File, Fn.BodyOpen,
-               fmt::format("\n{}  [[maybe_unused]] bool vinyl_gcc12_frame = "
-                           "true; // g++ 12.2 miscompiles coroutines without "
-                           "locals",
-                           D.Indent));
+  Error workAroundGcc12(const FunctionFact &Fn) {
+    for (const DeclFact &D : Fn.Decls) {
+      if (!D.IsDefinition)
+        continue;
+      Expected<StringRef> Text = Sources.get(D.Whole.File);
+      if (!Text)
+        return Text.takeError();
+      // A body on one line goes on after the comment, on a line of its own.
+      StringRef Rest = Text->substr(Fn.BodyOpen).split('\n').first;
+      std::string After =
+          Rest.trim().empty()
+              ? ""
+              : fmt::format("\n{}{}", D.Indent, Rest.starts_with(" ") ? " " : "  ");
+      insert(D.Whole.File, Fn.BodyOpen,
+             fmt::format("\n{}  [[maybe_unused]] bool vinyl_gcc12_frame = "
+                         "true; // g++ 12.2 miscompiles coroutines without "
+                         "locals{}",
+                         D.Indent, After));
+    }
+    return Error::success();
   }
 
   /// In async code (new coroutines and existing ones alike) every call that
@@ -274,8 +288,11 @@ private:
     for (const TextEdit &E : Call.AwaitEdits)
       if (SharedEdits.insert({E.Where, E.Text}).second)
         add(E.Where, E.Text, std::numeric_limits<long>::min());
+    for (const Lowering &L : Call.Lowerings)
+      Lowered[L.Whole.File].emplace(L.Whole, &L);
     Awaits.insert(Call.Caller);
-    if (Call.InCondition)
+    // A lowered statement awaits in the condition of the if it became.
+    if (Call.InCondition || !Call.Lowerings.empty())
       AwaitsInCondition.insert(Call.Caller);
   }
 
@@ -301,10 +318,18 @@ private:
           Break != StringRef::npos && Break > 0 && (*Code)[Break - 1] == '\r')
         for (Edit &E : Edits)
           E.Text = withCrLf(E.Text);
-      llvm::stable_sort(Edits, [](const Edit &A, const Edit &B) {
-        return std::tie(A.Offset, A.Length, A.Rank) <
-               std::tie(B.Offset, B.Length, B.Rank);
+      sortEdits(Edits);
+      // Lowered statements, innermost first: each becomes one replacement
+      // that an outer one can carry like any other edit.
+      std::vector<const Lowering *> Lowerings;
+      for (const auto &[Whole, L] : Lowered[File])
+        Lowerings.push_back(L);
+      llvm::stable_sort(Lowerings, [](const Lowering *A, const Lowering *B) {
+        return A->Whole.Length < B->Whole.Length;
       });
+      for (const Lowering *L : Lowerings)
+        if (Error E = lower(File, *Code, *L, Edits))
+          return std::move(E);
       AtomicChange Change(File, File);
       for (size_t I = 0; I < Edits.size();) {
         // Fold the insertions at one offset and at most one replacement
@@ -329,6 +354,81 @@ private:
       Out.push_back(std::move(Change));
     }
     return Out;
+  }
+
+  static void sortEdits(std::vector<Edit> &Edits) {
+    llvm::stable_sort(Edits, [](const Edit &A, const Edit &B) {
+      return std::tie(A.Offset, A.Length, A.Rank) <
+             std::tie(B.Offset, B.Length, B.Rank);
+    });
+  }
+
+  /// Replaces the edits inside \p L's statement by one replacement: its
+  /// pieces, each source range written with the edits inside it. An
+  /// insertion where two pieces meet belongs to the operand there (the
+  /// `co_await ` before a call, the `)` after it).
+  Error lower(StringRef File, StringRef Code, const Lowering &L,
+              std::vector<Edit> &Edits) {
+    unsigned Begin = L.Whole.Offset, End = Begin + L.Whole.Length;
+    std::vector<Edit> Inside, Rest;
+    for (Edit &E : Edits) {
+      bool Before = E.Offset + E.Length <= Begin && !(E.Length == 0 && E.Offset == Begin);
+      bool After = E.Offset >= End;
+      if (!Before && !After && (E.Offset < Begin || E.Offset + E.Length > End))
+        return conflict(File, E.Offset);
+      (Before || After ? Rest : Inside).push_back(std::move(E));
+    }
+    auto Owns = [&](const LoweredPiece &P, const Edit &E) {
+      unsigned PB = P.Source.Offset, PE = PB + P.Source.Length;
+      if (E.Length)
+        return PB <= E.Offset && E.Offset + E.Length <= PE;
+      if (P.Operand)
+        return PB <= E.Offset && E.Offset <= PE;
+      bool ToOperand = llvm::any_of(L.Pieces, [&](const LoweredPiece &O) {
+        return O.Operand && !O.Source.File.empty() &&
+               O.Source.Offset <= E.Offset &&
+               E.Offset <= O.Source.Offset + O.Source.Length;
+      });
+      return !ToOperand && PB <= E.Offset && E.Offset < PE;
+    };
+    std::string Text;
+    std::vector<bool> Used(Inside.size());
+    for (const LoweredPiece &P : L.Pieces) {
+      if (P.Source.File.empty()) {
+        Text += P.Text;
+        continue;
+      }
+      unsigned At = P.Source.Offset, PE = At + P.Source.Length;
+      for (size_t I = 0; I < Inside.size();) {
+        if (!Owns(P, Inside[I])) {
+          ++I;
+          continue;
+        }
+        unsigned Offset = Inside[I].Offset, Length = 0;
+        if (Offset < At)
+          return conflict(File, Offset);
+        Text += Code.slice(At, Offset);
+        for (; I < Inside.size() && Inside[I].Offset == Offset; ++I) {
+          if (!Owns(P, Inside[I]))
+            continue;
+          Used[I] = true;
+          if (Inside[I].Length && Length)
+            continue; // The same replacement reached twice.
+          Text += Inside[I].Text;
+          Length = std::max(Length, Inside[I].Length);
+        }
+        At = Offset + Length;
+      }
+      Text += Code.slice(At, PE);
+    }
+    // An edit no piece holds would be lost.
+    for (size_t I = 0; I < Inside.size(); ++I)
+      if (!Used[I])
+        return conflict(File, Inside[I].Offset);
+    Rest.push_back({Begin, End - Begin, std::move(Text), 0});
+    Edits = std::move(Rest);
+    sortEdits(Edits);
+    return Error::success();
   }
 
   /// \p Text with every line break a CR LF.
@@ -369,6 +469,8 @@ private:
   /// Edits several calls carry; each is made once.
   std::set<std::pair<Anchor, std::string>> SharedEdits;
   std::set<Anchor> DependentCalls;
+  /// Statements to lower, per file, each once.
+  std::map<std::string, std::map<Anchor, const Lowering *>> Lowered;
 };
 
 } // namespace

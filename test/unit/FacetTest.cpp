@@ -306,38 +306,58 @@ TEST(ThreadsFacetTest, ContainerOfThreadsHoldsHandles) {
 
 // ---- compiler hazards ----
 
-TEST(HazardsFacetTest, SkippableOperandRefusedButAWhileConditionRewritten) {
+/// A lowering's text, each source piece as written (without edits).
+static std::string lowered(const Walk &W, const Lowering &L) {
+  std::string Out;
+  for (const LoweredPiece &P : L.Pieces)
+    Out += P.Source.File.empty() ? P.Text : W.at(P.Source);
+  return Out;
+}
+
+TEST(HazardsFacetTest, SkippableOperandLoweredOrRefusedAndAWhileRewritten) {
   Walk W = walk("bool more();\n"
+                "void note(bool, bool);\n"
                 "bool f(bool b) { return b && more(); }\n"
-                "void g(bool b) { while (b && more()) b = !b; }\n",
+                "void g(bool b) { while (b && more()) b = !b; }\n"
+                "void h(bool b) { note(b && more(), b || more()); }\n",
                 {makeCallsFacet, makeHazardsFacet});
-  ASSERT_EQ(W.F.Calls.size(), 2u);
-  EXPECT_NE(W.F.Calls[0].Problem.find("the right of && or ||"),
-            std::string::npos);
+  ASSERT_EQ(W.F.Calls.size(), 5u);
+  const CallFact &Return = W.F.Calls[0];
+  EXPECT_EQ(Return.Problem, "");
+  ASSERT_EQ(Return.Lowerings.size(), 1u);
+  EXPECT_EQ(W.at(Return.Lowerings[0].Whole), "return b && more();");
+  EXPECT_EQ(lowered(W, Return.Lowerings[0]),
+            "{ if (b) { return more(); } else { return false; } }");
   const CallFact &Loop = W.F.Calls[1];
   EXPECT_EQ(Loop.Problem, "");
   ASSERT_EQ(Loop.AwaitEdits.size(), 3u);
   EXPECT_EQ(Loop.AwaitEdits[0].Text, "true) { if (!(");
   EXPECT_EQ(Loop.AwaitEdits[1].Text, ")) break;");
   EXPECT_EQ(Loop.AwaitEdits[2].Text, " }");
+  for (size_t I : {3u, 4u})
+    EXPECT_NE(W.F.Calls[I].Problem.find("two such operators side by side"),
+              std::string::npos)
+        << W.F.Calls[I].Problem;
 }
 
-TEST(HazardsFacetTest, InitializerListAndClassTemporaryOfConditional) {
+TEST(HazardsFacetTest, InitializerListRefusedAndClassTemporaryOfConditionalLowered) {
   Walk W = walk("#include <initializer_list>\n"
                 "#include \"outside.h\"\n"
                 "int get();\n"
                 "void sink(std::initializer_list<int>);\n"
                 "void put(Str);\n"
                 "void f(bool c) { sink({get(), 2}); put(c ? Str(\"a\") : "
-                "Str(\"b\")); }\n",
+                "\"b\"); }\n",
                 {makeCallsFacet, makeHazardsFacet},
                 "struct Str { Str(const char *); ~Str(); };\n");
   ASSERT_EQ(W.F.Calls.size(), 3u);
   EXPECT_EQ(W.F.Calls[1].Problem,
             "it is in a braced initializer list, where g++ 12 cannot compile "
             "co_await; hoist it into a variable");
-  EXPECT_NE(W.F.Calls[2].Problem.find("class temporary with ?:"),
-            std::string::npos);
+  ASSERT_EQ(W.F.Calls[2].Lowerings.size(), 1u);
+  EXPECT_EQ(lowered(W, W.F.Calls[2].Lowerings[0]),
+            "{ if (c) { put(Str(\"a\")); } else { "
+            "put(static_cast<Str>(\"b\")); } }");
 }
 
 // ---- coroutine misuse ----

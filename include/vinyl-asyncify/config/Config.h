@@ -10,6 +10,8 @@
 #ifndef VINYL_ASYNCIFY_CONFIG_CONFIG_H
 #define VINYL_ASYNCIFY_CONFIG_CONFIG_H
 
+#include "vinyl-asyncify/config/Compiler.h"
+
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 #include <optional>
@@ -85,6 +87,11 @@ struct Config {
   /// Constructors and destructors fall back with a warning even when
   /// Fallback is Error.
   bool AllowBlockingConstructors = false;
+  /// What the converted code is built with: the g++ workarounds are
+  /// written only for g++ (or a compiler not known).
+  TargetCompiler Compiler;
+  /// Compiler was named by a file, not found in the compile database.
+  bool CompilerFromFile = false;
 
   const LeafRule *findLeaf(llvm::StringRef QualifiedName) const;
   const SpawnRule *findSpawn(llvm::StringRef QualifiedType) const;
@@ -105,6 +112,7 @@ struct ConfigFile {
   std::optional<std::string> NameScheme, TaskType, TaskHeader, BlockOn;
   std::optional<bool> AllowBlockingConstructors;
   std::optional<BlockingFallback> Fallback;
+  std::optional<TargetCompiler> Compiler;
 };
 
 /// Parses one rules or config file; errors carry "file:line:col: ...".

@@ -91,6 +91,25 @@ struct TextEdit {
   std::string Text;
 };
 
+/// One piece of a lowered statement: Text, or (Source set) a range of the
+/// source written with the edits made inside it.
+struct LoweredPiece {
+  Anchor Source;
+  std::string Text;
+  /// An operand's range: an insertion at either of its ends is its own
+  /// (`co_await ` before a call, the `)` after it), not its neighbour's.
+  bool Operand = false;
+};
+
+/// A statement g++ would miscompile, written as statements that mean the
+/// same: Whole becomes Pieces (`return a && f();` -> `{ if (a) { return
+/// f(); } else { return false; } }`). A range may appear more than once;
+/// each copy gets the edits inside it.
+struct Lowering {
+  Anchor Whole;
+  std::vector<LoweredPiece> Pieces;
+};
+
 /// One call in a function body (or at namespace scope, with no caller).
 struct CallFact {
   std::string Caller; ///< Function id; empty for namespace-scope initialisers.
@@ -134,6 +153,9 @@ struct CallFact {
   /// Edits made once when the call is awaited, beside the await itself
   /// (a `while` whose condition awaits becomes `while (true) { if ... }`).
   std::vector<TextEdit> AwaitEdits;
+  /// Statements rewritten when the call is awaited (once however many
+  /// calls carry them), for g++'s sake.
+  std::vector<Lowering> Lowerings;
   /// Spawn and Join of a thread kept in a local container: the container
   /// ("file:line:col name"). Its threads become tasks together or not at
   /// all, since the container holds one type.

@@ -1,7 +1,9 @@
 // g++ 12 destroys a class temporary made by ?: twice when its
-// full-expression suspends (a double free at run time), so a call that
-// would be awaited next to one is refused with the fix (hoist the ?:),
-// exit 2 and nothing written.
+// full-expression suspends (a double free at run time). A statement
+// becomes an if around copies of itself (see
+// gcc-conditional-temporary-next-to-await-becomes-if.cpp), but a variable's
+// initialiser cannot be copied, so a call that would be awaited there is
+// refused with the fix (hoist the ?:), exit 2 and nothing written.
 // RUN: rm -rf %t %t.orig && split-file %s %t && %mkdb %t a.cpp
 // RUN: cp -r %t %t.orig
 // RUN: sh -c '%vinyl %t; echo "exit=$?"' > %t.out 2> %t.err
@@ -11,7 +13,7 @@
 
 // EXIT: exit=2
 
-// CHECK: a.cpp:10:10: error: call of 'post' cannot be awaited: its full-expression makes a class temporary with ?:, which g++ 12 destroys twice next to co_await; hoist the ?: into a variable [vinyl-cannot-convert]
+// CHECK: a.cpp:10:12: error: call of 'post' cannot be awaited: its full-expression makes a class temporary with ?:, which g++ 12 destroys twice next to co_await; hoist the ?: into a variable [vinyl-cannot-convert]
 // CHECK: a.cpp:5:10: note: 'post' calls 'write' here
 
 //--- a.cpp
@@ -24,5 +26,6 @@ long post(const std::string &s) {
 
 long greet(bool formal, const std::string &name) {
   const std::string prefix = "Dear ";
-  return post(formal ? prefix + name : "hi");
+  long n = post(formal ? prefix + name : "hi");
+  return n;
 }

@@ -1,0 +1,77 @@
+//===- Lowering.h - Statements rewritten for g++'s sake ---------*- C++ -*-===//
+//
+// g++ evaluates a co_await in an operand that may be skipped (the right of
+// && or ||, a branch of ?:) even when it is skipped, and destroys a class
+// temporary made by ?: twice when the full-expression suspends. Both go
+// away when the operator becomes an if statement around copies of the rest
+// of the statement:
+//
+//   return a && f();      ->  { if (a) { return f(); } else { return false; } }
+//   v = c ? x() : y();    ->  { if (c) { v = x(); } else { v = y(); } }
+//   send(c ? s : "");     ->  { if (c) { send(static_cast<std::string>(s)); }
+//                               else { send(static_cast<std::string>("")); } }
+//
+// Only one copy runs, so the rest of the statement is still evaluated once;
+// a branch is cast to the operator's type where its own differs, so each
+// copy calls what the original called. The lowering is refused where the
+// rest of the statement has side effects that the original evaluated
+// before the operator.
+//
+//===----------------------------------------------------------------------===//
+#ifndef VINYL_ASYNCIFY_EXTRACT_LOWERING_H
+#define VINYL_ASYNCIFY_EXTRACT_LOWERING_H
+
+#include "ExtractContext.h"
+
+#include <optional>
+
+namespace vinyl::extract {
+
+class StatementLowerer {
+public:
+  explicit StatementLowerer(ExtractContext &X) : X(X) {}
+
+  /// Whether \p O is an operator the lowering removes from \p Full: a
+  /// skippable operand holds a call that may be awaited, or it is a ?:
+  /// class temporary in a full-expression with such a call.
+  bool isTarget(const clang::Expr *O, const clang::Expr *Full);
+
+  /// The statement whose full-expression is \p Full (a return, a
+  /// co_return or an expression statement), lowered for the call \p Call
+  /// in it; std::nullopt with the reason in \p Why if it cannot be.
+  std::optional<Lowering> statement(const clang::Expr *Full,
+                                    const clang::Expr *Call, std::string &Why);
+
+  /// `for (init; cond; inc) body` as `for (init; ; inc) { if (!(cond))
+  /// break; body }` (continue still runs inc and re-tests); an unbraced
+  /// body's closing brace goes in \p Edits.
+  std::optional<Lowering> forCondition(const clang::ForStmt *For,
+                                       std::vector<TextEdit> &Edits);
+
+private:
+  using Pieces = std::vector<LoweredPiece>;
+
+  bool lower(Pieces &Out, const Pieces &Pre, const clang::Expr *Region,
+             const Pieces &Post, std::string &Why);
+  bool containsCandidate(const clang::Stmt *S);
+  void targets(const clang::Stmt *S, const clang::Expr *Full,
+               llvm::SmallVectorImpl<const clang::Expr *> &Out);
+  bool reorderable(const clang::Expr *H, const clang::Expr *Root);
+  bool castFor(const clang::Expr *Op, const clang::Expr *Branch,
+               std::string &Open, std::string &Close);
+  std::optional<LoweredPiece> source(clang::SourceLocation B,
+                                     clang::SourceLocation E,
+                                     bool Operand = false);
+  std::optional<LoweredPiece> source(const clang::Expr *E) {
+    return source(E->getBeginLoc(), tokenEnd(E->getEndLoc()), true);
+  }
+  clang::SourceLocation tokenEnd(clang::SourceLocation L);
+
+  ExtractContext &X;
+  /// The full-expression being lowered, and the call it is lowered for.
+  const clang::Expr *Full = nullptr, *Call = nullptr;
+};
+
+} // namespace vinyl::extract
+
+#endif
