@@ -67,6 +67,7 @@ std::vector<std::unique_ptr<Facet>> makeAllFacets(ExtractContext &X) {
   Facets.push_back(makeThreadsFacet(X));
   Facets.push_back(makeCallsFacet(X));
   Facets.push_back(makeHazardsFacet(X));
+  Facets.push_back(makeCatchFacet(X));
   return Facets;
 }
 } // namespace extract

@@ -165,8 +165,6 @@ size_t ExtractContext::recordCall(const Expr *E, CallFact C) {
     C.Problem = ForbiddenWhy.back();
   for (Facet *F : Facets)
     F->annotate(*E, C);
-  if (CatchDepth.back() && C.Problem.empty())
-    C.Problem = "it is inside a catch handler, where co_await is not allowed";
   C.Awaited = C.Awaited || Awaited.contains(E);
   C.BlockedOn = BlockedOn.contains(E);
   C.Dependent = InInstantiation;

@@ -176,6 +176,7 @@ std::unique_ptr<Facet> makeMisuseFacet(ExtractContext &X);
 std::unique_ptr<Facet> makeThreadsFacet(ExtractContext &X);
 std::unique_ptr<Facet> makeCallsFacet(ExtractContext &X);
 std::unique_ptr<Facet> makeHazardsFacet(ExtractContext &X);
+std::unique_ptr<Facet> makeCatchFacet(ExtractContext &X);
 /// @}
 
 /// Every facet, in the order each node is shown to them: a facet that

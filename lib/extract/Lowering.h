@@ -42,6 +42,15 @@ public:
   std::optional<Lowering> statement(const clang::Expr *Full,
                                     const clang::Expr *Call, std::string &Why);
 
+  /// The try statement \p Try with each handler that may await (it
+  /// calls \p Call or another function that may become a coroutine)
+  /// moved after it: the handler keeps the exception and its index, and
+  /// the body runs after the try statement with its declaration bound to
+  /// the same object and `throw;` a rethrow of it (LowerCatch.cpp).
+  std::optional<Lowering> tryStatement(const clang::CXXTryStmt *Try,
+                                       const clang::Expr *Call,
+                                       std::string &Why);
+
   /// `for (init; cond; inc) body` as `for (init; ; inc) { if (!(cond))
   /// break; body }` (continue still runs inc and re-tests); an unbraced
   /// body's closing brace goes in \p Edits.
@@ -50,6 +59,9 @@ public:
 
 private:
   using Pieces = std::vector<LoweredPiece>;
+
+  bool rethrows(const clang::Stmt *S, const clang::CXXCatchStmt *Handler,
+                llvm::SmallVectorImpl<const clang::CXXThrowExpr *> &Out);
 
   bool lower(Pieces &Out, const Pieces &Pre, const clang::Expr *Region,
              const Pieces &Post, std::string &Why);

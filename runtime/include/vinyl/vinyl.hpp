@@ -10,6 +10,7 @@
 #pragma once
 
 #include <vinyl/block_on.hpp>
+#include <vinyl/caught.hpp>
 #include <vinyl/error.hpp>
 #include <vinyl/event_loop.hpp>
 #include <vinyl/frame_allocator.hpp>
