@@ -183,10 +183,11 @@ bool StatementLowerer::castFor(const Expr *Op, const Expr *Branch,
   if (X.Ctx.hasSameUnqualifiedType(W->getType(), Op->getType()) &&
       W->getValueKind() == Op->getValueKind())
     return true;
-  const FunctionDecl *Fn = X.currentFunction();
+  // In an instantiation the type is spelt as this one has it; another
+  // instantiation of the same text that spells it otherwise makes the
+  // rewrite phase refuse the conflict.
   if (!Op->isPRValue() || Op->getType()->isVoidType() ||
-      Op->getType()->isDependentType() || X.inInstantiation() ||
-      (Fn && Fn->isTemplated()))
+      Op->getType()->isInstantiationDependentType())
     return false;
   // The type as its declarations spell it (without default template
   // arguments), unless that names a member of a template (std::move's

@@ -47,9 +47,10 @@ public:
       return false;
     if (X.InInstantiation)
       return true;
-    if (const FunctionTemplateDecl *T = FD->getDescribedFunctionTemplate())
+    if (const FunctionTemplateDecl *T = FD->getDescribedFunctionTemplate()) {
       traverseInstantiations(T, FD);
-    else if (const auto *M = dyn_cast<CXXMethodDecl>(FD); M && M->isTemplated())
+      traverseMemberTemplateInstantiations(T, FD);
+    } else if (const auto *M = dyn_cast<CXXMethodDecl>(FD); M && M->isTemplated())
       traverseMemberInstantiations(M);
     return true;
   }
@@ -68,6 +69,32 @@ public:
       SaveAndRestore Guard(X.InInstantiation, true);
       InFunction Scope(*this, Pattern);
       TraverseStmt(Spec->getBody());
+    }
+  }
+
+  /// A member template of a class template (`template <class B> void
+  /// operator()(message<B> &&m)` in `send_lambda<Stream>`): each
+  /// specialization of the class has a member template of its own, whose
+  /// specializations are the instantiations of this text.
+  void traverseMemberTemplateInstantiations(const FunctionTemplateDecl *T,
+                                            FunctionDecl *Pattern) {
+    const auto *RD = dyn_cast<CXXRecordDecl>(Pattern->getDeclContext());
+    const ClassTemplateDecl *Class =
+        RD ? RD->getDescribedClassTemplate() : nullptr;
+    if (!Class)
+      return;
+    const FunctionTemplateDecl *Canon = T->getCanonicalDecl();
+    for (const ClassTemplateSpecializationDecl *Spec :
+         Class->specializations()) {
+      if (Spec->getSpecializationKind() == TSK_ExplicitSpecialization)
+        continue;
+      for (const Decl *D : Spec->decls()) {
+        const auto *Member = dyn_cast<FunctionTemplateDecl>(D);
+        const FunctionTemplateDecl *From =
+            Member ? Member->getInstantiatedFromMemberTemplate() : nullptr;
+        if (From && From->getCanonicalDecl() == Canon)
+          traverseInstantiations(Member, Pattern);
+      }
     }
   }
 

@@ -16,6 +16,7 @@
 #include "llvm/Support/Error.h"
 
 #include <map>
+#include <optional>
 #include <limits>
 #include <set>
 #include <tuple>
@@ -288,8 +289,12 @@ private:
     for (const TextEdit &E : Call.AwaitEdits)
       if (SharedEdits.insert({E.Where, E.Text}).second)
         add(E.Where, E.Text, std::numeric_limits<long>::min());
-    for (const Lowering &L : Call.Lowerings)
-      Lowered[L.Whole.File].emplace(L.Whole, &L);
+    for (const Lowering &L : Call.Lowerings) {
+      // Instantiations of one template's text must lower it alike.
+      auto [It, New] = Lowered[L.Whole.File].emplace(L.Whole, &L);
+      if (!New && !samePieces(*It->second, L) && !LoweringConflict)
+        LoweringConflict = L.Whole;
+    }
     Awaits.insert(Call.Caller);
     // A lowered statement awaits in the condition of the if it became.
     if (Call.InCondition || !Call.Lowerings.empty())
@@ -305,6 +310,8 @@ private:
   }
 
   Expected<std::vector<AtomicChange>> changes() {
+    if (LoweringConflict)
+      return conflict(LoweringConflict->File, LoweringConflict->Offset);
     std::vector<AtomicChange> Out;
     for (auto &[File, Edits] : Files) {
       Expected<StringRef> Code = Sources.get(File);
@@ -354,6 +361,14 @@ private:
       Out.push_back(std::move(Change));
     }
     return Out;
+  }
+
+  static bool samePieces(const Lowering &A, const Lowering &B) {
+    return llvm::equal(A.Pieces, B.Pieces,
+                       [](const LoweredPiece &P, const LoweredPiece &Q) {
+                         return P.Source == Q.Source && P.Text == Q.Text &&
+                                P.Operand == Q.Operand;
+                       });
   }
 
   static void sortEdits(std::vector<Edit> &Edits) {
@@ -471,6 +486,7 @@ private:
   std::set<Anchor> DependentCalls;
   /// Statements to lower, per file, each once.
   std::map<std::string, std::map<Anchor, const Lowering *>> Lowered;
+  std::optional<Anchor> LoweringConflict;
 };
 
 } // namespace
