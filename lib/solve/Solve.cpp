@@ -155,9 +155,16 @@ public:
     for (size_t I = 0; I < F.Calls.size(); ++I) {
       const CallFact &Call = F.Calls[I];
       const FunctionFact *Callee = St.function(Call.Callee);
-      if (Call.Kind == CallKind::AddressTaken && Call.CallbackType.empty() &&
-          Callee && !Callee->IsCoroutine &&
-          (Callee->IsLambda || isFunctionObject(*Callee)))
+      if (!Callee || Callee->IsCoroutine ||
+          !(Callee->IsLambda || isFunctionObject(*Callee)))
+        continue;
+      // Code outside the paths that calls one (a lambda a header keeps in
+      // a variable) cannot await it, nor wait on it in place.
+      const FunctionFact *Caller = St.function(Call.Caller);
+      bool OutsideCall = Call.Kind != CallKind::AddressTaken &&
+                         Call.Call.File.empty() && (!Caller || !Caller->Writable);
+      if ((Call.Kind == CallKind::AddressTaken && Call.CallbackType.empty()) ||
+          OutsideCall)
         St.HandedOn.try_emplace(Call.Callee, I);
     }
     for (const auto &[Id, Fn] : F.Functions)
@@ -280,7 +287,10 @@ private:
       const CallFact &Escape = F.Calls[It->second];
       D.Notes.push_back(
           {Escape.Loc,
-           Escape.Problem.empty()
+           Escape.Kind != CallKind::AddressTaken
+               ? std::string("it is called here by code outside the paths, "
+                             "which does not await")
+           : Escape.Problem.empty()
                ? std::string("its closure is stored or passed on here, to "
                              "code that calls it without awaiting")
                : fmt::format("{}: {}",
