@@ -62,6 +62,8 @@ namespace extract {
 std::vector<std::unique_ptr<Facet>> makeAllFacets(ExtractContext &X) {
   std::vector<std::unique_ptr<Facet>> Facets;
   Facets.push_back(makeDeclarationsFacet(X));
+  // It only looks at calls (and takes none): before any facet that does.
+  Facets.push_back(makeUninstantiatedCallsFacet(X));
   Facets.push_back(makeCallablesFacet(X));
   Facets.push_back(makeMisuseFacet(X));
   Facets.push_back(makeThreadsFacet(X));
