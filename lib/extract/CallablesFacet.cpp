@@ -4,8 +4,9 @@
 // awaited if the tool sees where the callable goes. This facet records
 // every place a callable of the paths is used as a value:
 //  - a function's address taken, a lambda's closure stored or passed on
-//    (a lambda called at once, or kept in a variable that is only called,
-//    stays a plain call);
+//    (a lambda called at once, kept in a variable that is only called, or
+//    passed to a function template of the paths that only calls it, stays
+//    a plain call);
 //  - a function or lambda stored as a callback type named by the rules
 //    (its family), the aliases themselves, and calls through them;
 //  - objects of the paths' function-object classes handed to code that
@@ -81,7 +82,8 @@ public:
         break;
       Child = P;
     }
-    recordEscape(&E, Op);
+    if (!passedToCallingTemplate(&E))
+      recordEscape(&E, Op);
   }
 
   /// A function named other than as a callee has its address taken; a
@@ -89,7 +91,8 @@ public:
   void declRef(const DeclRefExpr &E) override {
     if (const auto *VD = dyn_cast<VarDecl>(E.getDecl())) {
       auto It = ClosureVars.find(VD);
-      if (It != ClosureVars.end() && !isCalledObject(&E, X.Ctx))
+      if (It != ClosureVars.end() && !isCalledObject(&E, X.Ctx) &&
+          !passedToCallingTemplate(&E))
         recordEscape(&E, It->second);
       if (!X.Cfg.CallbackTypes.empty())
         callbackValueUse(&E, VD);
@@ -423,6 +426,50 @@ private:
   /// A closure stored or passed on. Stored as a callback type, the lambda
   /// joins that type's family like a named function (it has no name to
   /// rename, so it never keeps a facade).
+  /// Whether \p E is an argument of a function template of the paths
+  /// (`handle_EINTR([&] { return recv(...); })`) whose parameter, of a
+  /// template type, is only ever called in its body: the closure does not
+  /// escape, and the template's instantiation calls it where the rewrite
+  /// can await it (a dependent call, so the template and the lambdas it is
+  /// given convert as one family).
+  bool passedToCallingTemplate(const Expr *E) {
+    const Expr *Arg;
+    const auto *Call = dyn_cast_or_null<CallExpr>(
+        skipImplicitParents(E, X.Ctx, Arg));
+    const FunctionDecl *Callee = Call ? Call->getDirectCallee() : nullptr;
+    const FunctionTemplateDecl *Primary =
+        Callee ? Callee->getPrimaryTemplate() : nullptr;
+    if (!Primary || !X.isOurs(Callee))
+      return false;
+    const FunctionDecl *Pattern = Primary->getTemplatedDecl();
+    unsigned Shift = isa<CXXOperatorCallExpr>(Call) &&
+                     isa<CXXMethodDecl>(Callee);
+    for (unsigned I = Shift; I < Call->getNumArgs(); ++I) {
+      if (Call->getArg(I) != Arg)
+        continue;
+      if (I - Shift >= Pattern->getNumParams() || !Pattern->hasBody())
+        return false;
+      const ParmVarDecl *Param = Pattern->getParamDecl(I - Shift);
+      if (!Param->getType().getNonReferenceType()->getAs<TemplateTypeParmType>())
+        return false;
+      return onlyCalled(Pattern->getBody(), Param);
+    }
+    return false;
+  }
+
+  /// Whether every use of \p Param in \p S calls it.
+  bool onlyCalled(const Stmt *S, const ParmVarDecl *Param) {
+    if (!S)
+      return true;
+    if (const auto *Ref = dyn_cast<DeclRefExpr>(S);
+        Ref && Ref->getDecl() == Param)
+      return isCalledObject(Ref, X.Ctx);
+    for (const Stmt *Child : S->children())
+      if (!onlyCalled(Child, Param))
+        return false;
+    return true;
+  }
+
   void recordEscape(const Expr *E, const CXXMethodDecl *Op) {
     CallFact C;
     C.Callee = X.id(Op);
