@@ -367,6 +367,11 @@ private:
       else
         F.BodyOpen =
             X.SM.getFileOffset(X.SM.getExpansionLoc(Body->getBeginLoc())) + 1;
+      for (SourceRange R : X.Skipped)
+        if (!F.InactiveCode.valid() &&
+            X.SM.isBeforeInTranslationUnit(Body->getBeginLoc(), R.getBegin()) &&
+            X.SM.isBeforeInTranslationUnit(R.getEnd(), Body->getEndLoc()))
+          F.InactiveCode = X.location(R.getBegin());
       CharSourceRange Sig = Lexer::makeFileCharRange(
           CharSourceRange::getCharRange(Begin, Body->getBeginLoc()), X.SM,
           X.LO);

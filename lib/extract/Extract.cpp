@@ -11,6 +11,9 @@
 #include "vinyl-asyncify/extract/Extract.h"
 
 #include "ExtractContext.h"
+
+#include "clang/Lex/PPCallbacks.h"
+#include "clang/Lex/Preprocessor.h"
 #include "vinyl-asyncify/extract/ParallelTool.h"
 
 #include "clang/Frontend/CompilerInstance.h"
@@ -38,22 +41,35 @@ public:
   ExtractAction(const ExtractOptions &Opts, Facts &Out)
       : Opts(Opts), Out(Out) {}
 
-  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &,
+  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
                                                  StringRef) override {
-    return std::make_unique<Consumer>(Opts, Out);
+    CI.getPreprocessor().addPPCallbacks(std::make_unique<Skips>(Skipped));
+    return std::make_unique<Consumer>(Opts, Out, Skipped);
   }
 
 private:
+  /// Inactive #if branches.
+  struct Skips : PPCallbacks {
+    explicit Skips(std::vector<SourceRange> &Out) : Out(Out) {}
+    void SourceRangeSkipped(SourceRange Range, SourceLocation) override {
+      Out.push_back(Range);
+    }
+    std::vector<SourceRange> &Out;
+  };
   struct Consumer : ASTConsumer {
-    Consumer(const ExtractOptions &Opts, Facts &Out) : Opts(Opts), Out(Out) {}
+    Consumer(const ExtractOptions &Opts, Facts &Out,
+             const std::vector<SourceRange> &Skipped)
+        : Opts(Opts), Out(Out), Skipped(Skipped) {}
     void HandleTranslationUnit(ASTContext &Ctx) override {
-      Out = extractFromAST(Ctx, Opts);
+      Out = extractFromAST(Ctx, Opts, Skipped);
     }
     const ExtractOptions &Opts;
     Facts &Out;
+    const std::vector<SourceRange> &Skipped;
   };
   const ExtractOptions &Opts;
   Facts &Out;
+  std::vector<SourceRange> Skipped;
 };
 
 } // namespace
@@ -86,12 +102,14 @@ Location locationOf(const SourceManager &SM, SourceLocation Loc) {
   return L;
 }
 
-Facts extractFromAST(ASTContext &Ctx, const ExtractOptions &Opts) {
+Facts extractFromAST(ASTContext &Ctx, const ExtractOptions &Opts,
+                     ArrayRef<SourceRange> Skipped) {
   Facts Out;
   // A TU with errors yields no facts: its AST cannot be trusted.
   if (Ctx.getDiagnostics().hasErrorOccurred())
     return Out;
   extract::ExtractContext X(Ctx, Opts, Out);
+  X.Skipped = Skipped;
   std::vector<std::unique_ptr<extract::Facet>> Facets =
       extract::makeAllFacets(X);
   for (const auto &F : Facets)

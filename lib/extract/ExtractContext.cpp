@@ -126,6 +126,9 @@ FunctionFact &ExtractContext::fact(const FunctionDecl *FD) {
                   (Canon->isConstexprSpecified() || Canon->isConsteval());
   F.IsConsteval = Canon->isConsteval();
   F.IsVariadic = Canon->isVariadic();
+  if (const auto *Proto = Canon->getType()->getAs<FunctionProtoType>())
+    F.IsNoexcept = Proto->isNothrow() && !Canon->isImplicit() &&
+                   !isa<CXXDestructorDecl>(Canon);
   F.IsConversion = isa<CXXConversionDecl>(Canon);
   F.IsLambda = isLambdaCallOperator(Canon);
   if (const auto *M = dyn_cast<CXXMethodDecl>(Canon)) {

@@ -104,6 +104,9 @@ public:
   /// object), at \p Loc, with no anchor and no annotations.
   size_t recordUse(clang::SourceLocation Loc, CallFact C);
 
+  /// Inactive #if branches of the TU.
+  llvm::ArrayRef<clang::SourceRange> Skipped;
+
   /// \name Kept by the traversal
   /// @{
   std::vector<const clang::FunctionDecl *> Stack;

@@ -52,6 +52,11 @@ void Facts::merge(Facts &&Other) {
     if (New)
       continue;
     FunctionFact &Into = It->second;
+    // Code is unseen only if every unit with the definition skipped it.
+    if (F.HasDefinition && !Into.HasDefinition)
+      Into.InactiveCode = F.InactiveCode;
+    else if (F.HasDefinition && !F.InactiveCode.valid())
+      Into.InactiveCode = Location();
     Into.Writable |= F.Writable;
     Into.HasDefinition |= F.HasDefinition;
     Into.IsCoroutine |= F.IsCoroutine;

@@ -144,6 +144,7 @@ template <> struct MappingTraits<FunctionFact> {
     Io.mapOptional("consteval", F.IsConsteval, false);
     Io.mapOptional("variadic", F.IsVariadic, false);
     Io.mapOptional("conversion", F.IsConversion, false);
+    Io.mapOptional("noexcept", F.IsNoexcept, false);
     Io.mapOptional("operator", F.IsOperator, false);
     Io.mapOptional("virtual", F.IsVirtual, false);
     Io.mapOptional("extern_c", F.IsExternC, false);
@@ -157,6 +158,7 @@ template <> struct MappingTraits<FunctionFact> {
     Io.mapOptional("decls", F.Decls);
     Io.mapOptional("returns", F.Returns);
     Io.mapOptional("has_locals", F.HasLocals, false);
+    Io.mapOptional("inactive_code", F.InactiveCode, Location());
     Io.mapOptional("body_open", F.BodyOpen, 0u);
     Io.mapOptional("problem", F.Problem, std::string());
   }

@@ -147,6 +147,15 @@ private:
     }
     for (const Anchor &R : Fn.Returns)
       add(R, "co_return");
+    // A coroutine hands its exceptions to the awaiter; noexcept meant
+    // the program ends, so it still does.
+    if (Fn.IsNoexcept)
+      for (const DeclFact &D : Fn.Decls)
+        if (D.IsDefinition) {
+          insert(D.Whole.File, Fn.BodyOpen, " try {", /*Rank=*/-1);
+          insert(D.Whole.File, D.BodyClose,
+                 "} catch (...) { std::terminate(); } ", /*Rank=*/1);
+        }
     return Error::success();
   }
 

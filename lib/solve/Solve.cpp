@@ -183,6 +183,7 @@ public:
       for (size_t I : St.CallsOf[Id])
         reach(I);
     }
+    warnWaitsInCoroutines();
   }
 
 private:
@@ -306,6 +307,44 @@ private:
     return Allowed;
   }
 
+  /// A function that stays synchronous (a constructor that connects, an
+  /// RAII guard that fetches a pooled connection) called inside a
+  /// coroutine makes the same blocking wait there: said at each such call.
+  void warnWaitsInCoroutines() {
+    for (const std::string &Id : FellBack) {
+      if (S.Refused.count(Id))
+        continue;
+      const FunctionFact *Callee = St.function(Id);
+      for (size_t I : St.CallsOf[Id]) {
+        const CallFact &Call = F.Calls[I];
+        const FunctionFact *Caller = St.function(Call.Caller);
+        if (!Callee || !Caller || Call.BlockedOn ||
+            Call.Kind == CallKind::AddressTaken ||
+            Call.Kind == CallKind::Spawn ||
+            !(Caller->IsCoroutine || S.isAsync(Caller->Id)))
+          continue;
+        StringRef Class = StringRef(Callee->Name).rsplit("::").first;
+        std::string Subject =
+            Callee->IsConstructor  ? fmt::format("constructing a '{}'", Class)
+            : Callee->IsDestructor ? fmt::format("destroying a '{}'", Class)
+                                   : fmt::format("calling '{}'",
+                                                 F.displayName(Id));
+        Diagnostic D = St.fallback(
+            Call.Loc,
+            fmt::format("{} here, inside the coroutine '{}', waits for its "
+                        "I/O: it stays synchronous, and in async mode this "
+                        "blocks the event loop",
+                        Subject, F.displayName(Caller->Id)),
+            Caller->Id,
+            (Callee->IsConstructor || Callee->IsDestructor) &&
+                St.C.AllowBlockingConstructors);
+        D.Notes.push_back({Callee->definitionLoc(),
+                           "it stays synchronous (see the warning there)"});
+        S.Diags.push_back(std::move(D));
+      }
+    }
+  }
+
   void refuse(const FunctionFact &Fn, StringRef What, size_t Via) {
     if (!S.Refused.insert(Fn.Id).second)
       return;
@@ -332,6 +371,7 @@ Solution solve(const Facts &F, const Config &C) {
   solver::decideFacades(St);
   solver::findFacadeTwins(St);
   solver::checkRewritable(St);
+  solver::warnInactiveCode(St);
   sortDiagnostics(St.S.Diags);
   return std::move(St.S);
 }

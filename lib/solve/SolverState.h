@@ -88,6 +88,8 @@ void findFacadeTwins(SolverState &St);
 /// escape; runs checkThreadContainers and lockAcrossAwait on the way.
 void checkRewritable(SolverState &St);
 void checkThreadContainers(SolverState &St);
+/// Warns about inactive #if branches in functions that become coroutines.
+void warnInactiveCode(SolverState &St);
 void lockAcrossAwait(SolverState &St, const CallFact &Call);
 /// @}
 

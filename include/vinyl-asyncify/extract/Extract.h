@@ -6,6 +6,7 @@
 #include "vinyl-asyncify/facts/Facts.h"
 #include "vinyl-asyncify/config/Paths.h"
 
+#include "clang/Basic/SourceLocation.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/raw_ostream.h"
@@ -32,7 +33,11 @@ struct ExtractOptions {
 
 /// Facts from one parsed TU; the unit tests and the clang-tidy module call
 /// this directly.
-Facts extractFromAST(clang::ASTContext &Ctx, const ExtractOptions &Opts);
+/// \p Skipped: the source ranges the preprocessor skipped (inactive
+/// #if branches), to warn about code in converted functions that was not
+/// seen.
+Facts extractFromAST(clang::ASTContext &Ctx, const ExtractOptions &Opts,
+                     llvm::ArrayRef<clang::SourceRange> Skipped = {});
 
 /// Once every TU is merged: a call of a rules leaf's name whose callee is
 /// also declared under the paths stays a call of that function if the

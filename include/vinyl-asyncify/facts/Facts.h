@@ -24,6 +24,9 @@ struct Location {
   std::string File;
   unsigned Line = 0, Column = 0;
   bool valid() const { return !File.empty(); }
+  bool operator==(const Location &O) const {
+    return File == O.File && Line == O.Line && Column == O.Column;
+  }
 };
 
 /// A byte range in a file, where an edit may go.
@@ -172,6 +175,9 @@ struct FunctionFact {
   bool IsConstructor = false, IsDestructor = false;
   bool IsConstexpr = false, IsVariadic = false;
   bool IsConsteval = false;
+  /// Declared noexcept: an exception escaping it ends the program, also
+  /// once it is a coroutine (whose exceptions would go to the awaiter).
+  bool IsNoexcept = false;
   /// A conversion operator: its result type is what it converts to, so it
   /// cannot become a task, and its calls are mostly implicit.
   bool IsConversion = false;
@@ -194,6 +200,9 @@ struct FunctionFact {
   std::vector<DeclFact> Decls;
   std::vector<Anchor> Returns;  ///< "return" keywords in the definition.
   bool HasLocals = false;       ///< Its body declares a variable.
+  /// The first inactive #if branch in its body: code the conversion
+  /// does not see, left as written.
+  Location InactiveCode;
   unsigned BodyOpen = 0;        ///< Offset just after the body's '{'.
   std::string Problem; ///< Why its body cannot be rewritten textually, if so.
 
