@@ -126,9 +126,13 @@ FunctionFact &ExtractContext::fact(const FunctionDecl *FD) {
                   (Canon->isConstexprSpecified() || Canon->isConsteval());
   F.IsConsteval = Canon->isConsteval();
   F.IsVariadic = Canon->isVariadic();
-  if (const auto *Proto = Canon->getType()->getAs<FunctionProtoType>())
-    F.IsNoexcept = Proto->isNothrow() && !Canon->isImplicit() &&
-                   !isa<CXXDestructorDecl>(Canon);
+  // Only a written noexcept: an implicit member's specification may not be
+  // computed yet (asking would trip an assertion in Clang).
+  if (const auto *Proto = Canon->getType()->getAs<FunctionProtoType>();
+      Proto && !Canon->isImplicit() && !isa<CXXDestructorDecl>(Canon))
+    F.IsNoexcept = llvm::is_contained(
+        {EST_BasicNoexcept, EST_NoexceptTrue, EST_DynamicNone},
+        Proto->getExceptionSpecType());
   F.IsConversion = isa<CXXConversionDecl>(Canon);
   F.IsLambda = isLambdaCallOperator(Canon);
   if (const auto *M = dyn_cast<CXXMethodDecl>(Canon)) {

@@ -37,7 +37,16 @@ public:
   bool TraverseDecl(Decl *D) {
     if (!D)
       return true;
-    if (!isa<TranslationUnitDecl, NamespaceDecl, LinkageSpecDecl>(D) &&
+    // A class outside the paths (a test's mock, in its header or its unit)
+    // that overrides the paths' virtuals.
+    if (const auto *RD = dyn_cast<CXXRecordDecl>(D);
+        RD && RD->isThisDeclarationADefinition() &&
+        !SM.isInSystemHeader(SM.getExpansionLoc(RD->getLocation())) &&
+        !isWritable(RD->getLocation()))
+      for (const CXXMethodDecl *M : RD->methods())
+        recordOverride(M);
+    if (!isa<TranslationUnitDecl, NamespaceDecl, LinkageSpecDecl,
+             CXXRecordDecl>(D) &&
         !SM.isInMainFile(SM.getExpansionLoc(D->getLocation())))
       return true;
     auto *FD = dyn_cast<FunctionDecl>(D);
@@ -61,6 +70,24 @@ public:
   }
 
 private:
+  void recordOverride(const CXXMethodDecl *M) {
+    std::vector<std::string> Bases;
+    for (const CXXMethodDecl *Base : M->overridden_methods())
+      if (isOurs(Base))
+        Bases.push_back(functionId(*Base));
+    if (Bases.empty())
+      return;
+    FunctionFact &F = Out.Functions[functionId(*M)];
+    F.Id = functionId(*M);
+    F.Name = M->getQualifiedNameAsString();
+    F.Loc = location(M->getLocation());
+    F.IsVirtual = true;
+    F.IsOutsideOverride = true;
+    for (std::string &B : Bases)
+      if (!llvm::is_contained(F.Overrides, B))
+        F.Overrides.push_back(std::move(B));
+  }
+
   void record(const FunctionDecl *Callee, SourceLocation Loc) {
     if (!Callee || !(isOurs(Callee) || mayBeOurs(Callee)))
       return;

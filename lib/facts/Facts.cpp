@@ -64,6 +64,7 @@ void Facts::merge(Facts &&Other) {
     Into.DeclaredOutside |= F.DeclaredOutside;
     Into.HasLocals |= F.HasLocals;
     Into.IsCallbackType |= F.IsCallbackType;
+    Into.IsOutsideOverride |= F.IsOutsideOverride;
     if (F.HasDefinition)
       Into.BodyOpen = F.BodyOpen;
     if (Into.Problem.empty())

@@ -145,6 +145,7 @@ template <> struct MappingTraits<FunctionFact> {
     Io.mapOptional("variadic", F.IsVariadic, false);
     Io.mapOptional("conversion", F.IsConversion, false);
     Io.mapOptional("noexcept", F.IsNoexcept, false);
+    Io.mapOptional("outside_override", F.IsOutsideOverride, false);
     Io.mapOptional("operator", F.IsOperator, false);
     Io.mapOptional("virtual", F.IsVirtual, false);
     Io.mapOptional("extern_c", F.IsExternC, false);

@@ -60,6 +60,8 @@ std::string SolverState::whyNotCoroutine(const FunctionFact &F) const {
     return "C variadic function";
   if (HandedOn.count(F.Id))
     return F.IsLambda ? "lambda" : "function object";
+  if (OverriddenOutside.count(F.Id))
+    return "virtual function";
   if (!F.OverridesOutside.empty())
     return "override";
   return "";
@@ -68,6 +70,7 @@ std::string SolverState::whyNotCoroutine(const FunctionFact &F) const {
 bool SolverState::canFallBack(const FunctionFact &F) const {
   return F.IsConstructor || F.IsDestructor || F.IsConversion ||
          HandedOn.count(F.Id) || !F.OverridesOutside.empty() ||
+         OverriddenOutside.count(F.Id) ||
          (F.IsVariadic && !F.IsConstexpr);
 }
 
@@ -166,6 +169,19 @@ public:
       if ((Call.Kind == CallKind::AddressTaken && Call.CallbackType.empty()) ||
           OutsideCall)
         St.HandedOn.try_emplace(Call.Callee, I);
+    }
+    // A family that code outside the paths overrides too keeps the old
+    // signature: the outside override cannot become a coroutine.
+    for (const auto &[Id, Fn] : F.Functions) {
+      if (!Fn.IsOutsideOverride)
+        continue;
+      std::deque<std::string> Members = {Id};
+      while (!Members.empty()) {
+        std::string M = std::move(Members.front());
+        Members.pop_front();
+        if (St.OverriddenOutside.try_emplace(M, Id).second)
+          llvm::append_range(Members, St.FamilyOf[M]);
+      }
     }
     for (const auto &[Id, Fn] : F.Functions)
       if (Fn.IsCoroutine)
@@ -284,6 +300,15 @@ private:
                                "the paths: callers through it expect the "
                                "old type",
                                Fn.OverridesOutside)});
+    if (auto It = St.OverriddenOutside.find(Fn.Id);
+        It != St.OverriddenOutside.end() && What == "virtual function")
+      if (const FunctionFact *Outside = St.function(It->second))
+        D.Notes.push_back(
+            {Outside->Loc,
+             fmt::format("'{}' overrides it outside the paths, where it "
+                         "cannot become a coroutine: the family keeps its "
+                         "signature",
+                         Outside->Name)});
     if (auto It = St.HandedOn.find(Fn.Id); It != St.HandedOn.end()) {
       const CallFact &Escape = F.Calls[It->second];
       D.Notes.push_back(

@@ -42,6 +42,10 @@ struct SolverState {
   /// awaiting (their closure or object is passed on): they stay
   /// synchronous. The call (an AddressTaken fact) that hands each on.
   std::map<std::string, size_t> HandedOn;
+  /// Members of an override family that code outside the paths also
+  /// overrides (a test's mock): the outside override, which cannot change,
+  /// so the family keeps its old signature and stays synchronous.
+  std::map<std::string, std::string> OverriddenOutside;
 
   /// Why \p Fn cannot be a coroutine ("constructor", "function object"),
   /// or "".

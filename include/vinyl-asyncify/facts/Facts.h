@@ -197,6 +197,9 @@ struct FunctionFact {
   std::vector<std::string> Overrides;
   /// A virtual function it overrides that is declared outside the paths.
   std::string OverridesOutside;
+  /// Code outside the paths (a test's mock) that overrides a virtual of
+  /// the paths: Overrides names them. Its family keeps the old signature.
+  bool IsOutsideOverride = false;
   std::vector<DeclFact> Decls;
   std::vector<Anchor> Returns;  ///< "return" keywords in the definition.
   bool HasLocals = false;       ///< Its body declares a variable.
