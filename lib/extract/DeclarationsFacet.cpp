@@ -108,6 +108,10 @@ private:
       return Lexer::getSourceText(Range, X.SM, X.LO).str();
     const FunctionDecl *Def = FD->getDefinition();
     QualType Deduced = Def ? Def->getReturnType() : QualType();
+    if ((Deduced.isNull() || Deduced->isUndeducedType() ||
+         Deduced->isDependentType()) &&
+        FD->isTemplated())
+      Deduced = deducedByInstantiations(FD);
     if (Deduced.isNull() || Deduced->isUndeducedType() ||
         Deduced->isDependentType()) {
       Problem = "its deduced return type is not known here";
@@ -121,6 +125,53 @@ private:
     Policy.FullyQualifiedName = true;
     return TypeName::getFullyQualifiedName(Deduced, X.Ctx, Policy,
                                            /*WithGlobalNsPrefix=*/false);
+  }
+
+  /// The return type every instantiation of the template \p FD made in
+  /// this unit deduced (`template <class... A> auto execute(A &&...)`
+  /// returning `result`), or null if none did or they differ. Another
+  /// unit that deduces another type spells it otherwise, which the
+  /// rewrite phase refuses as conflicting edits.
+  QualType deducedByInstantiations(const FunctionDecl *FD) {
+    QualType Found;
+    bool Differ = false;
+    auto See = [&](const FunctionDecl *Spec) {
+      if (!Spec || !Spec->isDefined())
+        return;
+      QualType T = Spec->getReturnType();
+      if (T->isUndeducedType() || T->isDependentType())
+        return;
+      if (Found.isNull())
+        Found = T;
+      else if (!X.Ctx.hasSameType(Found, T))
+        Differ = true;
+    };
+    const FunctionTemplateDecl *T = FD->getDescribedFunctionTemplate();
+    if (T)
+      for (const FunctionDecl *Spec : T->specializations())
+        See(Spec);
+    // A member (template) of a class template: in each specialisation.
+    const auto *RD = dyn_cast<CXXRecordDecl>(FD->getDeclContext());
+    const ClassTemplateDecl *Class =
+        RD ? RD->getDescribedClassTemplate() : nullptr;
+    if (!Class)
+      return Differ ? QualType() : Found;
+    for (const ClassTemplateSpecializationDecl *Spec :
+         Class->specializations())
+      for (const Decl *D : Spec->decls()) {
+        if (const auto *M = dyn_cast<CXXMethodDecl>(D);
+            M && M->getInstantiatedFromMemberFunction() &&
+            M->getInstantiatedFromMemberFunction()->getCanonicalDecl() ==
+                FD->getCanonicalDecl())
+          See(M);
+        if (const auto *MT = dyn_cast<FunctionTemplateDecl>(D); MT && T)
+          if (const FunctionTemplateDecl *From =
+                  MT->getInstantiatedFromMemberTemplate();
+              From && From->getCanonicalDecl() == T->getCanonicalDecl())
+            for (const FunctionDecl *S : MT->specializations())
+              See(S);
+      }
+    return Differ ? QualType() : Found;
   }
 
   /// The facade's signature is the definition's text; a parameter the
@@ -137,7 +188,7 @@ private:
       if (!P->getName().empty())
         continue;
       SourceLocation L = P->getLocation();
-      if (P->isParameterPack() || !L.isFileID() ||
+      if (!L.isFileID() ||
           X.SM.getFileID(L) != File || X.SM.getFileOffset(L) < Begin ||
           X.SM.getFileOffset(L) - Begin > Signature.size())
         return false;
