@@ -38,6 +38,7 @@ public:
                         "blocking I/O; converting makes it {}(...)",
                         F.Functions.at(Call.Callee).Name, Call.SpawnWith))
             .Notes = explainChain(F, S, Call.Callee);
+      addressOfFacade(Call);
       const FunctionFact *Caller = function(Call.Caller);
       if (!Caller || !Caller->IsCoroutine || !Call.Problem.empty() ||
           Call.Awaited || Call.Kind == CallKind::Spawn)
@@ -117,6 +118,24 @@ private:
     const FunctionFact *Facade = function(Call.Callee);
     const FunctionFact *Async = function(Twin->second);
     facadeInCoroutine(Call, Facade->Name, Caller, Async->Name);
+  }
+
+  /// The address of a facade an earlier run wrote, kept by a pointer or a
+  /// std::function (what the conversion warned about before): calls
+  /// through it still wait in place, so the gate still says so.
+  void addressOfFacade(const CallFact &Call) {
+    if (Call.Kind != CallKind::AddressTaken || !Call.CallbackType.empty())
+      return;
+    auto Twin = S.FacadeTwins.find(Call.Callee);
+    if (Twin == S.FacadeTwins.end())
+      return;
+    Diagnostic &D = add(
+        Call.Loc, "vinyl-blocking-fallback",
+        fmt::format("the address of '{}', a blocking facade over '{}', is "
+                    "taken here: calls through the pointer wait for its I/O, "
+                    "which in async mode blocks the event loop",
+                    F.displayName(Call.Callee), F.displayName(Twin->second)));
+    D.Severity = Diagnostic::Warning;
   }
 
   /// A facade (of the paths, or of a converted library outside them)
