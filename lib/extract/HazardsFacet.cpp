@@ -43,8 +43,19 @@ public:
       return;
     bool Skippable = false;
     const Expr *Full = fullExpression(&E, &Skippable);
-    bool Temporary = false;
-    C.Problem = fullExpressionProblem(Full, Temporary);
+    bool Temporary = false, Aggregate = false;
+    C.Problem = fullExpressionProblem(Full, Temporary, Aggregate);
+    if (Aggregate) {
+      // The awaited calls go first, each into a variable.
+      std::string Why;
+      if (std::optional<Lowering> L = Lowerer.hoistAwaits(Full, &E, Why)) {
+        C.Lowerings.push_back(std::move(*L));
+        C.Problem.clear();
+      } else {
+        C.Problem += " (it cannot be done here: " + Why + ")";
+      }
+      return;
+    }
     if (!C.Problem.empty() && !Temporary)
       return;
     if (C.Problem.empty() && (!Skippable || skippableFine(Full, C)))
@@ -174,7 +185,8 @@ private:
 
   /// What g++ cannot compile in \p Full next to co_await; \p Temporary
   /// tells that it is a ?: temporary, which lowering removes.
-  std::string fullExpressionProblem(const Expr *Full, bool &Temporary) {
+  std::string fullExpressionProblem(const Expr *Full, bool &Temporary,
+                                    bool &Aggregate) {
     SmallVector<const Stmt *, 16> Work = {Full};
     while (!Work.empty()) {
       const Stmt *S = Work.pop_back_val();
@@ -186,7 +198,8 @@ private:
                "initializer'); hoist the braced list into a variable";
       if (const auto *List = dyn_cast<InitListExpr>(S)) {
         const CXXRecordDecl *RD = List->getType()->getAsCXXRecordDecl();
-        if (RD && RD->hasDefinition() && !RD->hasTrivialDestructor())
+        if (RD && RD->hasDefinition() && !RD->hasTrivialDestructor() &&
+            (Aggregate = true))
           return "its full-expression aggregate-initialises '" +
                  RD->getQualifiedNameAsString() +
                  "' with braces, which g++ 12 miscompiles next to co_await "

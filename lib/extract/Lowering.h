@@ -23,6 +23,8 @@
 
 #include "ExtractContext.h"
 
+#include "llvm/ADT/SmallPtrSet.h"
+
 #include <optional>
 
 namespace vinyl::extract {
@@ -51,6 +53,16 @@ public:
                                        const clang::Expr *Call,
                                        std::string &Why);
 
+  /// The statement whose full-expression \p Full builds a braced
+  /// aggregate around calls that may be awaited (`Rec r{word(fd),
+  /// num(fd)};`), with those calls first, each into a variable, in order:
+  /// `decltype(auto) vinyl_t7_1 = word(fd); ... Rec r{static_cast<
+  /// decltype(vinyl_t7_1) &&>(vinyl_t7_1), ...};` (g++ destroys the
+  /// aggregate's members twice when its full-expression suspends).
+  std::optional<Lowering> hoistAwaits(const clang::Expr *Full,
+                                      const clang::Expr *Call,
+                                      std::string &Why);
+
   /// `for (init; cond; inc) body` as `for (init; ; inc) { if (!(cond))
   /// break; body }` (continue still runs inc and re-tests); an unbraced
   /// body's closing brace goes in \p Edits.
@@ -66,6 +78,14 @@ private:
   bool lower(Pieces &Out, const Pieces &Pre, const clang::Expr *Region,
              const Pieces &Post, std::string &Why);
   bool containsCandidate(const clang::Stmt *S);
+  bool isCandidateCall(const clang::CallExpr *CE);
+  std::optional<Lowering> hoistAggregate(const clang::Stmt *S, bool Braces,
+                                         std::string &Why);
+  /// The outermost calls that may be awaited in \p S: inside a braced
+  /// aggregate g++ mishandles (\p In), or not (\p Around).
+  void outermostCalls(const clang::Stmt *S, bool InAggregate,
+                      llvm::SmallVectorImpl<const clang::Expr *> &In,
+                      llvm::SmallVectorImpl<const clang::Expr *> &Around);
   void targets(const clang::Stmt *S, const clang::Expr *Full,
                llvm::SmallVectorImpl<const clang::Expr *> &Out);
   bool reorderable(const clang::Expr *H, const clang::Expr *Root);
@@ -82,6 +102,9 @@ private:
   ExtractContext &X;
   /// The full-expression being lowered, and the call it is lowered for.
   const clang::Expr *Full = nullptr, *Call = nullptr;
+  /// Calls being hoisted together: beside each other, they do not count as
+  /// side effects that would be reordered.
+  llvm::SmallPtrSet<const clang::Expr *, 4> Hoisted;
 };
 
 } // namespace vinyl::extract
