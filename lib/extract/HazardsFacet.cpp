@@ -36,9 +36,18 @@ public:
   void annotate(const Expr &E, CallFact &C) override {
     if (!X.Cfg.Compiler.needsGccWorkarounds())
       return;
-    if (C.Problem.empty() && inInitializerList(&E))
+    if (C.Problem.empty() && inInitializerList(&E)) {
       C.Problem = "it is in a braced initializer list, where g++ 12 cannot "
                   "compile co_await; hoist it into a variable";
+      // The C++11 way to run a call per pack element: a fold says it.
+      std::string Why;
+      if (std::optional<Lowering> L =
+              Lowerer.foldInitializerList(fullExpression(&E), &E, Why)) {
+        C.Lowerings.push_back(std::move(*L));
+        C.Problem.clear();
+        return;
+      }
+    }
     if (C.Kind == CallKind::AddressTaken || !C.Problem.empty())
       return;
     bool Skippable = false;

@@ -556,6 +556,62 @@ std::optional<Lowering> StatementLowerer::hoistAggregate(const Stmt *S,
   return L;
 }
 
+/// The C++11 idiom `(void)std::initializer_list<int>{(f(args), 0)...};`
+/// (a pack expansion run for its calls' sake) as the fold expression that
+/// says the same, `((void)f(args), ...);`: g++ cannot compile co_await
+/// in a full-expression that builds an initializer_list. Seen in an
+/// instantiation, where the expansion's elements all come from the one
+/// written element.
+std::optional<Lowering> StatementLowerer::foldInitializerList(
+    const Expr *FullExpr, const Expr *TheCall, std::string &Why) {
+  Full = FullExpr;
+  Call = TheCall;
+  auto Fail = [&](StringRef Reason) -> std::optional<Lowering> {
+    Why = Reason.str();
+    return std::nullopt;
+  };
+  DynTypedNodeList Parents = X.Ctx.getParents(*Full);
+  const Stmt *Parent = Parents.empty() ? nullptr : Parents[0].get<Stmt>();
+  const auto *Cast = dyn_cast<CStyleCastExpr>(Full->IgnoreImplicit());
+  if (!Parent || !isStatementOf(Parent, Full) || !Cast ||
+      !Cast->getType()->isVoidType())
+    return Fail("it is not a `(void)std::initializer_list<...>{...};` "
+                "statement");
+  const auto *List = dyn_cast<CXXStdInitializerListExpr>(
+      Cast->getSubExpr()->IgnoreImplicit()->IgnoreCasts()->IgnoreImplicit());
+  if (const auto *F = dyn_cast<CXXFunctionalCastExpr>(
+          Cast->getSubExpr()->IgnoreImplicit()))
+    List = dyn_cast<CXXStdInitializerListExpr>(F->getSubExpr()->IgnoreImplicit());
+  const auto *Array =
+      List ? dyn_cast<InitListExpr>(List->getSubExpr()->IgnoreImplicit())
+           : nullptr;
+  if (!Array || Array->getNumInits() == 0)
+    return Fail("it is not a pack expansion");
+  // One written element `(call, 0)`, expanded.
+  const auto *First =
+      dyn_cast<BinaryOperator>(Array->getInit(0)->IgnoreImplicit()->IgnoreParens());
+  if (!First || First->getOpcode() != BO_Comma)
+    return Fail("its element is not `(call, 0)`");
+  SourceRange Written = Array->getInit(0)->getSourceRange();
+  for (const Expr *Init : Array->inits())
+    if (Init->getSourceRange() != Written)
+      return Fail("it is not a pack expansion");
+  std::optional<Token> After =
+      Lexer::findNextToken(Written.getEnd(), X.SM, X.LO);
+  if (!After || !After->is(tok::ellipsis))
+    return Fail("it is not a pack expansion");
+  SourceLocation End = Lexer::findLocationAfterToken(
+      Full->getEndLoc(), tok::semi, X.SM, X.LO, false);
+  std::optional<LoweredPiece> Whole = source(Full->getBeginLoc(), End),
+                              Operand = source(First->getLHS());
+  if (!Whole || !Operand)
+    return Fail("part of it is written by a macro");
+  Lowering L;
+  L.Whole = Whole->Source;
+  L.Pieces = {text("((void)"), *Operand, text(", ...);")};
+  return L;
+}
+
 std::optional<Lowering>
 StatementLowerer::forCondition(const ForStmt *For,
                                std::vector<TextEdit> &Edits) {

@@ -63,6 +63,12 @@ public:
                                       const clang::Expr *Call,
                                       std::string &Why);
 
+  /// `(void)std::initializer_list<int>{(f(args), 0)...};` as the fold
+  /// expression `((void)f(args), ...);`.
+  std::optional<Lowering> foldInitializerList(const clang::Expr *Full,
+                                              const clang::Expr *Call,
+                                              std::string &Why);
+
   /// `for (init; cond; inc) body` as `for (init; ; inc) { if (!(cond))
   /// break; body }` (continue still runs inc and re-tests); an unbraced
   /// body's closing brace goes in \p Edits.
