@@ -345,6 +345,7 @@ std::optional<Lowering> StatementLowerer::statement(const Expr *FullExpr,
   }
   Lowering L;
   L.Whole = Whole->Source;
+  L.AwaitsInCondition = true;
   if (!lower(L.Pieces, {*Pre}, Full, {*Post}, Why))
     return std::nullopt;
   return L;

@@ -67,6 +67,7 @@ template <> struct MappingTraits<Lowering> {
   static void mapping(IO &Io, Lowering &L) {
     Io.mapRequired("whole", L.Whole);
     Io.mapOptional("pieces", L.Pieces);
+    Io.mapOptional("awaits_in_condition", L.AwaitsInCondition, false);
   }
 };
 template <> struct ScalarEnumerationTraits<CallKind> {

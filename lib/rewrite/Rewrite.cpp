@@ -305,8 +305,10 @@ private:
         LoweringConflict = L.Whole;
     }
     Awaits.insert(Call.Caller);
-    // A lowered statement awaits in the condition of the if it became.
-    if (Call.InCondition || !Call.Lowerings.empty())
+    // A statement lowered into an if awaits in its condition.
+    if (Call.InCondition ||
+        llvm::any_of(Call.Lowerings,
+                     [](const Lowering &L) { return L.AwaitsInCondition; }))
       AwaitsInCondition.insert(Call.Caller);
   }
 

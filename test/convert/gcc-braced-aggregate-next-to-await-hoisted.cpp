@@ -22,7 +22,7 @@
 
 // CHECK:   decltype(auto) vinyl_t28_1 = co_await num(fd); decltype(auto) vinyl_t28_2 = co_await word(fd); Rec r{static_cast<decltype(vinyl_t28_1) &&>(vinyl_t28_1), static_cast<decltype(vinyl_t28_2) &&>(vinyl_t28_2)};
 // CHECK:     { decltype(auto) vinyl_t31_1 = co_await num(fd); co_return Rec{static_cast<decltype(vinyl_t31_1) &&>(vinyl_t31_1), "x"}.id; }
-// CHECK:   { auto vinyl_a35 = Msg{"host", 1}; co_return co_await send(fd, std::move(vinyl_a35)); } }
+// CHECK: vinyl::task<long> post_async(int fd) { { auto vinyl_a35 = Msg{"host", 1}; co_return co_await send(fd, std::move(vinyl_a35)); } }
 
 // REFUSED: a.cpp:13:32: error: call of 'num' cannot be awaited: its full-expression aggregate-initialises 'Rec' with braces, which g++ 12 miscompiles next to co_await (its members are destroyed twice); hoist the awaited call, or the braced object, into a variable of its own (it cannot be done here: a call to await outside the aggregate shares its statement) [vinyl-cannot-convert]
 

@@ -111,6 +111,9 @@ struct LoweredPiece {
 struct Lowering {
   Anchor Whole;
   std::vector<LoweredPiece> Pieces;
+  /// The statement becomes an if whose condition may await (g++ 12's
+  /// frame workaround then applies).
+  bool AwaitsInCondition = false;
 };
 
 /// One call in a function body (or at namespace scope, with no caller).
