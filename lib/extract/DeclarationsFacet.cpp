@@ -127,6 +127,31 @@ private:
                                            /*WithGlobalNsPrefix=*/false);
   }
 
+  /// The inactive #if branches of \p Body that hold a call or a return
+  /// (what conversion would have changed), by line.
+  void recordInactiveCode(FunctionFact &F, const Stmt *Body) {
+    for (SourceRange R : X.Skipped) {
+      if (!X.SM.isBeforeInTranslationUnit(Body->getBeginLoc(), R.getBegin()) ||
+          !X.SM.isBeforeInTranslationUnit(R.getEnd(), Body->getEndLoc()))
+        continue;
+      bool Invalid = false;
+      StringRef Text = Lexer::getSourceText(
+          CharSourceRange::getCharRange(R), X.SM, X.LO, &Invalid);
+      if (Invalid || (!Text.contains("return") && !Text.contains('(')))
+        continue;
+      unsigned First = X.SM.getSpellingLineNumber(R.getBegin()),
+               Last = X.SM.getSpellingLineNumber(R.getEnd());
+      if (!F.InactiveCode.valid())
+        F.InactiveCode = X.location(R.getBegin());
+      for (unsigned Line = First; Line <= Last; ++Line)
+        F.InactiveLines.push_back(Line);
+    }
+    llvm::sort(F.InactiveLines);
+    F.InactiveLines.erase(
+        std::unique(F.InactiveLines.begin(), F.InactiveLines.end()),
+        F.InactiveLines.end());
+  }
+
   /// The return type every instantiation of the template \p FD made in
   /// this unit deduced (`template <class... A> auto execute(A &&...)`
   /// returning `result`), or null if none did or they differ. Another
@@ -418,11 +443,7 @@ private:
       else
         F.BodyOpen =
             X.SM.getFileOffset(X.SM.getExpansionLoc(Body->getBeginLoc())) + 1;
-      for (SourceRange R : X.Skipped)
-        if (!F.InactiveCode.valid() &&
-            X.SM.isBeforeInTranslationUnit(Body->getBeginLoc(), R.getBegin()) &&
-            X.SM.isBeforeInTranslationUnit(R.getEnd(), Body->getEndLoc()))
-          F.InactiveCode = X.location(R.getBegin());
+      recordInactiveCode(F, Body);
       CharSourceRange Sig = Lexer::makeFileCharRange(
           CharSourceRange::getCharRange(Begin, Body->getBeginLoc()), X.SM,
           X.LO);

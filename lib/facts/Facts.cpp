@@ -1,6 +1,9 @@
 //===- Facts.cpp - Merging facts from many translation units --------------===//
 #include "vinyl-asyncify/facts/Facts.h"
 
+#include <algorithm>
+#include <iterator>
+
 #include "llvm/ADT/STLExtras.h"
 #include <set>
 #include <tuple>
@@ -52,11 +55,22 @@ void Facts::merge(Facts &&Other) {
     if (New)
       continue;
     FunctionFact &Into = It->second;
-    // Code is unseen only if every unit with the definition skipped it.
-    if (F.HasDefinition && !Into.HasDefinition)
+    // Code is unseen only where every unit with the definition skipped it.
+    if (F.HasDefinition && !Into.HasDefinition) {
       Into.InactiveCode = F.InactiveCode;
-    else if (F.HasDefinition && !F.InactiveCode.valid())
-      Into.InactiveCode = Location();
+      Into.InactiveLines = F.InactiveLines;
+    } else if (F.HasDefinition) {
+      std::vector<unsigned> Both;
+      std::set_intersection(Into.InactiveLines.begin(),
+                            Into.InactiveLines.end(), F.InactiveLines.begin(),
+                            F.InactiveLines.end(), std::back_inserter(Both));
+      Into.InactiveLines = std::move(Both);
+      if (Into.InactiveLines.empty())
+        Into.InactiveCode = Location();
+      else
+        Into.InactiveCode.Line = Into.InactiveLines.front(),
+        Into.InactiveCode.Column = 1;
+    }
     Into.Writable |= F.Writable;
     Into.HasDefinition |= F.HasDefinition;
     Into.IsCoroutine |= F.IsCoroutine;

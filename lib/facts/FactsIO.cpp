@@ -161,6 +161,7 @@ template <> struct MappingTraits<FunctionFact> {
     Io.mapOptional("returns", F.Returns);
     Io.mapOptional("has_locals", F.HasLocals, false);
     Io.mapOptional("inactive_code", F.InactiveCode, Location());
+    Io.mapOptional("inactive_lines", F.InactiveLines);
     Io.mapOptional("body_open", F.BodyOpen, 0u);
     Io.mapOptional("problem", F.Problem, std::string());
   }

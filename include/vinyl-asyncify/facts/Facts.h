@@ -206,9 +206,11 @@ struct FunctionFact {
   std::vector<DeclFact> Decls;
   std::vector<Anchor> Returns;  ///< "return" keywords in the definition.
   bool HasLocals = false;       ///< Its body declares a variable.
-  /// The first inactive #if branch in its body: code the conversion
-  /// does not see, left as written.
+  /// The first inactive #if branch in its body that holds a call or a
+  /// return: code the conversion does not see, left as written. With
+  /// several units, only lines every unit skipped (InactiveLines).
   Location InactiveCode;
+  std::vector<unsigned> InactiveLines;
   unsigned BodyOpen = 0;        ///< Offset just after the body's '{'.
   std::string Problem; ///< Why its body cannot be rewritten textually, if so.
 
