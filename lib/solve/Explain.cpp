@@ -38,10 +38,21 @@ std::string familyLink(const Facts &F, const std::string &Id,
                              : "holds " + Other;
   case FamilyKind::Override:
     return "is in the override family of " + Other;
-  case FamilyKind::TemplateCall:
+  case FamilyKind::TemplateCall: {
+    // Name the call that joins them.
+    std::string At;
+    for (const CallFact &C : F.Calls)
+      if (C.Dependent && C.Callee == Id && At.empty())
+        for (const CallFact &D : F.Calls)
+          if (D.Dependent && D.Callee == Via && D.Caller == C.Caller &&
+              D.Call == C.Call) {
+            At = fmt::format(" (the call at {}:{})", C.Loc.File, C.Loc.Line);
+            break;
+          }
     return fmt::format("is called by the same template code as {}, in "
-                       "another instantiation",
-                       Other);
+                       "another instantiation{}",
+                       Other, At);
+  }
   }
   llvm_unreachable("covered switch");
 }

@@ -22,7 +22,7 @@
 // RUN: %vinyl --check %t
 
 // EXPLAIN:      Counter::put (a.cpp:11:8) is async: 1 path to blocking I/O
-// EXPLAIN-NEXT: `- is called by the same template code as Pipe::put, in another instantiation
+// EXPLAIN-NEXT: `- is called by the same template code as Pipe::put, in another instantiation (the call at a.cpp:20)
 // EXPLAIN-NEXT:    `- calls write at a.cpp:6:44  [I/O leaf]
 
 // CHECK:      struct Pipe {
