@@ -70,12 +70,8 @@ bool StatementLowerer::rethrows(const Stmt *S, const CXXCatchStmt *Handler,
 std::optional<Lowering> StatementLowerer::tryStatement(const CXXTryStmt *Try,
                                                        const Expr *TheCall,
                                                        std::string &Why) {
-  Full = nullptr;
-  Call = TheCall;
-  auto Fail = [&](StringRef Reason) -> std::optional<Lowering> {
-    Why = Reason.str();
-    return std::nullopt;
-  };
+  start(nullptr, TheCall);
+  auto Fail = [&](StringRef Reason) { return refuse(Why, Reason); };
   DynTypedNodeList Parents = X.Ctx.getParents(*Try);
   if (Parents.empty() || !Parents[0].get<Stmt>())
     return Fail("it is a function-try-block");

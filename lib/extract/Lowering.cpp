@@ -318,11 +318,23 @@ bool StatementLowerer::lower(Pieces &Out, const Pieces &Pre,
   return true;
 }
 
+void StatementLowerer::start(const Expr *FullExpr, const Expr *TheCall) {
+  Full = FullExpr;
+  Call = TheCall;
+  Hoisted.clear();
+}
+
+std::optional<Lowering> StatementLowerer::refuse(std::string &Why,
+                                                 StringRef Reason) {
+  Why = Reason.str();
+  Hoisted.clear();
+  return std::nullopt;
+}
+
 std::optional<Lowering> StatementLowerer::statement(const Expr *FullExpr,
                                                     const Expr *TheCall,
                                                     std::string &Why) {
-  Full = FullExpr;
-  Call = TheCall;
+  start(FullExpr, TheCall);
   DynTypedNodeList Parents = X.Ctx.getParents(*Full);
   const Stmt *Parent = Parents.empty() ? nullptr : Parents[0].get<Stmt>();
   const Stmt *S = Full;
@@ -385,14 +397,8 @@ bool StatementLowerer::isCandidateCall(const CallExpr *CE) {
 std::optional<Lowering> StatementLowerer::hoistAwaits(const Expr *FullExpr,
                                                       const Expr *TheCall,
                                                       std::string &Why) {
-  Full = FullExpr;
-  Call = TheCall;
-  Hoisted.clear();
-  auto Fail = [&](StringRef Reason) -> std::optional<Lowering> {
-    Why = Reason.str();
-    Hoisted.clear();
-    return std::nullopt;
-  };
+  start(FullExpr, TheCall);
+  auto Fail = [&](StringRef Reason) { return refuse(Why, Reason); };
   // The statement: one variable's declaration (the temporaries go before
   // it, in its scope), or a return or an expression statement (in braces).
   DynTypedNodeList Parents = X.Ctx.getParents(*Full);
@@ -565,12 +571,8 @@ std::optional<Lowering> StatementLowerer::hoistAggregate(const Stmt *S,
 /// written element.
 std::optional<Lowering> StatementLowerer::foldInitializerList(
     const Expr *FullExpr, const Expr *TheCall, std::string &Why) {
-  Full = FullExpr;
-  Call = TheCall;
-  auto Fail = [&](StringRef Reason) -> std::optional<Lowering> {
-    Why = Reason.str();
-    return std::nullopt;
-  };
+  start(FullExpr, TheCall);
+  auto Fail = [&](StringRef Reason) { return refuse(Why, Reason); };
   DynTypedNodeList Parents = X.Ctx.getParents(*Full);
   const Stmt *Parent = Parents.empty() ? nullptr : Parents[0].get<Stmt>();
   const auto *Cast = dyn_cast<CStyleCastExpr>(Full->IgnoreImplicit());

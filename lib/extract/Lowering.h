@@ -78,6 +78,11 @@ public:
 private:
   using Pieces = std::vector<LoweredPiece>;
 
+  /// A new lowering of \p Full, for \p Call.
+  void start(const clang::Expr *Full, const clang::Expr *Call);
+  /// No lowering, because of \p Reason (said in \p Why).
+  std::optional<Lowering> refuse(std::string &Why, llvm::StringRef Reason);
+
   bool rethrows(const clang::Stmt *S, const clang::CXXCatchStmt *Handler,
                 llvm::SmallVectorImpl<const clang::CXXThrowExpr *> &Out);
 

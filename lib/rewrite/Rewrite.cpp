@@ -13,6 +13,7 @@
 #include "vinyl-asyncify/facts/Format.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/Error.h"
 
 #include <map>
@@ -149,14 +150,13 @@ private:
       add(R, "co_return");
     // A coroutine hands its exceptions to the awaiter; noexcept meant
     // the program ends, so it still does.
-    if (Fn.IsNoexcept)
-      for (const DeclFact &D : Fn.Decls)
-        if (D.IsDefinition) {
-          insert(D.Whole.File, Fn.BodyOpen, " try {", /*Rank=*/-1);
-          insert(D.Whole.File, D.BodyClose,
-                 "} catch (...) { std::terminate(); } ", /*Rank=*/1);
-        }
-    return Error::success();
+    if (!Fn.IsNoexcept)
+      return Error::success();
+    return forEachDefinition(Fn, [&](const DeclFact &D, StringRef) {
+      insert(D.Whole.File, Fn.BodyOpen, " try {", /*Rank=*/-1);
+      insert(D.Whole.File, D.BodyClose, "} catch (...) { std::terminate(); } ",
+             /*Rank=*/1);
+    });
   }
 
   /// A function in an async override family may have nothing to await;
@@ -164,18 +164,13 @@ private:
   /// It goes on a line of its own, indented like the body, when the '}'
   /// starts its line, and before the '}' on a one-line body.
   Error makeCoroutine(const FunctionFact &Fn) {
-    for (const DeclFact &D : Fn.Decls) {
-      if (!D.IsDefinition)
-        continue;
-      Expected<StringRef> Text = Sources.get(D.Whole.File);
-      if (!Text)
-        return Text.takeError();
-      StringRef Before = Text->substr(0, D.BodyClose);
+    return forEachDefinition(Fn, [&](const DeclFact &D, StringRef Text) {
+      StringRef Before = Text.substr(0, D.BodyClose);
       StringRef Line = Before.substr(Before.rfind('\n') + 1);
       if (!Line.trim().empty()) {
         insert(D.Whole.File, D.BodyClose,
                Line.ends_with("{") ? " co_return; " : "co_return; ");
-        continue;
+        return;
       }
       // The body's indentation: the line above, if deeper than the '}'.
       StringRef Above = Before.drop_back(Line.size() + 1);
@@ -186,6 +181,20 @@ private:
                                    : std::string("  ");
       insert(D.Whole.File, D.BodyClose,
              fmt::format("{}co_return;\n{}", BodyIndent, Line));
+    });
+  }
+
+  /// Calls \p Body with each definition of \p Fn and its file's text.
+  Error forEachDefinition(
+      const FunctionFact &Fn,
+      function_ref<void(const DeclFact &, StringRef)> Body) {
+    for (const DeclFact &D : Fn.Decls) {
+      if (!D.IsDefinition)
+        continue;
+      Expected<StringRef> Text = Sources.get(D.Whole.File);
+      if (!Text)
+        return Text.takeError();
+      Body(D, *Text);
     }
     return Error::success();
   }
@@ -194,14 +203,9 @@ private:
   /// in the condition of an if, while, for, do or switch: resuming it skips
   /// the body. Any local variable avoids the bug, so give it one.
   Error workAroundGcc12(const FunctionFact &Fn) {
-    for (const DeclFact &D : Fn.Decls) {
-      if (!D.IsDefinition)
-        continue;
-      Expected<StringRef> Text = Sources.get(D.Whole.File);
-      if (!Text)
-        return Text.takeError();
+    return forEachDefinition(Fn, [&](const DeclFact &D, StringRef Text) {
       // A body on one line goes on after the comment, on a line of its own.
-      StringRef Rest = Text->substr(Fn.BodyOpen).split('\n').first;
+      StringRef Rest = Text.substr(Fn.BodyOpen).split('\n').first;
       std::string After =
           Rest.trim().empty()
               ? ""
@@ -211,8 +215,7 @@ private:
                          "true; // g++ 12.2 miscompiles coroutines without "
                          "locals{}",
                          D.Indent, After));
-    }
-    return Error::success();
+    });
   }
 
   /// In async code (new coroutines and existing ones alike) every call that
