@@ -161,8 +161,6 @@ private:
     QualType Found;
     bool Differ = false;
     auto See = [&](const FunctionDecl *Spec) {
-      if (!Spec || !Spec->isDefined())
-        return;
       QualType T = Spec->getReturnType();
       if (T->isUndeducedType() || T->isDependentType())
         return;
@@ -171,31 +169,7 @@ private:
       else if (!X.Ctx.hasSameType(Found, T))
         Differ = true;
     };
-    const FunctionTemplateDecl *T = FD->getDescribedFunctionTemplate();
-    if (T)
-      for (const FunctionDecl *Spec : T->specializations())
-        See(Spec);
-    // A member (template) of a class template: in each specialisation.
-    const auto *RD = dyn_cast<CXXRecordDecl>(FD->getDeclContext());
-    const ClassTemplateDecl *Class =
-        RD ? RD->getDescribedClassTemplate() : nullptr;
-    if (!Class)
-      return Differ ? QualType() : Found;
-    for (const ClassTemplateSpecializationDecl *Spec :
-         Class->specializations())
-      for (const Decl *D : Spec->decls()) {
-        if (const auto *M = dyn_cast<CXXMethodDecl>(D);
-            M && M->getInstantiatedFromMemberFunction() &&
-            M->getInstantiatedFromMemberFunction()->getCanonicalDecl() ==
-                FD->getCanonicalDecl())
-          See(M);
-        if (const auto *MT = dyn_cast<FunctionTemplateDecl>(D); MT && T)
-          if (const FunctionTemplateDecl *From =
-                  MT->getInstantiatedFromMemberTemplate();
-              From && From->getCanonicalDecl() == T->getCanonicalDecl())
-            for (const FunctionDecl *S : MT->specializations())
-              See(S);
-      }
+    forEachInstantiation(FD, See);
     return Differ ? QualType() : Found;
   }
 

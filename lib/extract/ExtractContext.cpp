@@ -206,4 +206,43 @@ const Expr *withoutAddressOf(const Expr *E) {
   return E;
 }
 
+void forEachInstantiation(const FunctionDecl *Pattern,
+                          function_ref<void(const FunctionDecl *)> Body) {
+  auto Specialisations = [&](const FunctionTemplateDecl *T) {
+    for (const FunctionDecl *Spec : T->specializations())
+      if (Spec->getTemplateSpecializationKind() == TSK_ImplicitInstantiation &&
+          Spec->doesThisDeclarationHaveABody())
+        Body(Spec);
+  };
+  const FunctionTemplateDecl *T = Pattern->getDescribedFunctionTemplate();
+  if (T)
+    Specialisations(T);
+  const auto *RD = dyn_cast<CXXRecordDecl>(Pattern->getDeclContext());
+  const ClassTemplateDecl *Class =
+      RD ? RD->getDescribedClassTemplate() : nullptr;
+  if (!Class)
+    return;
+  for (const ClassTemplateSpecializationDecl *Spec : Class->specializations()) {
+    if (Spec->getSpecializationKind() == TSK_ExplicitSpecialization)
+      continue;
+    for (const Decl *D : Spec->decls()) {
+      if (T) {
+        const auto *Member = dyn_cast<FunctionTemplateDecl>(D);
+        const FunctionTemplateDecl *From =
+            Member ? Member->getInstantiatedFromMemberTemplate() : nullptr;
+        if (From && From->getCanonicalDecl() == T->getCanonicalDecl())
+          Specialisations(Member);
+        continue;
+      }
+      const auto *M = dyn_cast<CXXMethodDecl>(D);
+      const FunctionDecl *From =
+          M ? M->getInstantiatedFromMemberFunction() : nullptr;
+      const FunctionDecl *Def = nullptr;
+      if (From && From->getCanonicalDecl() == Pattern->getCanonicalDecl() &&
+          M->hasBody(Def))
+        Body(Def);
+    }
+  }
+}
+
 } // namespace vinyl::extract

@@ -26,6 +26,7 @@
 #include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include <memory>
 #include <string>
 #include <vector>
@@ -198,6 +199,15 @@ bool isCalledObject(const clang::Expr *E, clang::ASTContext &Ctx);
 /// `&Server::serve` names a member function a thread runs on its next
 /// argument.
 const clang::Expr *withoutAddressOf(const clang::Expr *E);
+
+/// Each instantiation with a body that this unit made of the template text
+/// \p Pattern: a function template's implicit specialisations, and, in
+/// each specialisation of the enclosing class template (not the explicit
+/// ones, which have text of their own), the member or the member
+/// template's specialisations made from it.
+void forEachInstantiation(
+    const clang::FunctionDecl *Pattern,
+    llvm::function_ref<void(const clang::FunctionDecl *)> Body);
 
 } // namespace vinyl::extract
 

@@ -45,83 +45,20 @@ public:
     InFunction Scope(*this, FD);
     if (!RecursiveASTVisitor::TraverseDecl(D))
       return false;
-    if (X.InInstantiation)
+    if (X.InInstantiation || !FD->isTemplated() ||
+        !FD->doesThisDeclarationHaveABody())
       return true;
-    if (const FunctionTemplateDecl *T = FD->getDescribedFunctionTemplate()) {
-      traverseInstantiations(T, FD);
-      traverseMemberTemplateInstantiations(T, FD);
-    } else if (const auto *M = dyn_cast<CXXMethodDecl>(FD); M && M->isTemplated())
-      traverseMemberInstantiations(M);
-    return true;
-  }
-
-  /// A call a function template makes through its parameters
-  /// (`sink.put(...)`) is dependent in the pattern and resolved only in
-  /// each instantiation. Their bodies share the pattern's text, so their
-  /// calls are recorded as the pattern's; nothing else is (the pattern has
-  /// the declarations, returns and lambdas).
-  void traverseInstantiations(const FunctionTemplateDecl *T,
-                              FunctionDecl *Pattern) {
-    for (FunctionDecl *Spec : T->specializations()) {
-      if (Spec->getTemplateSpecializationKind() != TSK_ImplicitInstantiation ||
-          !Spec->doesThisDeclarationHaveABody())
-        continue;
+    // A call a template makes through its parameters (`sink.put(...)`,
+    // `stream_.get(...)`) is dependent in the pattern and resolved only in
+    // each instantiation. Their bodies share the pattern's text, so their
+    // calls are recorded as the pattern's; nothing else is (the pattern
+    // has the declarations, returns and lambdas).
+    forEachInstantiation(FD, [&](const FunctionDecl *Spec) {
       SaveAndRestore Guard(X.InInstantiation, true);
-      InFunction Scope(*this, Pattern);
+      InFunction Scope(*this, FD);
       TraverseStmt(Spec->getBody());
-    }
-  }
-
-  /// A member template of a class template (`template <class B> void
-  /// operator()(message<B> &&m)` in `send_lambda<Stream>`): each
-  /// specialization of the class has a member template of its own, whose
-  /// specializations are the instantiations of this text.
-  void traverseMemberTemplateInstantiations(const FunctionTemplateDecl *T,
-                                            FunctionDecl *Pattern) {
-    const auto *RD = dyn_cast<CXXRecordDecl>(Pattern->getDeclContext());
-    const ClassTemplateDecl *Class =
-        RD ? RD->getDescribedClassTemplate() : nullptr;
-    if (!Class)
-      return;
-    const FunctionTemplateDecl *Canon = T->getCanonicalDecl();
-    for (const ClassTemplateSpecializationDecl *Spec :
-         Class->specializations()) {
-      if (Spec->getSpecializationKind() == TSK_ExplicitSpecialization)
-        continue;
-      for (const Decl *D : Spec->decls()) {
-        const auto *Member = dyn_cast<FunctionTemplateDecl>(D);
-        const FunctionTemplateDecl *From =
-            Member ? Member->getInstantiatedFromMemberTemplate() : nullptr;
-        if (From && From->getCanonicalDecl() == Canon)
-          traverseInstantiations(Member, Pattern);
-      }
-    }
-  }
-
-  /// The same for a member function of a class template: its dependent
-  /// calls (`stream_.get(...)`) are followed in the member's instantiation
-  /// in each specialization the TU instantiates (not in explicit
-  /// specializations, which have their own text).
-  void traverseMemberInstantiations(const CXXMethodDecl *Pattern) {
-    const ClassTemplateDecl *Class =
-        Pattern->getParent()->getDescribedClassTemplate();
-    if (!Class || !Pattern->doesThisDeclarationHaveABody())
-      return;
-    const FunctionDecl *Canon = Pattern->getCanonicalDecl();
-    for (const ClassTemplateSpecializationDecl *Spec :
-         Class->specializations()) {
-      if (Spec->getSpecializationKind() == TSK_ExplicitSpecialization)
-        continue;
-      for (const CXXMethodDecl *M : Spec->methods()) {
-        const FunctionDecl *From = M->getInstantiatedFromMemberFunction();
-        const FunctionDecl *Def = nullptr;
-        if (!From || From->getCanonicalDecl() != Canon || !M->hasBody(Def))
-          continue;
-        SaveAndRestore Guard(X.InInstantiation, true);
-        InFunction Scope(*this, Pattern);
-        TraverseStmt(Def->getBody());
-      }
-    }
+    });
+    return true;
   }
 
   bool TraverseCompoundStmt(CompoundStmt *S) {
