@@ -23,13 +23,9 @@
 #include <vector>
 
 #include <dirent.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
-#include <stddef.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -332,29 +328,6 @@ TEST_P(AsyncLoop, SpawnedTaskStartsOnceTheSpawnerSuspends) {
   EXPECT_EQ(log, (log_t{"spawned", "child", "parent resumed"}));
 }
 
-// A synchronous facade called from a task on a loop: block_on gets a loop of
-// its own, and the outer loop's tasks wait, as behind a blocking call.
-TEST_P(AsyncLoop, NestedBlockOnRunsItsOwnLoop) {
-  log_t log;
-  auto facade = [&]() -> int {
-    log.push_back("facade");
-    const int r = vinyl::block_on(after_sleep(5));
-    log.push_back("facade done");
-    return r;
-  };
-  auto caller = [&]() -> vinyl::task<int> {
-    co_await vinyl::io::sleep_for(1ms);
-    co_return facade();
-  };
-  auto other = [&]() -> vinyl::task<void> {
-    co_await vinyl::io::sleep_for(2ms);
-    log.push_back("other");
-  };
-  const auto [r, u] = vinyl::run(vinyl::when_all(caller(), other()));
-  EXPECT_EQ(r, 5);
-  EXPECT_EQ(log, (log_t{"facade", "facade done", "other"}));
-}
-
 struct sets_on_destruction {
   bool &flag;
   ~sets_on_destruction() { flag = true; }
@@ -502,16 +475,7 @@ TEST(LoopSettings, ModeAndBackendFromTheEnvironment) {
 // Makes io_uring_setup fail with ENOSYS for this process, as an old kernel
 // or a container's seccomp profile does.
 void forbid_io_uring() {
-  sock_filter filter[] = {
-      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
-      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_io_uring_setup, 0, 1),
-      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
-      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-  };
-  sock_fprog program{static_cast<unsigned short>(std::size(filter)), filter};
-  if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
-      ::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program) != 0)
-    std::_Exit(3);
+  forbid_syscall(__NR_io_uring_setup, SECCOMP_RET_ERRNO | ENOSYS);
 }
 
 vinyl::task<vinyl::io_backend> backend_in_use() {

@@ -5,10 +5,11 @@
 // suspends anyway would wait for an event loop that does not exist; rather
 // than hang, block_on destroys it and throws no_event_loop.
 //
-// In async mode (or when called from a task already running on a loop)
-// block_on runs an event loop on this thread until the task, and every task
-// it spawned there, finished. A nested block_on gets a loop of its own, so the
-// outer loop's tasks wait, as they would behind a blocking call.
+// In async mode block_on runs an event loop on this thread until the task,
+// and every task it spawned there, finished. Called where a loop already runs
+// (a facade reached from a task, say from a constructor), it runs the task on
+// that loop until the task alone finished: the loop's other tasks keep
+// running meanwhile, and what the task spawned goes on after it.
 #pragma once
 
 #include <vinyl/epoll_loop.hpp>
@@ -64,7 +65,7 @@ public:
     // instance accepts submissions from its creator only.
     if (loop_ &&
         ((wanted != io_backend::automatic && loop_->backend() != wanted) ||
-         loop_->owner() != ::getpid())) {
+         !loop_->made_in_this_process())) {
       delete loop_;
       loop_ = nullptr;
     }
@@ -101,6 +102,15 @@ template <class T> T run_on_loop(task<T> t) {
   return h.promise().result();
 }
 
+// The loop already running on this thread serves the task too.
+template <class T> T run_nested(event_loop &loop, task<T> t) {
+  const auto h = task_access::handle(t);
+  h.promise().continuation_ = std::noop_coroutine();
+  loop.post(h);
+  loop.run_until([&] { return h.done(); });
+  return h.promise().result();
+}
+
 } // namespace detail
 
 // Returns the task's result, or rethrows the exception that escaped it.
@@ -108,7 +118,9 @@ template <class T> T run_on_loop(task<T> t) {
 // it suspended. Async mode: throws deadlock if it (or a task it spawned)
 // suspends on something no loop will complete.
 template <class T> T block_on(task<T> t) {
-  if (detail::tls_loop || current_io_mode() == io_mode::async)
+  if (detail::tls_loop)
+    return detail::run_nested(*detail::tls_loop, std::move(t));
+  if (current_io_mode() == io_mode::async)
     return detail::run_on_loop(std::move(t));
   const auto h = detail::task_access::handle(t);
   h.promise().continuation_ = std::noop_coroutine();

@@ -24,10 +24,12 @@ public:
     const int fd = ::epoll_create1(EPOLL_CLOEXEC);
     if (fd < 0)
       return nullptr;
-    return new epoll_loop(fd);
+    return new epoll_loop(place_high(fd));
   }
 
-  ~epoll_loop() override { ::close(epfd_); }
+  int descriptor() const noexcept override { return epfd_; }
+
+  ~epoll_loop() override { close_own(epfd_, identity_); }
 
   io_backend backend() const noexcept override { return io_backend::epoll; }
 
@@ -39,7 +41,8 @@ private:
     bool maybe_registered = false;
   };
 
-  explicit epoll_loop(int fd) noexcept : epfd_(fd) {}
+  explicit epoll_loop(int fd) noexcept
+      : epfd_(fd), identity_(file_identity::of(fd)) {}
 
   bool start(operation &op) override {
     op.wait_fd = -1;
@@ -155,6 +158,10 @@ private:
     fds_[fd].waiters = &op;
     if (arm(op.wait_fd))
       return true;
+    // The descriptor waited for is fine (the call was just made on it), so
+    // these mean the loop's own descriptor is gone.
+    if (errno == EBADF || errno == EINVAL)
+      check_own_descriptor(errno);
     op.result = -errno;
     fds_[fd].waiters = op.next;
     return false;
@@ -197,7 +204,7 @@ private:
     epoll_event events[64];
     const int n = ::epoll_wait(epfd_, events, 64, timeout);
     if (n < 0 && errno != EINTR)
-      throw os_error("", errno);
+      loop_call_failed(epfd_, identity_, errno);
     for (int i = 0; i < n; ++i)
       on_ready(events[i].data.fd, events[i].events);
     expire_timers();
@@ -309,7 +316,13 @@ private:
     place(i, op);
   }
 
+  void check_own_descriptor(int error) const {
+    if (file_identity::of(epfd_) != identity_)
+      loop_call_failed(epfd_, identity_, error);
+  }
+
   int epfd_;
+  file_identity identity_;
   pod_vector<fd_entry> fds_;
   pod_vector<operation *> timers_;
 };

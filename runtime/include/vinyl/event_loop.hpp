@@ -26,8 +26,11 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 #include <time.h>
@@ -234,6 +237,88 @@ struct operation {
   } timeout; // io_uring's __kernel_timespec
 };
 
+// Where the loops keep their own descriptors: high, out of the way of a
+// program that assumes small numbers are free (or closes them blindly). A
+// quarter of the soft descriptor limit below that limit, and not below 100.
+inline int place_high(int fd) noexcept {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)
+    return fd;
+  const rlim_t floor = limit.rlim_cur - limit.rlim_cur / 4;
+  if (floor < 100 || floor > 1 << 30 || static_cast<rlim_t>(fd) >= floor)
+    return fd;
+  const int high = ::fcntl(fd, F_DUPFD_CLOEXEC, static_cast<int>(floor));
+  if (high < 0)
+    return fd;
+  ::close(fd);
+  return high;
+}
+
+// What a loop's descriptor refers to, recorded when the loop is made, so
+// that an error of the loop's own calls can tell a program that closed (or
+// replaced) the descriptor from any other failure.
+struct file_identity {
+  dev_t device = 0;
+  ino_t inode = 0;
+
+  static file_identity of(int fd) noexcept {
+    struct stat st{};
+    if (::fstat(fd, &st) != 0)
+      return {};
+    return {st.st_dev, st.st_ino};
+  }
+  bool operator==(const file_identity &) const = default;
+};
+
+// Closes a loop's descriptor unless the program closed it already and the
+// number now names one of the program's files.
+inline void close_own(int fd, const file_identity &identity) noexcept {
+  if (file_identity::of(fd) == identity)
+    ::close(fd);
+}
+
+// Throws the error a failed call of the loop's own (epoll_wait,
+// io_uring_enter) stands for: the program closed or replaced the loop's
+// descriptor, or what the system said.
+[[noreturn]] inline void loop_call_failed(int fd, const file_identity &identity,
+                                          int error) {
+  if (file_identity::of(fd) != identity) {
+    char message[96] = "vinyl: the program closed or replaced the event "
+                       "loop's descriptor ";
+    char digits[12];
+    std::size_t n = 0;
+    for (unsigned v = static_cast<unsigned>(fd); n == 0 || v != 0; v /= 10)
+      digits[n++] = static_cast<char>('0' + v % 10);
+    std::size_t end = std::strlen(message);
+    while (n != 0 && end + 1 < sizeof message)
+      message[end++] = digits[--n];
+    message[end] = '\0';
+    throw os_error(message, EBADF);
+  }
+  throw os_error("vinyl: the event loop's wait failed", error);
+}
+
+// Counts the forks this process came from, so that a loop cached before a
+// fork is not reused in the child (an io_uring instance takes submissions
+// from its creator only) without asking getpid on every block_on.
+inline unsigned fork_generation = 0;
+
+inline void count_fork() noexcept {
+  __atomic_add_fetch(&fork_generation, 1, __ATOMIC_RELAXED);
+}
+
+inline unsigned current_fork_generation() noexcept {
+  // Registered once per process, the first time a loop is made.
+  static const bool registered =
+      ::pthread_atfork(nullptr, nullptr, count_fork) == 0;
+  (void)registered;
+  return __atomic_load_n(&fork_generation, __ATOMIC_RELAXED);
+}
+
+// The longest wait or sleep the loops are asked for: a century.
+inline constexpr long long longest_wait_ns =
+    100LL * 365 * 24 * 3600 * 1'000'000'000;
+
 inline long long monotonic_ns() noexcept {
   timespec ts;
   ::clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -329,10 +414,9 @@ inline bool prepare_poll(operation &op) noexcept {
   for (std::size_t i = 0; i != op.len && !any; ++i)
     any = fds[i].fd >= 0;
   if (!any) {
-    constexpr long long century = 100LL * 365 * 24 * 3600 * 1'000'000'000;
     op.code = op_code::sleep;
     if (op.nanoseconds < 0)
-      op.nanoseconds = century;
+      op.nanoseconds = longest_wait_ns;
     return true;
   }
   op.deadline = op.nanoseconds < 0 ? -1 : monotonic_ns() + op.nanoseconds;
@@ -398,8 +482,14 @@ public:
 
   virtual io_backend backend() const noexcept = 0;
 
-  // The process that created the loop.
-  pid_t owner() const noexcept { return owner_; }
+  // The loop's own descriptor (an epoll set or an io_uring instance).
+  virtual int descriptor() const noexcept = 0;
+
+  // Whether the loop was made in this process rather than inherited through
+  // a fork.
+  bool made_in_this_process() const noexcept {
+    return generation_ == __atomic_load_n(&fork_generation, __ATOMIC_RELAXED);
+  }
 
   // Starts op on behalf of op.waiter. Returns false if it completed at once
   // (op.result is set and the waiter need not suspend); otherwise the loop
@@ -437,20 +527,30 @@ public:
   // Whether the loop can serve another run: nothing in flight, nothing left
   // over from the last one.
   bool idle() const noexcept {
-    return in_flight_ == 0 && detached_count_ == 0 && ready_.empty();
+    return in_flight_ == 0 && detached_count_ == 0 &&
+           ready_head_ == ready_.size();
   }
 
   // Runs until done() holds after a step. When nothing can make progress any
-  // more, destroys the spawned tasks left and throws deadlock.
+  // more, throws deadlock; the outermost run destroys the spawned tasks left
+  // first. A run may nest in another on the same loop (a facade called from
+  // a task): the inner one serves every task while it waits for its own.
   template <class Done> void run_until(Done done) {
+    struct depth_guard {
+      unsigned &depth;
+      explicit depth_guard(unsigned &d) noexcept : depth(d) { ++depth; }
+      ~depth_guard() { --depth; }
+    } guard(depth_);
     for (;;) {
       run_ready();
       if (done())
         return;
       if (in_flight_ == 0) {
-        // Each frame unlinks itself as it is destroyed.
-        while (detached_)
-          detached_->frame.destroy();
+        // Each frame unlinks itself as it is destroyed. A nested run leaves
+        // them to the outer one, whose frames are on the stack below.
+        if (depth_ == 1)
+          while (detached_)
+            detached_->frame.destroy();
         throw deadlock();
       }
       wait();
@@ -472,23 +572,30 @@ private:
   // wake-up), and completes what finished.
   virtual void wait() = 0;
 
+  // A pass resumes what is ready when it starts; handles posted meanwhile
+  // wait for the next pass, so a task that keeps posting cannot starve the
+  // others. The queue is consumed by index, so that a run nested in one of
+  // these resumptions takes the rest of the pass over, and the outer run
+  // resumes nothing twice.
   void run_ready() {
-    // Handles posted while a batch runs wait for the next batch, so a task
-    // that keeps posting cannot starve the others.
-    while (!ready_.empty()) {
-      batch_.swap(ready_);
-      for (std::coroutine_handle<> h : batch_)
+    while (ready_head_ != ready_.size()) {
+      for (std::size_t n = ready_.size() - ready_head_;
+           n != 0 && ready_head_ != ready_.size(); --n) {
+        const std::coroutine_handle<> h = ready_[ready_head_++];
         h.resume();
-      batch_.clear();
+      }
     }
+    ready_.clear();
+    ready_head_ = 0;
   }
 
-  pid_t owner_ = ::getpid();
+  unsigned generation_ = current_fork_generation();
+  unsigned depth_ = 0;
   std::size_t in_flight_ = 0;
   detached_link *detached_ = nullptr;
   std::size_t detached_count_ = 0;
   pod_vector<std::coroutine_handle<>> ready_;
-  pod_vector<std::coroutine_handle<>> batch_;
+  std::size_t ready_head_ = 0;
 };
 
 // The loop running on this thread, if any. Constant-initialised, so reading
@@ -496,4 +603,8 @@ private:
 inline constinit thread_local event_loop *tls_loop = nullptr;
 
 } // namespace detail
+
+// Whether an event loop runs on this thread: what an adapter asks to choose
+// between waiting for readiness (or offloading) and making the plain call.
+inline bool on_event_loop() noexcept { return detail::tls_loop != nullptr; }
 } // namespace vinyl

@@ -86,6 +86,13 @@ long long duration_ns(const D &d, bool round_up, long long cap) noexcept {
   }
 }
 
+inline constexpr long long no_timeout = -1;
+
+// A timeout in nanoseconds, rounded up: a wait is never shorter than asked.
+template <duration_like D> long long timeout_ns(const D &d) noexcept {
+  return duration_ns(d, true, longest_wait_ns);
+}
+
 } // namespace vinyl::detail
 
 namespace vinyl::io {
@@ -400,8 +407,7 @@ template <class D> struct [[nodiscard]] sleep_for_op : leaf {
   D duration;
   bool await_suspend(std::coroutine_handle<> h) {
     // Rounded up, never shorter than asked; a century at most.
-    constexpr long long century = 100LL * 365 * 24 * 3600 * 1'000'000'000;
-    op_.nanoseconds = detail::duration_ns(duration, true, century);
+    op_.nanoseconds = detail::timeout_ns(duration);
     return suspend(h, detail::op_code::sleep);
   }
   // What std::this_thread::sleep_for does, without <thread>, which costs
@@ -418,6 +424,37 @@ template <class D> struct [[nodiscard]] sleep_for_op : leaf {
       }
     }
   }
+};
+
+// Readiness of one descriptor, for adapters of libraries that do their own
+// non-blocking I/O (libpq, hiredis, OpenSSL): the value is poll(2)'s on
+// that descriptor alone, 1 when ready (an error or hang-up counts), 0 when
+// the timeout passed, -1 with errno. Blocking mode: ppoll(2), which a signal
+// may interrupt (EINTR); async mode: the loop waits, through signals.
+struct [[nodiscard]] wait_op : leaf {
+  pollfd target;
+  long long timeout_ns; // negative: no timeout
+  bool await_suspend(std::coroutine_handle<> h) {
+    op_.buf = &target;
+    op_.len = 1;
+    op_.nanoseconds = timeout_ns;
+    return suspend(h, detail::op_code::poll);
+  }
+  int await_resume() {
+    VINYL_IO_BLOCKING {
+      // A local copy: g++ -fsanitize=address misjudges the size of a
+      // member of a coroutine frame in fortify's check of ppoll.
+      pollfd one = target;
+      timespec ts{static_cast<time_t>(timeout_ns / 1'000'000'000),
+                  static_cast<long>(timeout_ns % 1'000'000'000)};
+      const int r = ::ppoll(&one, 1, timeout_ns < 0 ? nullptr : &ts, nullptr);
+      target.revents = one.revents;
+      return r;
+    }
+    return result<int>();
+  }
+  // What poll(2) reported for the descriptor (POLLIN, POLLHUP, ...).
+  short revents() const noexcept { return target.revents; }
 };
 
 #undef VINYL_IO_BLOCKING
@@ -490,6 +527,29 @@ inline nanosleep_op nanosleep(const timespec *req, timespec *rem) noexcept {
 template <detail::duration_like D>
 sleep_for_op<D> sleep_for(const D &duration) noexcept {
   return {{}, duration};
+}
+
+// co_await vinyl::io::wait_readable(fd) waits until fd has data (or end of
+// file, an error, a hang-up); wait_readable(fd, 2s) gives up after the
+// timeout and yields 0.
+inline wait_op wait_readable(int fd) noexcept {
+  return {{}, pollfd{fd, POLLIN, 0}, detail::no_timeout};
+}
+
+template <detail::duration_like D>
+wait_op wait_readable(int fd, const D &timeout) noexcept {
+  return {{}, pollfd{fd, POLLIN, 0}, detail::timeout_ns(timeout)};
+}
+
+// co_await vinyl::io::wait_writable(fd[, timeout]): the same for room to
+// write (or a finished connect).
+inline wait_op wait_writable(int fd) noexcept {
+  return {{}, pollfd{fd, POLLOUT, 0}, detail::no_timeout};
+}
+
+template <detail::duration_like D>
+wait_op wait_writable(int fd, const D &timeout) noexcept {
+  return {{}, pollfd{fd, POLLOUT, 0}, detail::timeout_ns(timeout)};
 }
 
 } // namespace vinyl::io

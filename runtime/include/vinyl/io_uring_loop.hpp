@@ -41,7 +41,7 @@ public:
       errno = ENOSYS;
       return nullptr;
     }
-    auto *loop = new uring_loop(fd);
+    auto *loop = new uring_loop(place_high(fd));
     if (!loop->map(params)) {
       const int error = errno;
       delete loop;
@@ -58,10 +58,12 @@ public:
       ::munmap(cq_ring_, cq_ring_size_);
     if (sq_ring_)
       ::munmap(sq_ring_, sq_ring_size_);
-    ::close(fd_);
+    close_own(fd_, identity_);
   }
 
   io_backend backend() const noexcept override { return io_backend::io_uring; }
+
+  int descriptor() const noexcept override { return fd_; }
 
 private:
   static constexpr unsigned sq_size = 256;
@@ -69,7 +71,8 @@ private:
   // What one read or write transfers at most, as in read(2).
   static constexpr std::size_t max_transfer = 0x7ffff000;
 
-  explicit uring_loop(int fd) noexcept : fd_(fd) {}
+  explicit uring_loop(int fd) noexcept
+      : fd_(fd), identity_(file_identity::of(fd)) {}
 
   static int setup(io_uring_params &params) noexcept {
     return static_cast<int>(::syscall(__NR_io_uring_setup, sq_size, &params));
@@ -195,7 +198,7 @@ private:
     // caller reaps and comes back.
     if (errno == EINTR || errno == EAGAIN || errno == EBUSY)
       return;
-    throw os_error("", errno);
+    loop_call_failed(fd_, identity_, errno);
   }
 
   static void set_timeout(operation &op, long long ns) noexcept {
@@ -364,8 +367,10 @@ private:
   }
 
   void reap() {
-    unsigned head = *cq_head_;
     for (;;) {
+      // Read afresh each time: a run nested in a resumption (a facade
+      // called from a task) reaps from the same ring.
+      const unsigned head = *cq_head_;
       if (head == __atomic_load_n(cq_tail_, __ATOMIC_ACQUIRE))
         return;
       const io_uring_cqe &cqe = cqes_[head & cq_mask_];
@@ -373,7 +378,7 @@ private:
       const int res = cqe.res;
       // Release the slot before resuming anyone: the resumed coroutine may
       // start more operations, whose completions need room.
-      __atomic_store_n(cq_head_, ++head, __ATOMIC_RELEASE);
+      __atomic_store_n(cq_head_, head + 1, __ATOMIC_RELEASE);
       if (op)
         on_completion(*op, res);
     }
@@ -433,6 +438,7 @@ private:
   }
 
   int fd_;
+  file_identity identity_;
   void *sq_ring_ = nullptr;
   void *cq_ring_ = nullptr;
   std::size_t sq_ring_size_ = 0;
