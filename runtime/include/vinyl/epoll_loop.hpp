@@ -65,12 +65,19 @@ private:
     default:
       op.done = 0;
       op.file_flags = -1;
+      op.deadline = deadline_unknown;
       if (attempt(op))
         return false;
       op.wait_fd = op.fd;
       op.wait_events =
           is_write(op.code) || op.code == op_code::connect ? EPOLLOUT : EPOLLIN;
-      return watch(op);
+      if (!watch(op))
+        return false;
+      // A socket with a receive or send timeout stops waiting after it.
+      find_deadline(op);
+      if (op.deadline >= 0)
+        add_timer(op);
+      return true;
     }
   }
 
@@ -240,7 +247,8 @@ private:
     while (finished) {
       operation *op = finished;
       finished = op->next;
-      if (op->code == op_code::poll && op->deadline >= 0)
+      // A poll's timeout, or a socket's.
+      if (op->deadline >= 0)
         remove_timer(*op);
       complete(*op);
     }
@@ -254,8 +262,11 @@ private:
       if (op.code == op_code::poll) {
         unwatch(op);
         finish_poll(op, true);
-      } else {
+      } else if (op.code == op_code::sleep) {
         op.result = 0;
+      } else {
+        unwatch(op);
+        op.result = timed_out_result(op);
       }
       complete(op);
     }

@@ -31,6 +31,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 #include <time.h>
@@ -225,7 +226,8 @@ struct operation {
   std::size_t done;   // bytes done of a transfer that must complete
   int file_flags;     // F_GETFL of fd, -1 until needed
   bool first_try;     // io_uring: submitted not to wait (see start)
-  long long deadline; // CLOCK_MONOTONIC ns: sleep, poll timeout
+  long long deadline; // CLOCK_MONOTONIC ns: sleep, poll timeout, socket
+                      // timeout (deadline_unknown until looked up)
   int wait_fd;        // what poll waits on: its one fd, or an epoll set
   unsigned wait_events;
   operation *next; // epoll: the other waiters of the same fd
@@ -383,6 +385,45 @@ inline long long call_now(operation &op, int extra_msg_flags = 0) noexcept {
     break;
   }
   return -EINVAL;
+}
+
+// op.deadline of a transfer before anyone looked for a socket timeout; -1
+// is "none".
+inline constexpr long long deadline_unknown = -2;
+
+// The deadline a blocking call of op's socket honours, from now:
+// SO_RCVTIMEO for receives and accept, SO_SNDTIMEO for sends and connect
+// (socket(7)). -1 when there is none, or the descriptor is no socket. Asked
+// only when an operation is about to wait, so a call that completes at once
+// costs nothing more.
+inline long long socket_deadline(const operation &op) noexcept {
+  if (op.code == op_code::pread || op.code == op_code::pwrite)
+    return -1;
+  const bool sending = is_write(op.code) || op.code == op_code::connect;
+  timeval tv{};
+  socklen_t len = sizeof tv;
+  if (::getsockopt(op.fd, SOL_SOCKET, sending ? SO_SNDTIMEO : SO_RCVTIMEO,
+                   &tv, &len) != 0 ||
+      (tv.tv_sec == 0 && tv.tv_usec == 0))
+    return -1;
+  return monotonic_ns() + tv.tv_sec * 1'000'000'000LL + tv.tv_usec * 1'000LL;
+}
+
+// Looks the socket's timeout up the first time op is to wait.
+inline void find_deadline(operation &op) noexcept {
+  if (op.deadline == deadline_unknown)
+    op.deadline = socket_deadline(op);
+}
+
+// What the blocking call returns when its socket timeout passes: the bytes
+// moved so far if any, else EAGAIN (EINPROGRESS for connect, which goes on
+// in the background).
+inline long long timed_out_result(const operation &op) noexcept {
+  if (op.code == op_code::connect)
+    return -EINPROGRESS;
+  if (transfers_all(op) && op.done > 0)
+    return static_cast<long long>(op.done);
+  return -EAGAIN;
 }
 
 // Whether the program asked for this call not to block (MSG_DONTWAIT, or an

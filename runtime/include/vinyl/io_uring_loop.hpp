@@ -144,9 +144,14 @@ private:
 
   // Fills the entries for op now, or once wait() has reaped completions and
   // the ring has room again. Operations are never refused.
+  // A poll with a timeout, or a transfer on a socket with one, is a pair:
+  // the operation linked to a timeout that cancels it.
+  static unsigned slots(const operation &op) noexcept {
+    return op.code != op_code::sleep && op.deadline >= 0 ? 2 : 1;
+  }
+
   void queue(operation &op) {
-    const unsigned slots = op.code == op_code::poll && op.deadline >= 0 ? 2 : 1;
-    if (deferred_next_ != deferred_.size() || !has_room(slots)) {
+    if (deferred_next_ != deferred_.size() || !has_room(slots(op))) {
       deferred_.push_back(&op);
       return;
     }
@@ -156,9 +161,7 @@ private:
   void queue_deferred() {
     while (deferred_next_ != deferred_.size()) {
       operation &op = *deferred_[deferred_next_];
-      const unsigned slots =
-          op.code == op_code::poll && op.deadline >= 0 ? 2 : 1;
-      if (!has_room(slots))
+      if (!has_room(slots(op)))
         return;
       ++deferred_next_;
       prep(op);
@@ -223,6 +226,7 @@ private:
     default:
       op.done = 0;
       op.file_flags = -1;
+      op.deadline = deadline_unknown;
       if (!positional_ok(op)) {
         op.result = call_now(op);
         return false;
@@ -242,6 +246,9 @@ private:
         op.result = call_now(op);
         return false;
       }
+      // accept and connect wait from the start.
+      if (!op.first_try)
+        find_deadline(op);
       queue(op);
       return true;
     }
@@ -271,9 +278,15 @@ private:
     poll.opcode = IORING_OP_POLL_ADD;
     poll.fd = op.wait_fd;
     poll.poll32_events = op.wait_events;
+    link_timeout(poll, op);
+  }
+
+  // Links a timeout at op.deadline, if it has one, after the entry just
+  // filled for op.
+  void link_timeout(io_uring_sqe &entry, operation &op) {
     if (op.deadline < 0)
       return;
-    poll.flags = IOSQE_IO_LINK;
+    entry.flags |= IOSQE_IO_LINK;
     const long long left = op.deadline - monotonic_ns();
     set_timeout(op, left > 0 ? left : 0);
     // user_data 0: its completion is ignored.
@@ -358,6 +371,7 @@ private:
     case op_code::sleep:
       break;
     }
+    link_timeout(sqe, op);
   }
 
   void wait() override {
@@ -419,15 +433,17 @@ private:
       if (caller_nonblocking(op)) {
         res = static_cast<int>(call_now(op));
       } else {
-        queue(op);
-        return false;
+        return wait_again(op);
       }
+    } else if (res == -ECANCELED && op.deadline >= 0) {
+      // The socket's timeout passed.
+      op.result = timed_out_result(op);
+      return true;
     } else if (transfers_all(op) && res > 0 &&
                op.done + static_cast<std::size_t>(res) < op.len &&
                !caller_nonblocking(op)) {
       op.done += static_cast<std::size_t>(res);
-      queue(op);
-      return false;
+      return wait_again(op);
     }
     if (op.code == op_code::recvfrom && res >= 0 && op.addr && op.addrlen_out)
       *op.addrlen_out = op.msg.msg_namelen;
@@ -435,6 +451,17 @@ private:
       res = 0;
     op.result = static_cast<long long>(op.done) + res;
     return true;
+  }
+
+  // Resubmits op to wait, unless its socket's timeout has passed already.
+  bool wait_again(operation &op) {
+    find_deadline(op);
+    if (op.deadline >= 0 && monotonic_ns() >= op.deadline) {
+      op.result = timed_out_result(op);
+      return true;
+    }
+    queue(op);
+    return false;
   }
 
   int fd_;
