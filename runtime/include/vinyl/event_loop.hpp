@@ -199,6 +199,10 @@ enum class op_code : unsigned char {
   connect,
   poll,
   sleep,
+  readv,
+  writev,
+  recvmsg,
+  sendmsg,
 };
 
 // One suspended leaf. The leaf fills in the call, `waiter` and `saved_errno`;
@@ -208,8 +212,10 @@ struct operation {
   op_code code;
   int fd;
   int flags;       // recv/send flags, accept4 flags
-  void *buf;       // pollfd array for poll
-  std::size_t len; // nfds for poll
+  void *buf;       // pollfd array for poll, iovec array for readv and
+                   // writev, msghdr for recvmsg and sendmsg
+  std::size_t len; // nfds for poll; bytes in all for the vectored calls
+  int iovcnt;      // readv, writev
   off_t offset;
   sockaddr *addr;
   socklen_t *addrlen_out; // accept, recvfrom
@@ -232,7 +238,7 @@ struct operation {
   unsigned wait_events;
   operation *next; // epoll: the other waiters of the same fd
   std::size_t timer_slot;
-  msghdr msg; // io_uring recvfrom/sendto
+  msghdr msg; // io_uring recvfrom/sendto; a vectored call's continuation
   iovec iov;
   struct {
     long long tv_sec, tv_nsec;
@@ -333,12 +339,18 @@ inline long long result_of(long long value) noexcept {
 
 inline bool is_socket_call(op_code code) noexcept {
   return code == op_code::recv || code == op_code::send ||
-         code == op_code::recvfrom || code == op_code::sendto;
+         code == op_code::recvfrom || code == op_code::sendto ||
+         code == op_code::recvmsg || code == op_code::sendmsg;
 }
 
 inline bool is_write(op_code code) noexcept {
   return code == op_code::write || code == op_code::pwrite ||
-         code == op_code::send || code == op_code::sendto;
+         code == op_code::send || code == op_code::sendto ||
+         code == op_code::writev || code == op_code::sendmsg;
+}
+
+inline bool is_message_call(op_code code) noexcept {
+  return code == op_code::recvmsg || code == op_code::sendmsg;
 }
 
 // Whether the blocking call returns only once the whole buffer is done (or
@@ -346,17 +358,73 @@ inline bool is_write(op_code code) noexcept {
 // loops then go on after a partial transfer.
 inline bool transfers_all(const operation &op) noexcept {
   return is_write(op.code) ||
-         ((op.code == op_code::recv || op.code == op_code::recvfrom) &&
+         ((op.code == op_code::recv || op.code == op_code::recvfrom ||
+           op.code == op_code::recvmsg) &&
           (op.flags & MSG_WAITALL));
+}
+
+// The bytes in all of an iovec array, for the loops' "is the transfer
+// done" test.
+inline std::size_t total_length(const iovec *iov, std::size_t count) noexcept {
+  std::size_t total = 0;
+  for (std::size_t i = 0; i != count; ++i)
+    total += iov[i].iov_len;
+  return total;
+}
+
+// A vectored transfer that must go on after a partial one (a blocking
+// writev or sendmsg, a MSG_WAITALL recvmsg) goes on one segment at a time,
+// from the first byte not done: op.iov is that segment, and for the message
+// calls op.msg is the caller's header around it, without the ancillary
+// data, which went with the first part. Returns what to pass to the call.
+inline void *continuation(operation &op) noexcept {
+  const bool message = is_message_call(op.code);
+  const auto *header = static_cast<const msghdr *>(op.buf);
+  const iovec *iov = message ? header->msg_iov : static_cast<iovec *>(op.buf);
+  const std::size_t count = message ? header->msg_iovlen
+                                    : static_cast<std::size_t>(op.iovcnt);
+  std::size_t skip = op.done;
+  op.iov = iovec{nullptr, 0};
+  for (std::size_t i = 0; i != count; ++i) {
+    if (skip < iov[i].iov_len) {
+      op.iov = iovec{static_cast<char *>(iov[i].iov_base) + skip,
+                     iov[i].iov_len - skip};
+      break;
+    }
+    skip -= iov[i].iov_len;
+  }
+  if (!message)
+    return &op.iov;
+  op.msg = *header;
+  op.msg.msg_iov = &op.iov;
+  op.msg.msg_iovlen = 1;
+  op.msg.msg_control = nullptr;
+  op.msg.msg_controllen = 0;
+  return &op.msg;
 }
 
 // The call itself, from byte op.done on: value or -errno. What the loops do
 // when waiting is not wanted, and epoll's retry after readiness.
 inline long long call_now(operation &op, int extra_msg_flags = 0) noexcept {
+  const int msg_flags = op.flags | extra_msg_flags;
+  if (op.code == op_code::readv || op.code == op_code::writev) {
+    const bool whole = op.done == 0;
+    const auto *iov =
+        static_cast<const iovec *>(whole ? op.buf : continuation(op));
+    const int count = whole ? op.iovcnt : 1;
+    return result_of(op.code == op_code::readv ? ::readv(op.fd, iov, count)
+                                               : ::writev(op.fd, iov, count));
+  }
+  if (is_message_call(op.code)) {
+    auto *message =
+        static_cast<msghdr *>(op.done == 0 ? op.buf : continuation(op));
+    return result_of(op.code == op_code::recvmsg
+                         ? ::recvmsg(op.fd, message, msg_flags)
+                         : ::sendmsg(op.fd, message, msg_flags));
+  }
   char *buf = static_cast<char *>(op.buf) + op.done;
   const std::size_t left = op.len - op.done;
   const off_t offset = op.offset + static_cast<off_t>(op.done);
-  const int msg_flags = op.flags | extra_msg_flags;
   switch (op.code) {
   case op_code::read:
     return result_of(::read(op.fd, buf, left));
@@ -382,6 +450,10 @@ inline long long call_now(operation &op, int extra_msg_flags = 0) noexcept {
     return result_of(::connect(op.fd, op.addr, op.addrlen));
   case op_code::poll:
   case op_code::sleep:
+  case op_code::readv:
+  case op_code::writev:
+  case op_code::recvmsg:
+  case op_code::sendmsg:
     break;
   }
   return -EINVAL;

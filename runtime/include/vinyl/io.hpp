@@ -20,11 +20,15 @@
 #include <climits>
 #include <coroutine>
 #include <cstddef>
+#include <cstdlib>
 #include <type_traits>
 
 #include <poll.h>
+#include <sys/select.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -341,6 +345,85 @@ struct [[nodiscard]] connect_op : leaf {
   }
 };
 
+// The vectored calls. Arguments the call would refuse (a count out of
+// range, a null header) go straight to the real call, which fails at once
+// with its errno.
+struct [[nodiscard]] readv_op : leaf {
+  int fd;
+  const iovec *iov;
+  int iovcnt;
+  bool await_suspend(std::coroutine_handle<> h) {
+    if (iovcnt < 0 || iovcnt > IOV_MAX || (iovcnt > 0 && !iov))
+      return finished_with(detail::result_of(::readv(fd, iov, iovcnt)));
+    op_.fd = fd;
+    op_.buf = const_cast<iovec *>(iov);
+    op_.iovcnt = iovcnt;
+    op_.len = detail::total_length(iov, static_cast<std::size_t>(iovcnt));
+    return suspend(h, detail::op_code::readv);
+  }
+  ssize_t await_resume() const {
+    VINYL_IO_BLOCKING return ::readv(fd, iov, iovcnt);
+    return result<ssize_t>();
+  }
+};
+
+struct [[nodiscard]] writev_op : leaf {
+  int fd;
+  const iovec *iov;
+  int iovcnt;
+  bool await_suspend(std::coroutine_handle<> h) {
+    if (iovcnt < 0 || iovcnt > IOV_MAX || (iovcnt > 0 && !iov))
+      return finished_with(detail::result_of(::writev(fd, iov, iovcnt)));
+    op_.fd = fd;
+    op_.buf = const_cast<iovec *>(iov);
+    op_.iovcnt = iovcnt;
+    op_.len = detail::total_length(iov, static_cast<std::size_t>(iovcnt));
+    return suspend(h, detail::op_code::writev);
+  }
+  ssize_t await_resume() const {
+    VINYL_IO_BLOCKING return ::writev(fd, iov, iovcnt);
+    return result<ssize_t>();
+  }
+};
+
+struct [[nodiscard]] recvmsg_op : leaf {
+  int fd;
+  msghdr *msg;
+  int flags;
+  bool await_suspend(std::coroutine_handle<> h) {
+    if (!msg || msg->msg_iovlen > IOV_MAX)
+      return finished_with(detail::result_of(::recvmsg(fd, msg, flags)));
+    op_.fd = fd;
+    op_.buf = msg;
+    op_.flags = flags;
+    op_.len = detail::total_length(msg->msg_iov, msg->msg_iovlen);
+    return suspend(h, detail::op_code::recvmsg);
+  }
+  ssize_t await_resume() const {
+    VINYL_IO_BLOCKING return ::recvmsg(fd, msg, flags);
+    return result<ssize_t>();
+  }
+};
+
+struct [[nodiscard]] sendmsg_op : leaf {
+  int fd;
+  const msghdr *msg;
+  int flags;
+  bool await_suspend(std::coroutine_handle<> h) {
+    if (!msg || msg->msg_iovlen > IOV_MAX)
+      return finished_with(detail::result_of(::sendmsg(fd, msg, flags)));
+    op_.fd = fd;
+    op_.buf = const_cast<msghdr *>(msg);
+    op_.flags = flags;
+    op_.len = detail::total_length(msg->msg_iov, msg->msg_iovlen);
+    return suspend(h, detail::op_code::sendmsg);
+  }
+  ssize_t await_resume() const {
+    VINYL_IO_BLOCKING return ::sendmsg(fd, msg, flags);
+    return result<ssize_t>();
+  }
+};
+
 // In async mode the loop asks poll(2) itself with a zero timeout, and waits
 // only when nothing is ready yet.
 struct [[nodiscard]] poll_op : leaf {
@@ -356,6 +439,125 @@ struct [[nodiscard]] poll_op : leaf {
   int await_resume() const {
     VINYL_IO_BLOCKING return ::poll(fds, nfds, timeout);
     return result<int>();
+  }
+};
+
+// A pollfd array that belongs to one suspended select: freed with the
+// awaitable, not copied with it.
+class owned_pollfds {
+public:
+  owned_pollfds() noexcept = default;
+  owned_pollfds(const owned_pollfds &) noexcept {}
+  owned_pollfds &operator=(const owned_pollfds &) = delete;
+  ~owned_pollfds() { std::free(fds_); }
+
+  pollfd *allocate(std::size_t n) noexcept {
+    std::free(fds_);
+    fds_ = static_cast<pollfd *>(std::malloc(n ? n * sizeof(pollfd) : 1));
+    return fds_;
+  }
+  pollfd *get() const noexcept { return fds_; }
+
+private:
+  pollfd *fds_ = nullptr;
+};
+
+// select(2) in async mode: the descriptor sets become a pollfd array (read:
+// POLLIN, write: POLLOUT, except: POLLPRI) that the loop polls as it does
+// for poll; the answer is written back into the sets as select would, the
+// count of bits set, EBADF for a descriptor that is not open, and, as
+// Linux does, the time not slept in *timeout.
+struct [[nodiscard]] select_op : leaf {
+  int nfds;
+  fd_set *readfds;
+  fd_set *writefds;
+  fd_set *exceptfds;
+  timeval *timeout;
+  owned_pollfds fds_{};
+  std::size_t count_ = 0;
+  long long deadline_ = -1;
+
+  bool await_suspend(std::coroutine_handle<> h) {
+    if (nfds < 0 || nfds > FD_SETSIZE ||
+        (timeout && (timeout->tv_sec < 0 || timeout->tv_usec < 0)))
+      return finished_with(-EINVAL);
+    count_ = 0;
+    for (int fd = 0; fd != nfds; ++fd)
+      count_ += events_of(fd) != 0;
+    pollfd *fds = fds_.allocate(count_);
+    if (!fds)
+      return finished_with(-ENOMEM);
+    std::size_t i = 0;
+    for (int fd = 0; fd != nfds; ++fd)
+      if (const short events = events_of(fd))
+        fds[i++] = pollfd{fd, events, 0};
+    long long ns = -1;
+    if (timeout)
+      ns = timeout->tv_sec * 1'000'000'000LL + timeout->tv_usec * 1'000LL;
+    deadline_ = ns < 0 ? -1 : detail::monotonic_ns() + ns;
+    op_.buf = fds;
+    op_.len = count_;
+    op_.nanoseconds = ns;
+    return suspend(h, detail::op_code::poll);
+  }
+
+  int await_resume() {
+    VINYL_IO_BLOCKING return ::select(nfds, readfds, writefds, exceptfds,
+                                      timeout);
+    if (op_.result < 0 || !fds_.get())
+      return result<int>();
+    const pollfd *fds = fds_.get();
+    for (std::size_t i = 0; i != count_; ++i)
+      if (fds[i].revents & POLLNVAL) {
+        op_.result = -EBADF;
+        return result<int>();
+      }
+    clear(readfds);
+    clear(writefds);
+    clear(exceptfds);
+    int bits = 0;
+    constexpr short readable = POLLIN | POLLHUP | POLLERR;
+    constexpr short writable = POLLOUT | POLLERR;
+    for (std::size_t i = 0; i != count_; ++i) {
+      bits += mark(readfds, fds[i], readable, POLLIN);
+      bits += mark(writefds, fds[i], writable, POLLOUT);
+      bits += mark(exceptfds, fds[i], POLLPRI, POLLPRI);
+    }
+    if (timeout && deadline_ >= 0) {
+      long long left = deadline_ - detail::monotonic_ns();
+      if (left < 0 || bits == 0)
+        left = 0;
+      timeout->tv_sec = static_cast<time_t>(left / 1'000'000'000);
+      timeout->tv_usec = static_cast<suseconds_t>(left % 1'000'000'000 / 1000);
+    }
+    op_.result = bits;
+    return result<int>();
+  }
+
+private:
+  short events_of(int fd) const noexcept {
+    short events = 0;
+    if (readfds && FD_ISSET(fd, readfds))
+      events |= POLLIN;
+    if (writefds && FD_ISSET(fd, writefds))
+      events |= POLLOUT;
+    if (exceptfds && FD_ISSET(fd, exceptfds))
+      events |= POLLPRI;
+    return events;
+  }
+
+  static void clear(fd_set *set) noexcept {
+    if (set)
+      FD_ZERO(set);
+  }
+
+  // Sets fd in `set` when it asked for `asked` there and got one of `got`.
+  static int mark(fd_set *set, const pollfd &p, short got,
+                  short asked) noexcept {
+    if (!set || !(p.events & asked) || !(p.revents & got))
+      return 0;
+    FD_SET(p.fd, set);
+    return 1;
   }
 };
 
@@ -510,8 +712,29 @@ inline connect_op connect(int fd, const sockaddr *addr,
   return {{}, fd, addr, addrlen};
 }
 
+inline readv_op readv(int fd, const iovec *iov, int iovcnt) noexcept {
+  return {{}, fd, iov, iovcnt};
+}
+
+inline writev_op writev(int fd, const iovec *iov, int iovcnt) noexcept {
+  return {{}, fd, iov, iovcnt};
+}
+
+inline recvmsg_op recvmsg(int fd, msghdr *msg, int flags) noexcept {
+  return {{}, fd, msg, flags};
+}
+
+inline sendmsg_op sendmsg(int fd, const msghdr *msg, int flags) noexcept {
+  return {{}, fd, msg, flags};
+}
+
 inline poll_op poll(pollfd *fds, nfds_t nfds, int timeout) noexcept {
   return {{}, fds, nfds, timeout};
+}
+
+inline select_op select(int nfds, fd_set *readfds, fd_set *writefds,
+                        fd_set *exceptfds, timeval *timeout) noexcept {
+  return {{}, nfds, readfds, writefds, exceptfds, timeout};
 }
 
 inline sleep_op sleep(unsigned seconds) noexcept { return {{}, seconds}; }

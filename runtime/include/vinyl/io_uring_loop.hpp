@@ -356,6 +356,30 @@ private:
       sqe.len = 1;
       sqe.msg_flags = static_cast<__u32>(op.flags | first_try_flags(op));
       break;
+    case op_code::readv:
+    case op_code::writev:
+      sqe.opcode =
+          op.code == op_code::readv ? IORING_OP_READV : IORING_OP_WRITEV;
+      if (op.done == 0) {
+        sqe.addr = reinterpret_cast<__u64>(op.buf);
+        sqe.len = static_cast<__u32>(op.iovcnt);
+      } else {
+        sqe.addr = reinterpret_cast<__u64>(continuation(op));
+        sqe.len = 1;
+      }
+      if (op.first_try)
+        sqe.rw_flags = RWF_NOWAIT;
+      sqe.off = ~__u64{0}; // the file position
+      break;
+    case op_code::recvmsg:
+    case op_code::sendmsg:
+      sqe.opcode =
+          op.code == op_code::recvmsg ? IORING_OP_RECVMSG : IORING_OP_SENDMSG;
+      sqe.addr = reinterpret_cast<__u64>(op.done == 0 ? op.buf
+                                                       : continuation(op));
+      sqe.len = 1;
+      sqe.msg_flags = static_cast<__u32>(op.flags | first_try_flags(op));
+      break;
     case op_code::accept:
       sqe.opcode = IORING_OP_ACCEPT;
       sqe.addr = reinterpret_cast<__u64>(op.addr);
