@@ -50,6 +50,7 @@ template <> struct MappingTraits<vinyl::LeafRule> {
   static void mapping(IO &Io, vinyl::LeafRule &R) {
     Io.mapRequired("name", R.Name);
     Io.mapRequired("replacement", R.Replacement);
+    Io.mapOptional("header", R.Header);
   }
   static std::string validate(IO &, vinyl::LeafRule &R) {
     StringRef Name = StringRef(R.Name).trim();
@@ -57,6 +58,14 @@ template <> struct MappingTraits<vinyl::LeafRule> {
       return "a leaf needs a non-empty 'name'";
     if (StringRef(R.Replacement).trim().empty())
       return "leaf '" + R.Name + "' needs a non-empty 'replacement'";
+    StringRef Header = StringRef(R.Header).trim();
+    if (!Header.empty() &&
+        !(Header.size() > 2 &&
+          ((Header.front() == '<' && Header.back() == '>') ||
+           (Header.front() == '"' && Header.back() == '"'))))
+      return "leaf '" + R.Name + "': 'header' is spelt as in an #include, "
+             "<name> or \"name\"";
+    R.Header = Header.str();
     R.Name = Name.str();
     return "";
   }

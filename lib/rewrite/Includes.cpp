@@ -200,4 +200,23 @@ std::optional<IncludeEdit> includeEdit(StringRef Code, StringRef Header) {
   return E;
 }
 
+std::optional<IncludeEdit> includeEdits(StringRef Code,
+                                        ArrayRef<std::string> Headers) {
+  std::optional<IncludeEdit> All;
+  for (const std::string &Header : Headers) {
+    std::optional<IncludeEdit> E = includeEdit(Code, Header);
+    if (!E)
+      continue;
+    if (!All) {
+      All = std::move(E);
+      continue;
+    }
+    // The line break put before the first one (a file ending without
+    // one) is not repeated.
+    StringRef Text = E->Text;
+    All->Text += Text.substr(Text.find('#')).str();
+  }
+  return All;
+}
+
 } // namespace vinyl

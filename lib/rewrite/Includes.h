@@ -11,6 +11,7 @@
 #ifndef VINYL_ASYNCIFY_LIB_REWRITE_INCLUDES_H
 #define VINYL_ASYNCIFY_LIB_REWRITE_INCLUDES_H
 
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include <optional>
 #include <string>
@@ -27,6 +28,11 @@ struct IncludeEdit {
 /// already. Lines end as the file's first line does.
 std::optional<IncludeEdit> includeEdit(llvm::StringRef Code,
                                        llvm::StringRef Header);
+
+/// One edit that includes each of \p Headers \p Code does not include yet,
+/// in the order given, at the place includeEdit chooses.
+std::optional<IncludeEdit> includeEdits(llvm::StringRef Code,
+                                        llvm::ArrayRef<std::string> Headers);
 
 } // namespace vinyl
 

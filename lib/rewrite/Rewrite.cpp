@@ -251,8 +251,10 @@ private:
     if (Call.Kind == CallKind::Join) {
       // The handle's join returns the task: await it as written.
     } else if (Callee.consume_front("leaf:")) {
-      add(Call.CalleeName, Call.Twin.empty() ? C.findLeaf(Callee)->Replacement
-                                             : Call.Twin);
+      const LeafRule *Leaf = C.findLeaf(Callee);
+      add(Call.CalleeName, Call.Twin.empty() ? Leaf->Replacement : Call.Twin);
+      if (Call.Twin.empty() && !Leaf->Header.empty())
+        LeafHeaders[Call.Call.File].insert(Leaf->Header);
     } else if (auto Twin = S.FacadeTwins.find(Call.Callee);
                Twin != S.FacadeTwins.end()) {
       add(Call.CalleeName,
@@ -331,7 +333,10 @@ private:
       Expected<StringRef> Code = Sources.get(File);
       if (!Code)
         return Code.takeError();
-      if (std::optional<IncludeEdit> Include = includeEdit(*Code, C.TaskHeader))
+      // The task header, then what the leaves used in this file need.
+      std::vector<std::string> Headers{C.TaskHeader};
+      llvm::append_range(Headers, LeafHeaders[File]);
+      if (std::optional<IncludeEdit> Include = includeEdits(*Code, Headers))
         Edits.push_back({Include->Offset, 0, std::move(Include->Text),
                          std::numeric_limits<long>::min()});
       // Inserted lines end as the file's lines do.
@@ -500,6 +505,8 @@ private:
   std::set<Anchor> DependentCalls;
   /// Statements to lower, per file, each once.
   std::map<std::string, std::map<Anchor, const Lowering *>> Lowered;
+  /// Per file, the headers of the leaf replacements its calls use.
+  std::map<std::string, std::set<std::string>> LeafHeaders;
   std::optional<Anchor> LoweringConflict;
 };
 

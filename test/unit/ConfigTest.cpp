@@ -49,6 +49,23 @@ TEST(ConfigTest, ErrorsCarryFileLineAndColumn) {
   EXPECT_NE(Message.find("replacement"), std::string::npos) << Message;
 }
 
+TEST(ConfigTest, LeafHeaderIsSpeltAsInAnInclude) {
+  auto F = parseConfigFile("h.yaml", R"(leaves:
+  - { name: lookup, replacement: "net::lookup", header: " <net/lookup.hpp> " }
+)");
+  ASSERT_TRUE(bool(F)) << llvm::toString(F.takeError());
+  EXPECT_EQ(F->Leaves[0].Header, "<net/lookup.hpp>");
+  auto Bad = parseConfigFile("b.yaml", R"(leaves:
+  - { name: lookup, replacement: "net::lookup", header: net/lookup.hpp }
+)");
+  ASSERT_FALSE(bool(Bad));
+  std::string Message = llvm::toString(Bad.takeError());
+  EXPECT_NE(Message.find("b.yaml:2:"), std::string::npos) << Message;
+  EXPECT_NE(Message.find("'header' is spelt as in an #include"),
+            std::string::npos)
+      << Message;
+}
+
 TEST(ConfigTest, RejectsSchemeWithoutPlaceholder) {
   auto F = parseConfigFile("s.yaml", "name_scheme: async\n");
   ASSERT_FALSE(bool(F));

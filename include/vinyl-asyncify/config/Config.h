@@ -25,6 +25,10 @@ struct LeafRule {
   std::string Name;        ///< Qualified name, no leading "::" ("read").
   std::string Replacement; ///< Awaitable callee ("vinyl::io::read").
   std::string Origin;      ///< "file:line" of the rule, for diagnostics.
+  /// The header that declares Replacement, with its delimiters
+  /// ("<vinyl/offload.hpp>"), included by the files whose calls use it;
+  /// empty when the task header declares it.
+  std::string Header;
 };
 
 /// A way to start a thread that becomes a spawned task when its callable

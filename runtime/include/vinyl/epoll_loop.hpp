@@ -212,8 +212,12 @@ private:
     const int n = ::epoll_wait(epfd_, events, 64, timeout);
     if (n < 0 && errno != EINTR)
       loop_call_failed(epfd_, identity_, errno);
-    for (int i = 0; i < n; ++i)
-      on_ready(events[i].data.fd, events[i].events);
+    for (int i = 0; i < n; ++i) {
+      if (events[i].data.fd == inbox_fd_)
+        drain_inbox();
+      else
+        on_ready(events[i].data.fd, events[i].events);
+    }
     expire_timers();
   }
 
@@ -327,6 +331,16 @@ private:
     place(i, op);
   }
 
+  void watch_inbox(int fd) override {
+    epoll_event ev{};
+    ev.events = EPOLLIN | EPOLLONESHOT;
+    ev.data.fd = fd;
+    if (::epoll_ctl(epfd_, inbox_fd_ == fd ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd,
+                    &ev) != 0)
+      loop_call_failed(epfd_, identity_, errno);
+    inbox_fd_ = fd;
+  }
+
   void check_own_descriptor(int error) const {
     if (file_identity::of(epfd_) != identity_)
       loop_call_failed(epfd_, identity_, error);
@@ -334,6 +348,7 @@ private:
 
   int epfd_;
   file_identity identity_;
+  int inbox_fd_ = -1; // registered in the epoll set once watched
   pod_vector<fd_entry> fds_;
   pod_vector<operation *> timers_;
 };

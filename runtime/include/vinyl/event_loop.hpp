@@ -27,7 +27,9 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -203,6 +205,21 @@ enum class op_code : unsigned char {
   writev,
   recvmsg,
   sendmsg,
+  offload, // a call run by a worker thread (vinyl/offload.hpp)
+  inbox,   // the loop's own wait for offloaded calls that finished
+};
+
+struct operation;
+
+// An offloaded call, as the loop and the worker pool see it. It lives in
+// the awaitable, in the suspended coroutine's frame. The worker runs it,
+// then hands it back to the loop that started it (post_remote).
+struct offload_job {
+  void (*run)(offload_job &) noexcept;
+  void *context;     // what run works on: the awaitable, or a strand
+  class event_loop *loop;
+  operation *op;
+  offload_job *next; // the pool's queue, a strand's queue, the loop's inbox
 };
 
 // One suspended leaf. The leaf fills in the call, `waiter` and `saved_errno`;
@@ -227,6 +244,7 @@ struct operation {
   void *waiter;
   long long result; // the call's value, or -errno
   int saved_errno;  // restored on success, which leaves errno alone
+  offload_job *job; // offload
 
   // Backend state.
   std::size_t done;   // bytes done of a transfer that must complete
@@ -454,6 +472,8 @@ inline long long call_now(operation &op, int extra_msg_flags = 0) noexcept {
   case op_code::writev:
   case op_code::recvmsg:
   case op_code::sendmsg:
+  case op_code::offload:
+  case op_code::inbox:
     break;
   }
   return -EINVAL;
@@ -591,7 +611,7 @@ public:
   event_loop() = default;
   event_loop(const event_loop &) = delete;
   event_loop &operator=(const event_loop &) = delete;
-  virtual ~event_loop() = default;
+  virtual ~event_loop() { forget_offloads(); }
 
   virtual io_backend backend() const noexcept = 0;
 
@@ -608,10 +628,38 @@ public:
   // (op.result is set and the waiter need not suspend); otherwise the loop
   // resumes op.waiter once op.result is set.
   bool submit(operation &op) {
-    if (!start(op))
+    if (op.code == op_code::offload)
+      start_offload(*op.job);
+    else if (!start(op))
       return false;
     ++in_flight_;
     return true;
+  }
+
+  // Undoes the submit of an offload the pool refused.
+  void cancel_offload(operation &) noexcept {
+    --in_flight_;
+    --offloads_;
+  }
+
+  // From a worker thread: the offloaded call is done; the loop resumes its
+  // waiter. Lock-free (a stack the loop takes whole); the loop's eventfd is
+  // written only when the stack was empty, so a burst costs one wake-up.
+  void post_remote(offload_job &job) noexcept {
+    // Once the job is in, the loop may finish with it at any moment; the
+    // count of posters in progress keeps the loop itself alive until this
+    // function stops touching it (see forget_offloads).
+    __atomic_add_fetch(&posting_, 1, __ATOMIC_ACQUIRE);
+    offload_job *head = __atomic_load_n(&remote_, __ATOMIC_RELAXED);
+    do
+      job.next = head;
+    while (!__atomic_compare_exchange_n(&remote_, &head, &job, true,
+                                        __ATOMIC_RELEASE, __ATOMIC_RELAXED));
+    if (!head) {
+      const unsigned long long one = 1;
+      (void)!::write(inbox_fd_, &one, sizeof one);
+    }
+    __atomic_sub_fetch(&posting_, 1, __ATOMIC_RELEASE);
   }
 
   // Resumes h from the loop, after the coroutine running now suspends.
@@ -677,10 +725,93 @@ protected:
     std::coroutine_handle<>::from_address(op.waiter).resume();
   }
 
+  // Backends call this when the inbox descriptor (watched through
+  // watch_inbox) is readable: the offloaded calls that finished resume.
+  void drain_inbox() {
+    inbox_watched_ = false;
+    unsigned long long count;
+    (void)!::read(inbox_fd_, &count, sizeof count);
+    // Oldest first: the stack holds them newest first.
+    offload_job *done = __atomic_exchange_n(&remote_, nullptr, __ATOMIC_ACQUIRE);
+    offload_job *ordered = nullptr;
+    while (done) {
+      offload_job *next = done->next;
+      done->next = ordered;
+      ordered = done;
+      done = next;
+    }
+    if (offloads_ > countof(ordered))
+      watch_inbox_once();
+    while (ordered) {
+      offload_job *job = ordered;
+      ordered = job->next;
+      --offloads_;
+      complete(*job->op);
+    }
+  }
+
+  // Called by the backends' destructors: a loop that goes away while calls
+  // it offloaded still run (an exception cut its run short) waits for them,
+  // since they write into frames that are destroyed after the loop.
+  void forget_offloads() noexcept {
+    // A forked child has no workers: what its copy of the loop counts
+    // belongs to the parent.
+    if (!made_in_this_process()) {
+      if (inbox_fd_ >= 0)
+        ::close(inbox_fd_);
+      return;
+    }
+    while (offloads_ != 0) {
+      pollfd p{inbox_fd_, POLLIN, 0};
+      (void)::poll(&p, 1, -1);
+      unsigned long long count;
+      (void)!::read(inbox_fd_, &count, sizeof count);
+      for (offload_job *job =
+               __atomic_exchange_n(&remote_, nullptr, __ATOMIC_ACQUIRE);
+           job; job = job->next)
+        --offloads_;
+    }
+    while (__atomic_load_n(&posting_, __ATOMIC_ACQUIRE) != 0)
+      ::sched_yield();
+    if (inbox_fd_ >= 0)
+      ::close(inbox_fd_);
+  }
+
   std::size_t in_flight() const noexcept { return in_flight_; }
 
 private:
+  static std::size_t countof(const offload_job *list) noexcept {
+    std::size_t n = 0;
+    for (; list; list = list->next)
+      ++n;
+    return n;
+  }
+
+  void watch_inbox_once() {
+    if (inbox_watched_)
+      return;
+    inbox_watched_ = true;
+    watch_inbox(inbox_fd_);
+  }
+
+  // The pool runs the job once submit returned (vinyl/offload.hpp); the
+  // loop only arranges to hear back. Throws os_error without an eventfd.
+  void start_offload(offload_job &job) {
+    if (inbox_fd_ < 0) {
+      const int fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+      if (fd < 0)
+        throw os_error("vinyl::offload: cannot create an eventfd", errno);
+      inbox_fd_ = place_high(fd);
+    }
+    watch_inbox_once();
+    job.loop = this;
+    ++offloads_;
+  }
+
   virtual bool start(operation &op) = 0;
+  // Arms a one-shot wait for fd (the inbox eventfd) to be readable, after
+  // which the backend calls drain_inbox.
+  virtual void watch_inbox(int fd) = 0;
   // Blocks until at least one started operation completes (or a spurious
   // wake-up), and completes what finished.
   virtual void wait() = 0;
@@ -704,6 +835,13 @@ private:
 
   unsigned generation_ = current_fork_generation();
   unsigned depth_ = 0;
+  // Offloaded calls: an eventfd made with the first, those not back yet,
+  // and those a worker handed back, newest first.
+  int inbox_fd_ = -1;
+  bool inbox_watched_ = false;
+  std::size_t offloads_ = 0;
+  offload_job *remote_ = nullptr;
+  unsigned posting_ = 0;
   std::size_t in_flight_ = 0;
   detached_link *detached_ = nullptr;
   std::size_t detached_count_ = 0;

@@ -173,7 +173,7 @@ private:
   void prep(operation &op) {
     if (op.code == op_code::sleep)
       prep_sleep(op);
-    else if (op.code == op_code::poll)
+    else if (op.code == op_code::poll || op.code == op_code::inbox)
       prep_poll(op);
     else
       prep_io(op);
@@ -393,9 +393,20 @@ private:
       break;
     case op_code::poll:
     case op_code::sleep:
+    case op_code::offload:
+    case op_code::inbox:
       break;
     }
     link_timeout(sqe, op);
+  }
+
+  // A poll of the eventfd, whose completion drains the inbox.
+  void watch_inbox(int fd) override {
+    inbox_.code = op_code::inbox;
+    inbox_.wait_fd = fd;
+    inbox_.wait_events = POLLIN;
+    inbox_.deadline = -1;
+    queue(inbox_);
   }
 
   void wait() override {
@@ -428,6 +439,9 @@ private:
       // The timeout expiring is its success.
       op.result = res == -ETIME ? 0 : res;
       break;
+    case op_code::inbox:
+      drain_inbox();
+      return;
     case op_code::poll:
       if (!finish_poll(op, res == -ECANCELED)) {
         queue(op);
@@ -490,6 +504,7 @@ private:
 
   int fd_;
   file_identity identity_;
+  operation inbox_{};
   void *sq_ring_ = nullptr;
   void *cq_ring_ = nullptr;
   std::size_t sq_ring_size_ = 0;
