@@ -33,6 +33,7 @@ struct RawFile {
   std::vector<std::string> Rules;
   std::vector<vinyl::LeafRule> Leaves;
   std::vector<std::string> RemoveLeaves;
+  std::vector<std::string> DisablePacks;
   std::vector<vinyl::SpawnRule> Spawns;
   std::vector<std::string> CallbackTypes;
   std::optional<RawFacades> Facades;
@@ -49,15 +50,25 @@ namespace llvm::yaml {
 template <> struct MappingTraits<vinyl::LeafRule> {
   static void mapping(IO &Io, vinyl::LeafRule &R) {
     Io.mapRequired("name", R.Name);
-    Io.mapRequired("replacement", R.Replacement);
+    Io.mapOptional("replacement", R.Replacement);
     Io.mapOptional("header", R.Header);
+    Io.mapOptional("offload", R.Offload);
   }
   static std::string validate(IO &, vinyl::LeafRule &R) {
     StringRef Name = StringRef(R.Name).trim();
     if (Name.consume_front("::"); Name.empty())
       return "a leaf needs a non-empty 'name'";
+    if (R.Offload) {
+      if (!StringRef(R.Replacement).trim().empty() || !R.Header.empty())
+        return "leaf '" + R.Name + "' is offloaded: it takes no "
+               "'replacement' or 'header'";
+      R.Name = Name.str();
+      R.Header = "<vinyl/offload.hpp>";
+      return "";
+    }
     if (StringRef(R.Replacement).trim().empty())
-      return "leaf '" + R.Name + "' needs a non-empty 'replacement'";
+      return "leaf '" + R.Name +
+             "' needs a non-empty 'replacement' (or 'offload: true')";
     StringRef Header = StringRef(R.Header).trim();
     if (!Header.empty() &&
         !(Header.size() > 2 &&
@@ -140,6 +151,7 @@ template <> struct MappingTraits<RawFile> {
     Io.mapOptional("rules", F.Rules);
     Io.mapOptional("leaves", F.Leaves);
     Io.mapOptional("remove_leaves", F.RemoveLeaves);
+    Io.mapOptional("disable_packs", F.DisablePacks);
     Io.mapOptional("spawns", F.Spawns);
     Io.mapOptional("callback_types", F.CallbackTypes);
     Io.mapOptional("facades", F.Facades);
@@ -213,6 +225,8 @@ Expected<ConfigFile> parseConfigFile(StringRef Path, StringRef Text) {
     File.CallbackTypes.push_back(StringRef(Name).trim().ltrim(':').str());
   for (std::string &Name : Raw.RemoveLeaves)
     File.RemoveLeaves.push_back(StringRef(Name).trim().ltrim(':').str());
+  for (std::string &Name : Raw.DisablePacks)
+    File.DisablePacks.push_back(StringRef(Name).trim().str());
   SmallString<256> Dir(Path);
   sys::path::remove_filename(Dir);
   for (const std::string &Rel : Raw.Rules) {
@@ -267,6 +281,8 @@ static Error mergeFile(StringRef Path, Config &C,
     return llvm::is_contained(File->RemoveLeaves, R.Name);
   });
   llvm::append_range(C.Leaves, File->Leaves);
+  for (std::string &Pack : File->DisablePacks)
+    C.DisabledPacks.push_back({std::move(Pack), Path.str()});
   for (const SpawnRule &R : File->Spawns) {
     // A later rule for the same type replaces an earlier one.
     llvm::erase_if(C.Spawns,

@@ -31,8 +31,9 @@ Expected<Layout> findLayout(StringRef ExecutablePath) {
 }
 
 std::string runtimeFlags(const Layout &L) {
-  // spawn starts threads in blocking mode (pthread_create).
-  return "-I" + L.RuntimeIncludeDir + " -pthread";
+  // -isystem: the runtime's headers are a library's, whose warnings are
+  // not the project's to see. spawn starts threads (pthread_create).
+  return "-isystem " + L.RuntimeIncludeDir + " -pthread";
 }
 
 std::string versionString() {

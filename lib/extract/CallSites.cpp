@@ -24,7 +24,17 @@ using namespace llvm;
 namespace vinyl {
 
 const LeafRule *findLeaf(const Config &C, const FunctionDecl &Callee) {
-  return C.findLeaf(Callee.getQualifiedNameAsString());
+  if (const LeafRule *Leaf = C.findLeaf(Callee.getQualifiedNameAsString()))
+    return Leaf;
+  // A member of a class template matches by the template's name
+  // (`lib::stream::read`) whatever the instantiation (`lib::stream<int>`).
+  const FunctionDecl *Pattern = Callee.getTemplateInstantiationPattern();
+  if (!Pattern)
+    if (const auto *M = dyn_cast<CXXMethodDecl>(&Callee))
+      Pattern = M->getInstantiatedFromMemberFunction();
+  if (!Pattern || Pattern == &Callee)
+    return nullptr;
+  return C.findLeaf(Pattern->getQualifiedNameAsString());
 }
 
 /// Configured names may be written with a leading "::".

@@ -11,6 +11,7 @@
 #include "ExtractContext.h"
 
 #include "clang/AST/ParentMapContext.h"
+#include "clang/Lex/Lexer.h"
 
 using namespace clang;
 using namespace llvm;
@@ -44,6 +45,55 @@ bool inCondition(const Expr *E, ASTContext &Ctx) {
   }
 }
 
+/// The lambda \p CE is written in, when that lambda is the argument of a
+/// call of vinyl::offload (`vinyl::offload([&] { return f(a); })`): the
+/// call was offloaded by an earlier conversion.
+bool inOffloadedLambda(const CallExpr &CE, ASTContext &Ctx) {
+  DynTypedNode Node = DynTypedNode::create(CE);
+  for (;;) {
+    DynTypedNodeList Parents = Ctx.getParents(Node);
+    if (Parents.empty())
+      return false;
+    Node = Parents[0];
+    if (Node.get<LambdaExpr>()) {
+      for (DynTypedNode Up = Node;;) {
+        DynTypedNodeList Ps = Ctx.getParents(Up);
+        if (Ps.empty())
+          return false;
+        Up = Ps[0];
+        if (const auto *Call = Up.get<CallExpr>()) {
+          const FunctionDecl *FD = Call->getDirectCallee();
+          return FD && FD->getQualifiedNameAsString() == "vinyl::offload";
+        }
+        if (!Up.get<Expr>() || Up.get<LambdaExpr>())
+          return false;
+      }
+    }
+    // The walk may reach the lambda's call operator (its body's parent)
+    // rather than the LambdaExpr: go on from the lambda's class.
+    if (const auto *D = Node.get<Decl>()) {
+      const auto *M = dyn_cast<CXXMethodDecl>(D);
+      if (!M || !M->getParent()->isLambda())
+        return false;
+      Node = DynTypedNode::create(*static_cast<const Decl *>(M->getParent()));
+    }
+  }
+}
+
+/// The offloaded leaf a lambda given to vinyl::offload calls, if any.
+const LeafRule *offloadedLeaf(const Stmt *S, const Config &Cfg) {
+  if (!S)
+    return nullptr;
+  if (const auto *CE = dyn_cast<CallExpr>(S))
+    if (const FunctionDecl *FD = CE->getDirectCallee())
+      if (const LeafRule *Leaf = findLeaf(Cfg, *FD); Leaf && Leaf->Offload)
+        return Leaf;
+  for (const Stmt *Child : S->children())
+    if (const LeafRule *Leaf = offloadedLeaf(Child, Cfg))
+      return Leaf;
+  return nullptr;
+}
+
 class CallsFacet : public Facet {
 public:
   using Facet::Facet;
@@ -63,7 +113,12 @@ public:
       X.recordCall(&CE, std::move(C));
       return true;
     }
-    if (const LeafRule *Leaf = X.Cfg.findReplacement(Name)) {
+    const LeafRule *Replaced = X.Cfg.findReplacement(Name);
+    if (!Replaced && Name == "vinyl::offload" && CE.getNumArgs() == 1)
+      if (const auto *L =
+              dyn_cast<LambdaExpr>(CE.getArg(0)->IgnoreImplicitAsWritten()))
+        Replaced = offloadedLeaf(L->getBody(), X.Cfg);
+    if (const LeafRule *Leaf = Replaced) {
       // Already the awaitable: nothing to rewrite, but it is where this
       // coroutine's I/O happens, which --explain and --graph show.
       C.Callee = "leaf:" + Leaf->Name;
@@ -73,10 +128,17 @@ public:
       X.recordCall(&CE, std::move(C));
       return true;
     }
-    if (const LeafRule *Leaf = X.Cfg.findLeaf(Name)) {
+    if (const LeafRule *Leaf = findLeaf(X.Cfg, *Callee)) {
+      // Offloaded already: the worker thread makes this call.
+      if (Leaf->Offload && inOffloadedLambda(CE, X.Ctx))
+        return true;
       C.Callee = "leaf:" + Leaf->Name;
       const Expr *Ref = CE.getCallee()->IgnoreImplicit();
       C.CalleeName = X.fileAnchor(Ref->getSourceRange(), C.Problem);
+      if (const auto *M = dyn_cast<MemberExpr>(Ref);
+          M && !Leaf->Offload && isa<CXXMethodDecl>(Callee) &&
+          !cast<CXXMethodDecl>(Callee)->isStatic())
+        memberLeaf(CE, *M, C);
       X.Out.LeavesSeen.push_back(Leaf->Name);
       // A function declared under the paths may also be defined there (a
       // project's own `send`): then it is code to convert, not a leaf. Only
@@ -107,6 +169,36 @@ public:
         C.Kind = CallKind::Implicit;
     X.recordCall(&CE, std::move(C));
     return true;
+  }
+
+  /// `s.read(b)` -> `repl(s, b)`: the object goes first (see CallFact).
+  void memberLeaf(const CallExpr &CE, const MemberExpr &M, CallFact &C) {
+    const Expr *Base = M.getBase();
+    SourceLocation ObjectEnd;
+    if (M.isImplicitAccess()) {
+      C.LeafObject = X.fileAnchor(SourceRange(CE.getBeginLoc()), C.Problem);
+      C.LeafObjectPrefix = "*this";
+    } else {
+      C.LeafObject =
+          X.fileAnchor(SourceRange(Base->getBeginLoc()), C.Problem);
+      C.LeafObjectPrefix = M.isArrow() ? "*" : "";
+      ObjectEnd = Lexer::getLocForEndOfToken(Base->getEndLoc(), 0, X.SM,
+                                             X.Ctx.getLangOpts());
+    }
+    C.LeafObject.Length = 0;
+    C.LeafHasArgs = CE.getNumArgs() > 0 &&
+                    !isa<CXXDefaultArgExpr>(CE.getArg(0));
+    SourceLocation From =
+        ObjectEnd.isValid() ? ObjectEnd : CE.getBeginLoc();
+    SourceLocation To = C.LeafHasArgs ? CE.getArg(0)->getBeginLoc()
+                                      : CE.getRParenLoc();
+    CharSourceRange Member = Lexer::makeFileCharRange(
+        CharSourceRange::getCharRange(From, To), X.SM, X.Ctx.getLangOpts());
+    if (Member.isInvalid() || !X.isWritableLoc(Member.getBegin())) {
+      C.Problem = "it is written inside a macro expansion";
+      return;
+    }
+    C.LeafMember = X.anchor(Member);
   }
 
   void construct(const CXXConstructExpr &E) override {

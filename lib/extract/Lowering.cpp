@@ -93,7 +93,7 @@ bool StatementLowerer::containsCandidate(const Stmt *S) {
     return true;
   if (const auto *CE = dyn_cast<CallExpr>(S)) {
     const FunctionDecl *FD = CE->getDirectCallee();
-    if (!FD || X.isOurs(FD) || X.Cfg.findLeaf(FD->getQualifiedNameAsString()))
+    if (!FD || X.isOurs(FD) || findLeaf(X.Cfg, *FD))
       return true;
   }
   for (const Stmt *Child : S->children())
@@ -391,7 +391,7 @@ bool StatementLowerer::isCandidateCall(const CallExpr *CE) {
   if (CE == Call)
     return true;
   const FunctionDecl *FD = CE->getDirectCallee();
-  return !FD || X.isOurs(FD) || X.Cfg.findLeaf(FD->getQualifiedNameAsString());
+  return !FD || X.isOurs(FD) || findLeaf(X.Cfg, *FD);
 }
 
 std::optional<Lowering> StatementLowerer::hoistAwaits(const Expr *FullExpr,

@@ -123,6 +123,10 @@ template <> struct MappingTraits<CallFact> {
     Io.mapOptional("leaf_name", C.LeafName, std::string());
     Io.mapOptional("leaf_callee", C.LeafCallee);
     Io.mapOptional("twin", C.Twin, std::string());
+    Io.mapOptional("leaf_object", C.LeafObject);
+    Io.mapOptional("leaf_object_prefix", C.LeafObjectPrefix, std::string());
+    Io.mapOptional("leaf_member", C.LeafMember);
+    Io.mapOptional("leaf_has_args", C.LeafHasArgs, false);
     Io.mapOptional("spawn_edits", C.SpawnEdits);
     Io.mapOptional("await_edits", C.AwaitEdits);
     Io.mapOptional("lowerings", C.Lowerings);

@@ -35,13 +35,56 @@ bool RunOptions::writesSources() const {
          Explain.empty() && FactsOut.empty();
 }
 
+/// The bundled packs beside the POSIX rules (rules/<pack>.yaml), by name.
+static std::vector<std::pair<std::string, std::string>>
+bundledPacks(StringRef PosixRules) {
+  std::vector<std::pair<std::string, std::string>> Packs;
+  std::error_code EC;
+  StringRef Dir = sys::path::parent_path(PosixRules);
+  for (sys::fs::directory_iterator It(Dir.empty() ? "." : Dir, EC), End;
+       It != End && !EC; It.increment(EC)) {
+    StringRef Path = It->path();
+    if (sys::path::extension(Path) != ".yaml" ||
+        sys::fs::equivalent(Path, PosixRules))
+      continue;
+    Packs.push_back({sys::path::stem(Path).str(), Path.str()});
+  }
+  llvm::sort(Packs);
+  return Packs;
+}
+
 Expected<Config> loadRunConfig(const ConfigSources &Sources) {
+  // Every bundled pack applies; one whose calls the code never makes
+  // matches nothing and says nothing.
   std::vector<std::string> Files = {Sources.BundledRules};
+  auto Packs = bundledPacks(Sources.BundledRules);
+  for (const auto &Pack : Packs)
+    Files.push_back(Pack.second);
   if (std::string Project = findProjectConfig(Sources.ProjectDir);
       !Project.empty())
     Files.push_back(std::move(Project));
   llvm::append_range(Files, Sources.Extra);
-  return loadConfig(Files);
+  Expected<Config> C = loadConfig(Files);
+  if (!C)
+    return C;
+  Packs.insert(Packs.begin(), {"posix", Sources.BundledRules});
+  for (const auto &[Name, By] : C->DisabledPacks) {
+    auto Pack =
+        llvm::find_if(Packs, [&](const auto &P) { return P.first == Name; });
+    if (Pack == Packs.end()) {
+      std::string Known;
+      for (const auto &P : Packs)
+        Known += (Known.empty() ? "" : ", ") + P.first;
+      return createStringError(
+          inconvertibleErrorCode(),
+          "%s: error: 'disable_packs' names '%s', which is not a bundled "
+          "pack (%s)",
+          By.c_str(), Name.c_str(), Known.c_str());
+    }
+    llvm::erase_if(C->Leaves,
+                   [&](const LeafRule &R) { return R.Origin == Pack->second; });
+  }
+  return C;
 }
 
 Expected<std::unique_ptr<clang::tooling::CompilationDatabase>>

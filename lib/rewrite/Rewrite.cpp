@@ -240,6 +240,7 @@ private:
     if (Call.Dependent && !DependentCalls.insert(Call.Call).second)
       return;
     StringRef Callee = Call.Callee;
+    const LeafRule *Leaf = nullptr;
     if (Call.Kind == CallKind::BlockingWait) {
       add(Call.CalleeName, Call.NeedsParens ? "(co_await " : "co_await ");
       if (Call.NeedsParens)
@@ -251,9 +252,23 @@ private:
     if (Call.Kind == CallKind::Join) {
       // The handle's join returns the task: await it as written.
     } else if (Callee.consume_front("leaf:")) {
-      const LeafRule *Leaf = C.findLeaf(Callee);
-      add(Call.CalleeName, Call.Twin.empty() ? Leaf->Replacement : Call.Twin);
-      if (Call.Twin.empty() && !Leaf->Header.empty())
+      Leaf = C.findLeaf(Callee);
+      if (!Call.Twin.empty()) {
+        add(Call.CalleeName, Call.Twin);
+        Leaf = nullptr;
+      } else if (Leaf->Offload) {
+        // Wrapped below, once co_await is in front.
+      } else if (!Call.LeafMember.File.empty()) {
+        // `s.read(b)` -> `repl(s, b)`: after the await, before any await
+        // of a call that starts the object.
+        insert(Call.LeafObject.File, Call.LeafObject.Offset,
+               Leaf->Replacement + "(" + Call.LeafObjectPrefix,
+               -long(Call.Call.Length) + 1);
+        add(Call.LeafMember, Call.LeafHasArgs ? ", " : "");
+      } else {
+        add(Call.CalleeName, Leaf->Replacement);
+      }
+      if (Leaf && !Leaf->Header.empty())
         LeafHeaders[Call.Call.File].insert(Leaf->Header);
     } else if (auto Twin = S.FacadeTwins.find(Call.Callee);
                Twin != S.FacadeTwins.end()) {
@@ -275,6 +290,13 @@ private:
     if (Operator) {
       Open += "(";
       Close = ")" + Close;
+    }
+    // A leaf with no awaitable: the call itself goes to a worker thread.
+    // The lambda captures by reference what the call reads, which lives
+    // in the suspended frame until the call is done.
+    if (Leaf && Leaf->Offload) {
+      Open += "vinyl::offload([&]() -> decltype(auto) { return ";
+      Close = "; })" + Close;
     }
     // Outer calls open first and close last.
     long Len = Call.Call.Length;

@@ -89,11 +89,16 @@ private:
     }
     if (Callee.consume_front("leaf:")) {
       const LeafRule *Leaf = C.findLeaf(Callee);
+      std::string Use =
+          !Leaf ? Callee.str() + "(...)"
+          : Leaf->Offload
+              ? "vinyl::offload([&]() -> decltype(auto) { return " +
+                    Callee.str() + "(...); })"
+              : Leaf->Replacement + "(...)";
       add(Call.Loc, "vinyl-blocking-call-in-coroutine",
           fmt::format("blocking call of '{}' inside coroutine '{}'; use "
-                      "'co_await {}(...)'",
-                      Callee, Caller.Name,
-                      Leaf ? StringRef(Leaf->Replacement) : Callee));
+                      "'co_await {}'",
+                      Callee, Caller.Name, Use));
       return;
     }
     if (Call.Kind == CallKind::Join) {

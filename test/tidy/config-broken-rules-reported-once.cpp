@@ -9,7 +9,7 @@ leaves:
   - { name: "db::query" }
 
 //--- a.cpp
-// CHECK-MESSAGES: warning: {{.*}}.vinyl.yaml:2:7: missing required key 'replacement'; the vinyl checks are off [clang-tidy-config]
+// CHECK-MESSAGES: warning: {{.*}}.vinyl.yaml:2:7: leaf 'db::query' needs a non-empty 'replacement' (or 'offload: true'); the vinyl checks are off [clang-tidy-config]
 #include <unistd.h>
 #include <vinyl/vinyl.hpp>
 vinyl::task<long> get(int fd) {

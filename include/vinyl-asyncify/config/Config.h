@@ -29,6 +29,11 @@ struct LeafRule {
   /// ("<vinyl/offload.hpp>"), included by the files whose calls use it;
   /// empty when the task header declares it.
   std::string Header;
+  /// No awaitable exists: the call itself is offloaded to a worker thread
+  /// in async mode (`co_await vinyl::offload([&]() -> decltype(auto) {
+  /// return f(a); })`), made in place in blocking mode. Replacement is
+  /// empty and Header is the offload header.
+  bool Offload = false;
 };
 
 /// A way to start a thread that becomes a spawned task when its callable
@@ -96,6 +101,9 @@ struct Config {
   TargetCompiler Compiler;
   /// Compiler was named by a file, not found in the compile database.
   bool CompilerFromFile = false;
+  /// Bundled packs (rules/<name>.yaml) a file switched off, with that
+  /// file: their leaves are dropped once every file is merged.
+  std::vector<std::pair<std::string, std::string>> DisabledPacks;
 
   const LeafRule *findLeaf(llvm::StringRef QualifiedName) const;
   const SpawnRule *findSpawn(llvm::StringRef QualifiedType) const;
@@ -109,6 +117,7 @@ struct ConfigFile {
   std::string Path;
   std::vector<LeafRule> Leaves;
   std::vector<std::string> RemoveLeaves;
+  std::vector<std::string> DisablePacks;
   std::vector<SpawnRule> Spawns;
   std::vector<std::string> CallbackTypes;
   std::vector<std::string> Includes; ///< Further rules files, resolved.

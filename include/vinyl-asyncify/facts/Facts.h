@@ -148,6 +148,16 @@ struct CallFact {
   /// over its coroutine `get_async`): Callee is "leaf:<its name>", and
   /// the call becomes `co_await <Twin>(...)`, renaming the name token.
   std::string Twin;
+  /// A call of a member function leaf (`s.read(b)`, `p->read(b)`, or
+  /// `read(b)` in a member): its replacement takes the object first
+  /// (`repl(s, b)`, `repl(*p, b)`, `repl(*this, b)`). `repl(` and
+  /// LeafObjectPrefix go in at LeafObject, an insertion point (the object's
+  /// start, or the call's); LeafMember, from the object's end to the first
+  /// argument (or to `)` without one), becomes ", " (or nothing).
+  Anchor LeafObject;
+  std::string LeafObjectPrefix;
+  Anchor LeafMember;
+  bool LeafHasArgs = false;
   /// AddressTaken only: the callback type (id) the address is stored as,
   /// which makes Callee a member of that type's family.
   std::string CallbackType;

@@ -210,48 +210,49 @@ private:
   }
 
   bool start(operation &op) override {
-    switch (op.code) {
-    case op_code::sleep:
+    // Ifs rather than a switch: a program built with -Wswitch-enum
+    // -Werror includes this.
+    if (op.code == op_code::sleep) {
       if (op.nanoseconds <= 0) {
         op.result = 0;
         return false;
       }
       queue(op);
       return true;
-    case op_code::poll:
+    }
+    if (op.code == op_code::poll) {
       if (!prepare_poll(op))
         return false;
       queue(op);
       return true;
-    default:
-      op.done = 0;
-      op.file_flags = -1;
-      op.deadline = deadline_unknown;
-      if (!positional_ok(op)) {
-        op.result = call_now(op);
-        return false;
-      }
-      // io_uring waits even on an O_NONBLOCK descriptor, where the call
-      // says EAGAIN. Asking the descriptor's flags before every operation
-      // would cost a system call each, so reads, writes and socket calls
-      // are first submitted not to wait (MSG_DONTWAIT, RWF_NOWAIT); only
-      // when that says EAGAIN are the flags looked at (complete_io). accept
-      // and connect have no such flag everywhere; they are rare enough to
-      // look first. pread and pwrite get here only for files with a
-      // position, where O_NONBLOCK means nothing.
-      op.first_try = op.code != op_code::pread && op.code != op_code::pwrite &&
-                     op.code != op_code::accept && op.code != op_code::connect;
-      if (!op.first_try && op.code != op_code::pread &&
-          op.code != op_code::pwrite && caller_nonblocking(op)) {
-        op.result = call_now(op);
-        return false;
-      }
-      // accept and connect wait from the start.
-      if (!op.first_try)
-        find_deadline(op);
-      queue(op);
-      return true;
     }
+    op.done = 0;
+    op.file_flags = -1;
+    op.deadline = deadline_unknown;
+    if (!positional_ok(op)) {
+      op.result = call_now(op);
+      return false;
+    }
+    // io_uring waits even on an O_NONBLOCK descriptor, where the call
+    // says EAGAIN. Asking the descriptor's flags before every operation
+    // would cost a system call each, so reads, writes and socket calls
+    // are first submitted not to wait (MSG_DONTWAIT, RWF_NOWAIT); only
+    // when that says EAGAIN are the flags looked at (complete_io). accept
+    // and connect have no such flag everywhere; they are rare enough to
+    // look first. pread and pwrite get here only for files with a
+    // position, where O_NONBLOCK means nothing.
+    op.first_try = op.code != op_code::pread && op.code != op_code::pwrite &&
+                   op.code != op_code::accept && op.code != op_code::connect;
+    if (!op.first_try && op.code != op_code::pread &&
+        op.code != op_code::pwrite && caller_nonblocking(op)) {
+      op.result = call_now(op);
+      return false;
+    }
+    // accept and connect wait from the start.
+    if (!op.first_try)
+      find_deadline(op);
+    queue(op);
+    return true;
   }
 
   // io_uring ignores the offset on descriptors that have none (and reads
@@ -325,7 +326,7 @@ private:
         sqe.rw_flags = RWF_NOWAIT;
       // -1: the file position, as read(2) and write(2) use it.
       sqe.off =
-          positional ? static_cast<__u64>(op.offset + op.done) : ~__u64{0};
+          positional ? static_cast<__u64>(op.offset) + op.done : ~__u64{0};
       break;
     }
     case op_code::recv:
@@ -434,24 +435,20 @@ private:
   }
 
   void on_completion(operation &op, int res) {
-    switch (op.code) {
-    case op_code::sleep:
-      // The timeout expiring is its success.
-      op.result = res == -ETIME ? 0 : res;
-      break;
-    case op_code::inbox:
+    if (op.code == op_code::inbox) {
       drain_inbox();
       return;
-    case op_code::poll:
+    }
+    if (op.code == op_code::sleep) {
+      // The timeout expiring is its success.
+      op.result = res == -ETIME ? 0 : res;
+    } else if (op.code == op_code::poll) {
       if (!finish_poll(op, res == -ECANCELED)) {
         queue(op);
         return;
       }
-      break;
-    default:
-      if (!complete_io(op, res))
-        return;
-      break;
+    } else if (!complete_io(op, res)) {
+      return;
     }
     complete(op);
   }

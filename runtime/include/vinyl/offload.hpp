@@ -88,7 +88,7 @@ public:
     if (tail_)
       tail_->next = &job;
     else
-      head_ = &job;
+      __atomic_store_n(&head_, &job, __ATOMIC_RELEASE); // spinners read it
     tail_ = &job;
     ++queued_;
     int error = 0;
@@ -96,7 +96,8 @@ public:
       error = start_worker();
     const bool no_worker = started_ == 0;
     if (no_worker) {
-      head_ = tail_ = nullptr;
+      __atomic_store_n(&head_, nullptr, __ATOMIC_RELAXED);
+      tail_ = nullptr;
       queued_ = 0;
     } else {
       ::pthread_cond_signal(&wake_);
@@ -143,7 +144,8 @@ private:
   void forget_parent_threads() noexcept {
     started_ = 0;
     idle_ = 0;
-    head_ = tail_ = nullptr;
+    __atomic_store_n(&head_, nullptr, __ATOMIC_RELAXED);
+    tail_ = nullptr;
     queued_ = 0;
   }
 
@@ -156,14 +158,23 @@ private:
     ::pthread_mutex_lock(&mutex_);
     for (;;) {
       while (!head_ && !stopping_) {
+        // A task's next call often follows its last within microseconds:
+        // look for it a little before sleeping. Counted as idle, so that
+        // a call meanwhile does not start another worker.
         ++idle_;
-        ::pthread_cond_wait(&wake_, &mutex_);
+        ::pthread_mutex_unlock(&mutex_);
+        spin_briefly(
+            [&] { return __atomic_load_n(&head_, __ATOMIC_ACQUIRE) != nullptr; });
+        ::pthread_mutex_lock(&mutex_);
+        if (!head_ && !stopping_)
+          ::pthread_cond_wait(&wake_, &mutex_);
         --idle_;
       }
       if (!head_)
         break;
       offload_job *job = head_;
-      head_ = job->next;
+      // Atomic stores: spinning workers read head_ without the lock.
+      __atomic_store_n(&head_, job->next, __ATOMIC_RELAXED);
       if (!head_)
         tail_ = nullptr;
       --queued_;
