@@ -18,7 +18,7 @@ import lit.formats
 config.name = "vinyl-asyncify"
 config.test_format = lit.formats.ShTest(execute_external=False)
 config.suffixes = [".cpp", ".test"]
-config.excludes = ["runtime", "unit", "tools", "Inputs", "CMakeLists.txt"]
+config.excludes = ["runtime", "packs", "unit", "tools", "Inputs", "CMakeLists.txt"]
 config.test_source_root = os.path.dirname(__file__)
 
 config.environment["PATH"] = os.pathsep.join(

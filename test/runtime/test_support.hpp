@@ -78,6 +78,19 @@ struct socket_pair {
   int a, b;
 };
 
+// Fills the pipe behind write_end (made non-blocking for that, then given
+// its blocking mode back); returns the bytes written.
+inline std::size_t fill_pipe(int write_end) {
+  const int flags = ::fcntl(write_end, F_GETFL);
+  ::fcntl(write_end, F_SETFL, flags | O_NONBLOCK);
+  std::size_t filled = 0;
+  const std::string chunk(4096, 'f');
+  for (ssize_t n; (n = ::write(write_end, chunk.data(), chunk.size())) > 0;)
+    filled += static_cast<std::size_t>(n);
+  ::fcntl(write_end, F_SETFL, flags);
+  return filled;
+}
+
 // A descriptor number that is not open (the test opens nothing in between).
 inline int closed_fd() {
   const int fd = ::open("/dev/null", O_RDONLY);

@@ -192,12 +192,8 @@ TEST_P(Vectored, SelectWritableSocket) {
 // segment, while another task drains the pipe.
 TEST_P(AsyncVectored, WritevWaitsForRoomAndWritesEverything) {
   pipe_fds p;
-  ASSERT_EQ(::fcntl(p.write_end, F_SETFL, O_NONBLOCK), 0);
-  std::size_t filled = 0;
-  const std::string chunk(4096, 'f');
-  for (ssize_t n; (n = ::write(p.write_end, chunk.data(), chunk.size())) > 0;)
-    filled += static_cast<std::size_t>(n);
-  ASSERT_EQ(::fcntl(p.write_end, F_SETFL, 0), 0);
+  const std::size_t filled = fill_pipe(p.write_end);
+  ASSERT_GT(filled, 0u);
 
   std::string first(100'000, 'a'), second(150'000, 'b'), third(7, 'c');
   iovec out[] = {{first.data(), first.size()},
