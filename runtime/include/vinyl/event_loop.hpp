@@ -682,8 +682,10 @@ public:
     do
       job.next = head;
     while (!__atomic_compare_exchange_n(&remote_, &head, &job, true,
-                                        __ATOMIC_RELEASE, __ATOMIC_RELAXED));
-    if (!head) {
+                                        __ATOMIC_SEQ_CST, __ATOMIC_RELAXED));
+    // A loop spinning for it sees it without the system calls of a
+    // wake-up (see spin_for_remote for why none is lost).
+    if (!head && !__atomic_load_n(&spinning_, __ATOMIC_SEQ_CST)) {
       const unsigned long long one = 1;
       (void)!::write(inbox_fd_, &one, sizeof one);
     }
@@ -819,11 +821,21 @@ private:
   // When all the loop waits for is offloaded calls, it looks for them a
   // little before sleeping in the kernel: a call that takes microseconds
   // then costs no wake-up of this thread. True when some came back.
-  bool spin_for_remote() const noexcept {
+  //
+  // While it spins, posters do not write the eventfd. No hand-back is lost
+  // when it stops: it clears spinning_ and then looks at remote_ again,
+  // while a poster publishes its job and then looks at spinning_ (all
+  // sequentially consistent), so one of the two sees the other.
+  bool spin_for_remote() noexcept {
     if (offloads_ == 0 || offloads_ != in_flight_)
       return false;
-    return spin_briefly(
+    __atomic_store_n(&spinning_, true, __ATOMIC_SEQ_CST);
+    bool back = spin_briefly(
         [&] { return __atomic_load_n(&remote_, __ATOMIC_ACQUIRE) != nullptr; });
+    __atomic_store_n(&spinning_, false, __ATOMIC_SEQ_CST);
+    if (!back)
+      back = __atomic_load_n(&remote_, __ATOMIC_SEQ_CST) != nullptr;
+    return back;
   }
 
   void watch_inbox_once() {
@@ -881,6 +893,7 @@ private:
   std::size_t offloads_ = 0;
   offload_job *remote_ = nullptr;
   unsigned posting_ = 0;
+  bool spinning_ = false;
   std::size_t in_flight_ = 0;
   detached_link *detached_ = nullptr;
   std::size_t detached_count_ = 0;

@@ -99,7 +99,8 @@ public:
       __atomic_store_n(&head_, nullptr, __ATOMIC_RELAXED);
       tail_ = nullptr;
       queued_ = 0;
-    } else {
+    } else if (sleepers_ != 0 && queued_ > spinners_) {
+      // A spinning worker takes the call without a wake-up.
       ::pthread_cond_signal(&wake_);
     }
     ::pthread_mutex_unlock(&mutex_);
@@ -144,6 +145,8 @@ private:
   void forget_parent_threads() noexcept {
     started_ = 0;
     idle_ = 0;
+    spinners_ = 0;
+    sleepers_ = 0;
     __atomic_store_n(&head_, nullptr, __ATOMIC_RELAXED);
     tail_ = nullptr;
     queued_ = 0;
@@ -159,15 +162,24 @@ private:
     for (;;) {
       while (!head_ && !stopping_) {
         // A task's next call often follows its last within microseconds:
-        // look for it a little before sleeping. Counted as idle, so that
-        // a call meanwhile does not start another worker.
+        // one idle worker looks for it a little before sleeping (more
+        // would only fight over the lock). Counted as idle, so that a call
+        // meanwhile does not start another worker.
         ++idle_;
-        ::pthread_mutex_unlock(&mutex_);
-        spin_briefly(
-            [&] { return __atomic_load_n(&head_, __ATOMIC_ACQUIRE) != nullptr; });
-        ::pthread_mutex_lock(&mutex_);
-        if (!head_ && !stopping_)
+        if (spinners_ == 0) {
+          ++spinners_;
+          ::pthread_mutex_unlock(&mutex_);
+          spin_briefly([&] {
+            return __atomic_load_n(&head_, __ATOMIC_ACQUIRE) != nullptr;
+          });
+          ::pthread_mutex_lock(&mutex_);
+          --spinners_;
+        }
+        if (!head_ && !stopping_) {
+          ++sleepers_;
           ::pthread_cond_wait(&wake_, &mutex_);
+          --sleepers_;
+        }
         --idle_;
       }
       if (!head_)
@@ -186,12 +198,16 @@ private:
     ::pthread_mutex_unlock(&mutex_);
   }
 
-  pthread_mutex_t mutex_ = PTHREAD_MUTEX_INITIALIZER;
+  // Adaptive: held for a few instructions, so a contender spins a little
+  // before it sleeps on the futex.
+  pthread_mutex_t mutex_ = PTHREAD_ADAPTIVE_MUTEX_INITIALIZER_NP;
   pthread_cond_t wake_ = PTHREAD_COND_INITIALIZER;
   offload_job *head_ = nullptr;
   offload_job *tail_ = nullptr;
   std::size_t queued_ = 0;
-  unsigned idle_ = 0;
+  unsigned idle_ = 0;     // waiting for a call: spinning or asleep
+  unsigned spinners_ = 0; // at most one
+  unsigned sleepers_ = 0;
   unsigned started_ = 0;
   unsigned limit_;
   pthread_t *threads_ = nullptr;
