@@ -63,7 +63,7 @@ bool inOffloadedLambda(const CallExpr &CE, ASTContext &Ctx) {
         Up = Ps[0];
         if (const auto *Call = Up.get<CallExpr>()) {
           const FunctionDecl *FD = Call->getDirectCallee();
-          return FD && FD->getQualifiedNameAsString() == "vinyl::offload";
+          return FD && FD->getQualifiedNameAsString() == OffloadFunction;
         }
         if (!Up.get<Expr>() || Up.get<LambdaExpr>())
           return false;
@@ -114,7 +114,7 @@ public:
       return true;
     }
     const LeafRule *Replaced = X.Cfg.findReplacement(Name);
-    if (!Replaced && Name == "vinyl::offload" && CE.getNumArgs() == 1)
+    if (!Replaced && Name == OffloadFunction && CE.getNumArgs() == 1)
       if (const auto *L =
               dyn_cast<LambdaExpr>(CE.getArg(0)->IgnoreImplicitAsWritten()))
         Replaced = offloadedLeaf(L->getBody(), X.Cfg);

@@ -35,7 +35,8 @@ bool RunOptions::writesSources() const {
          Explain.empty() && FactsOut.empty();
 }
 
-/// The bundled packs beside the POSIX rules (rules/<pack>.yaml), by name.
+/// The bundled rules files by pack name: the POSIX rules ("posix") first,
+/// then the packs beside them (rules/<pack>.yaml) in name order.
 static std::vector<std::pair<std::string, std::string>>
 bundledPacks(StringRef PosixRules) {
   std::vector<std::pair<std::string, std::string>> Packs;
@@ -50,13 +51,14 @@ bundledPacks(StringRef PosixRules) {
     Packs.push_back({sys::path::stem(Path).str(), Path.str()});
   }
   llvm::sort(Packs);
+  Packs.insert(Packs.begin(), {"posix", PosixRules.str()});
   return Packs;
 }
 
 Expected<Config> loadRunConfig(const ConfigSources &Sources) {
   // Every bundled pack applies; one whose calls the code never makes
   // matches nothing and says nothing.
-  std::vector<std::string> Files = {Sources.BundledRules};
+  std::vector<std::string> Files;
   auto Packs = bundledPacks(Sources.BundledRules);
   for (const auto &Pack : Packs)
     Files.push_back(Pack.second);
@@ -67,7 +69,6 @@ Expected<Config> loadRunConfig(const ConfigSources &Sources) {
   Expected<Config> C = loadConfig(Files);
   if (!C)
     return C;
-  Packs.insert(Packs.begin(), {"posix", Sources.BundledRules});
   for (const auto &[Name, By] : C->DisabledPacks) {
     auto Pack =
         llvm::find_if(Packs, [&](const auto &P) { return P.first == Name; });

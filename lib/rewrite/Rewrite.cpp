@@ -249,14 +249,14 @@ private:
       noteAwait(Call);
       return;
     }
+    const bool IsLeaf = Callee.consume_front("leaf:");
     if (Call.Kind == CallKind::Join) {
       // The handle's join returns the task: await it as written.
-    } else if (Callee.consume_front("leaf:")) {
+    } else if (IsLeaf && !Call.Twin.empty()) {
+      add(Call.CalleeName, Call.Twin);
+    } else if (IsLeaf) {
       Leaf = C.findLeaf(Callee);
-      if (!Call.Twin.empty()) {
-        add(Call.CalleeName, Call.Twin);
-        Leaf = nullptr;
-      } else if (Leaf->Offload) {
+      if (Leaf->Offload) {
         // Wrapped below, once co_await is in front.
       } else if (!Call.LeafMember.File.empty()) {
         // `s.read(b)` -> `repl(s, b)`: after the await, before any await
@@ -268,7 +268,7 @@ private:
       } else {
         add(Call.CalleeName, Leaf->Replacement);
       }
-      if (Leaf && !Leaf->Header.empty())
+      if (!Leaf->Header.empty())
         LeafHeaders[Call.Call.File].insert(Leaf->Header);
     } else if (auto Twin = S.FacadeTwins.find(Call.Callee);
                Twin != S.FacadeTwins.end()) {
@@ -295,8 +295,8 @@ private:
     // The lambda captures by reference what the call reads, which lives
     // in the suspended frame until the call is done.
     if (Leaf && Leaf->Offload) {
-      Open += "vinyl::offload([&]() -> decltype(auto) { return ";
-      Close = "; })" + Close;
+      Open += OffloadOpen.str();
+      Close = OffloadClose.str() + Close;
     }
     // Outer calls open first and close last.
     long Len = Call.Call.Length;

@@ -92,8 +92,7 @@ private:
       std::string Use =
           !Leaf ? Callee.str() + "(...)"
           : Leaf->Offload
-              ? "vinyl::offload([&]() -> decltype(auto) { return " +
-                    Callee.str() + "(...); })"
+              ? (OffloadOpen + Callee + "(...)" + OffloadClose).str()
               : Leaf->Replacement + "(...)";
       add(Call.Loc, "vinyl-blocking-call-in-coroutine",
           fmt::format("blocking call of '{}' inside coroutine '{}'; use "

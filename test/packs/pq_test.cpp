@@ -921,14 +921,8 @@ TEST_P(AsyncPq, LoopKeepsServingOtherTasksDuringAQuery) {
     status = status_of(r);
     co_return 0;
   };
-  auto ticker = [&]() -> vinyl::task<int> {
-    while (!done) {
-      co_await vinyl::io::sleep_for(5ms);
-      ++ticks;
-    }
-    co_return 0;
-  };
-  vinyl::block_on(vinyl::when_all(query(), ticker()));
+  vinyl::block_on(
+      vinyl::when_all(query(), tick_until(done, 5ms, [&] { ++ticks; })));
   EXPECT_EQ(status, "PGRES_TUPLES_OK");
   EXPECT_GE(ticks_when_done, 3);
 }
@@ -989,14 +983,8 @@ TEST_P(AsyncPq, LoopKeepsServingOtherTasksWhileACopyWaitsForTheServer) {
         co_await vinyl::pq::exec(conn.get(), "SELECT count(*) FROM big")));
     co_return 0;
   };
-  auto ticker = [&]() -> vinyl::task<int> {
-    while (!done) {
-      co_await vinyl::io::sleep_for(5ms);
-      ++ticks;
-    }
-    co_return 0;
-  };
-  vinyl::block_on(vinyl::when_all(work(), ticker()));
+  vinyl::block_on(
+      vinyl::when_all(work(), tick_until(done, 5ms, [&] { ++ticks; })));
   copy_started = true; // in case the COPY never started
   unlocker.join();
   EXPECT_EQ(setup_status, "PGRES_COMMAND_OK");

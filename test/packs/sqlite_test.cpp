@@ -999,15 +999,11 @@ TEST_P(AsyncSqlite, LoopRunsOtherTasksDuringAnOffloadedCall) {
     done = true;
     co_return rc;
   };
-  auto ticker = [&]() -> vinyl::task<int> {
-    while (!done) {
-      co_await vinyl::io::sleep_for(2ms);
-      log.push_back("tick");
-      ++state.ticks;
-    }
-    co_return 0;
-  };
-  const auto [rc, ignored] = vinyl::run(vinyl::when_all(slow(), ticker()));
+  const auto [rc, ignored] =
+      vinyl::run(vinyl::when_all(slow(), tick_until(done, 2ms, [&] {
+                                   log.push_back("tick");
+                                   ++state.ticks;
+                                 })));
   (void)ignored;
   EXPECT_EQ(rc, SQLITE_ROW);
   const auto end = std::find(log.begin(), log.end(), "call done");
@@ -1030,14 +1026,8 @@ TEST_P(AsyncSqlite, InMemoryCallIsMadeOnTheLoopThread) {
     done = true;
     co_return rc;
   };
-  auto ticker = [&]() -> vinyl::task<int> {
-    while (!done) {
-      co_await vinyl::io::sleep_for(2ms);
-      log.push_back("tick");
-    }
-    co_return 0;
-  };
-  const auto [rc, ignored] = vinyl::run(vinyl::when_all(slow(), ticker()));
+  const auto [rc, ignored] = vinyl::run(vinyl::when_all(
+      slow(), tick_until(done, 2ms, [&] { log.push_back("tick"); })));
   (void)ignored;
   EXPECT_EQ(rc, SQLITE_ROW);
   ASSERT_FALSE(log.empty());

@@ -91,6 +91,17 @@ inline std::size_t fill_pipe(int write_end) {
   return filled;
 }
 
+// Ticks every `period` until `done`, calling on_tick after each sleep: the
+// task that shows a loop serves others while one of its tasks waits.
+template <class D, class F>
+vinyl::task<int> tick_until(const bool &done, D period, F on_tick) {
+  while (!done) {
+    co_await vinyl::io::sleep_for(period);
+    on_tick();
+  }
+  co_return 0;
+}
+
 // A descriptor number that is not open (the test opens nothing in between).
 inline int closed_fd() {
   const int fd = ::open("/dev/null", O_RDONLY);

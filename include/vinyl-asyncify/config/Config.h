@@ -36,6 +36,13 @@ struct LeafRule {
   bool Offload = false;
 };
 
+/// How an offloaded leaf's call `f(a)` is written:
+/// OffloadOpen + `f(a)` + OffloadClose, an argument of OffloadFunction.
+inline constexpr llvm::StringLiteral OffloadFunction = "vinyl::offload";
+inline constexpr llvm::StringLiteral OffloadOpen =
+    "vinyl::offload([&]() -> decltype(auto) { return ";
+inline constexpr llvm::StringLiteral OffloadClose = "; })";
+
 /// A way to start a thread that becomes a spawned task when its callable
 /// reaches I/O: a temporary of Type, constructed with a callable and its
 /// arguments and detached at once (`std::thread(f, a).detach()`), becomes

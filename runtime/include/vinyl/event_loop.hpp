@@ -244,7 +244,6 @@ struct operation {
   void *waiter;
   long long result; // the call's value, or -errno
   int saved_errno;  // restored on success, which leaves errno alone
-  offload_job *job; // offload
 
   // Backend state.
   std::size_t done;   // bytes done of a transfer that must complete
@@ -657,7 +656,7 @@ public:
   // resumes op.waiter once op.result is set.
   bool submit(operation &op) {
     if (op.code == op_code::offload)
-      start_offload(*op.job);
+      start_offload();
     else if (!start(op))
       return false;
     ++in_flight_;
@@ -847,7 +846,7 @@ private:
 
   // The pool runs the job once submit returned (vinyl/offload.hpp); the
   // loop only arranges to hear back. Throws os_error without an eventfd.
-  void start_offload(offload_job &job) {
+  void start_offload() {
     if (inbox_fd_ < 0) {
       const int fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
       if (fd < 0)
@@ -855,7 +854,6 @@ private:
       inbox_fd_ = place_high(fd);
     }
     watch_inbox_once();
-    job.loop = this;
     ++offloads_;
   }
 

@@ -59,6 +59,46 @@ inline unsigned offload_threads() {
   return static_cast<unsigned>(n);
 }
 
+// A FIFO of jobs linked through next, for the pool and the strands; the
+// owner's lock is held. head is stored atomically: the pool's spinning
+// worker reads it without the lock (has_work).
+class job_queue {
+public:
+  bool empty() const noexcept { return !head_; }
+  bool has_work() const noexcept {
+    return __atomic_load_n(&head_, __ATOMIC_ACQUIRE) != nullptr;
+  }
+
+  void push(offload_job &job) noexcept {
+    job.next = nullptr;
+    if (tail_)
+      tail_->next = &job;
+    else
+      __atomic_store_n(&head_, &job, __ATOMIC_RELEASE);
+    tail_ = &job;
+  }
+
+  // nullptr when empty.
+  offload_job *pop() noexcept {
+    offload_job *job = head_;
+    if (!job)
+      return nullptr;
+    __atomic_store_n(&head_, job->next, __ATOMIC_RELAXED);
+    if (!head_)
+      tail_ = nullptr;
+    return job;
+  }
+
+  void clear() noexcept {
+    __atomic_store_n(&head_, nullptr, __ATOMIC_RELAXED);
+    tail_ = nullptr;
+  }
+
+private:
+  offload_job *head_ = nullptr;
+  offload_job *tail_ = nullptr;
+};
+
 // The worker threads, started one at a time as calls find no idle worker,
 // up to offload_threads(); joined when the program exits.
 class offload_pool {
@@ -84,20 +124,14 @@ public:
   // FIFO. Throws os_error when no worker exists and none can be started.
   void enqueue(offload_job &job) {
     ::pthread_mutex_lock(&mutex_);
-    job.next = nullptr;
-    if (tail_)
-      tail_->next = &job;
-    else
-      __atomic_store_n(&head_, &job, __ATOMIC_RELEASE); // spinners read it
-    tail_ = &job;
+    queue_.push(job);
     ++queued_;
     int error = 0;
     if (queued_ > idle_ && started_ < limit_)
       error = start_worker();
     const bool no_worker = started_ == 0;
     if (no_worker) {
-      __atomic_store_n(&head_, nullptr, __ATOMIC_RELAXED);
-      tail_ = nullptr;
+      queue_.clear();
       queued_ = 0;
     } else if (sleepers_ != 0 && queued_ > spinners_) {
       // A spinning worker takes the call without a wake-up.
@@ -147,8 +181,7 @@ private:
     idle_ = 0;
     spinners_ = 0;
     sleepers_ = 0;
-    __atomic_store_n(&head_, nullptr, __ATOMIC_RELAXED);
-    tail_ = nullptr;
+    queue_.clear();
     queued_ = 0;
   }
 
@@ -160,7 +193,7 @@ private:
   void work() noexcept {
     ::pthread_mutex_lock(&mutex_);
     for (;;) {
-      while (!head_ && !stopping_) {
+      while (queue_.empty() && !stopping_) {
         // A task's next call often follows its last within microseconds:
         // one idle worker looks for it a little before sleeping (more
         // would only fight over the lock). Counted as idle, so that a call
@@ -169,26 +202,20 @@ private:
         if (spinners_ == 0) {
           ++spinners_;
           ::pthread_mutex_unlock(&mutex_);
-          spin_briefly([&] {
-            return __atomic_load_n(&head_, __ATOMIC_ACQUIRE) != nullptr;
-          });
+          spin_briefly([&] { return queue_.has_work(); });
           ::pthread_mutex_lock(&mutex_);
           --spinners_;
         }
-        if (!head_ && !stopping_) {
+        if (queue_.empty() && !stopping_) {
           ++sleepers_;
           ::pthread_cond_wait(&wake_, &mutex_);
           --sleepers_;
         }
         --idle_;
       }
-      if (!head_)
+      offload_job *job = queue_.pop();
+      if (!job)
         break;
-      offload_job *job = head_;
-      // Atomic stores: spinning workers read head_ without the lock.
-      __atomic_store_n(&head_, job->next, __ATOMIC_RELAXED);
-      if (!head_)
-        tail_ = nullptr;
       --queued_;
       ::pthread_mutex_unlock(&mutex_);
       // The job belongs to its loop from the moment run hands it back.
@@ -202,8 +229,7 @@ private:
   // before it sleeps on the futex.
   pthread_mutex_t mutex_ = PTHREAD_ADAPTIVE_MUTEX_INITIALIZER_NP;
   pthread_cond_t wake_ = PTHREAD_COND_INITIALIZER;
-  offload_job *head_ = nullptr;
-  offload_job *tail_ = nullptr;
+  job_queue queue_;
   std::size_t queued_ = 0;
   unsigned idle_ = 0;     // waiting for a call: spinning or asleep
   unsigned spinners_ = 0; // at most one
@@ -294,12 +320,7 @@ public:
   // pool, whose worker then runs the strand's jobs until none is left.
   void enqueue(detail::offload_job &job) {
     ::pthread_mutex_lock(&mutex_);
-    job.next = nullptr;
-    if (tail_)
-      tail_->next = &job;
-    else
-      head_ = &job;
-    tail_ = &job;
+    queue_.push(job);
     const bool start = !running_;
     running_ = true;
     ::pthread_mutex_unlock(&mutex_);
@@ -310,7 +331,7 @@ public:
     } catch (...) {
       ::pthread_mutex_lock(&mutex_);
       running_ = false;
-      head_ = tail_ = nullptr;
+      queue_.clear();
       ::pthread_mutex_unlock(&mutex_);
       throw;
     }
@@ -321,16 +342,13 @@ private:
     auto &self = *static_cast<offload_strand *>(runner.context);
     for (;;) {
       ::pthread_mutex_lock(&self.mutex_);
-      detail::offload_job *job = self.head_;
+      detail::offload_job *job = self.queue_.pop();
       if (!job) {
         self.running_ = false;
         ::pthread_cond_broadcast(&self.idle_);
         ::pthread_mutex_unlock(&self.mutex_);
         return;
       }
-      self.head_ = job->next;
-      if (!self.head_)
-        self.tail_ = nullptr;
       ::pthread_mutex_unlock(&self.mutex_);
       job->run(*job);
     }
@@ -338,11 +356,40 @@ private:
 
   pthread_mutex_t mutex_ = PTHREAD_MUTEX_INITIALIZER;
   pthread_cond_t idle_ = PTHREAD_COND_INITIALIZER;
-  detail::offload_job *head_ = nullptr;
-  detail::offload_job *tail_ = nullptr;
+  detail::job_queue queue_;
   bool running_ = false;
   detail::offload_job runner_{};
 };
+
+namespace detail {
+
+// Makes job (its run and context set) an operation of the loop running on
+// this thread, which resumes waiter once a worker hands the job back.
+// Throws os_error when the loop cannot hear back (no eventfd).
+inline void begin_offload(offload_job &job, operation &op,
+                          std::coroutine_handle<> waiter) {
+  op.code = op_code::offload;
+  op.waiter = waiter.address();
+  job.op = &op;
+  job.loop = tls_loop;
+  tls_loop->submit(op);
+}
+
+// Then hands it to the pool, or to strand. When no worker can be started,
+// the loop's count is put back and the error rethrown.
+inline void hand_to_workers(offload_job &job, offload_strand *strand) {
+  try {
+    if (strand)
+      strand->enqueue(job);
+    else
+      offload_pool::instance().enqueue(job);
+  } catch (...) {
+    job.loop->cancel_offload(*job.op);
+    throw;
+  }
+}
+
+} // namespace detail
 
 // The size of the worker pool (VINYL_OFFLOAD_THREADS otherwise, 8 by
 // default). Takes effect if set before the first offloaded call of the
@@ -368,23 +415,10 @@ public:
   bool await_ready() const noexcept { return !detail::tls_loop; }
 
   bool await_suspend(std::coroutine_handle<> h) {
-    op_.code = detail::op_code::offload;
-    op_.waiter = h.address();
-    op_.job = &job_;
     job_.run = &run;
     job_.context = this;
-    job_.op = &op_;
-    detail::event_loop &loop = *detail::tls_loop;
-    loop.submit(op_);
-    try {
-      if (strand_)
-        strand_->enqueue(job_);
-      else
-        detail::offload_pool::instance().enqueue(job_);
-    } catch (...) {
-      loop.cancel_offload(op_);
-      throw;
-    }
+    detail::begin_offload(job_, op_, h);
+    detail::hand_to_workers(job_, strand_);
     return true;
   }
 

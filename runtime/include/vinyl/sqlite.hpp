@@ -512,24 +512,16 @@ public:
 
   bool await_suspend(std::coroutine_handle<> waiter) {
     saved_errno_ = errno;
-    op_.code = ::vinyl::detail::op_code::offload;
-    op_.waiter = waiter.address();
-    op_.job = &job_;
     job_.run = &run;
     job_.context = this;
-    job_.op = &op_;
-    ::vinyl::detail::event_loop &loop = *::vinyl::detail::tls_loop;
-    loop.submit(op_);
+    ::vinyl::detail::begin_offload(job_, op_, waiter);
     try {
-      if (route_.how == where::strand)
-        route_.strand->enqueue(job_);
-      else
-        ::vinyl::detail::offload_pool::instance().enqueue(job_);
+      ::vinyl::detail::hand_to_workers(
+          job_, route_.how == where::strand ? route_.strand : nullptr);
     } catch (...) {
       // No worker could be started. The plain call would not have failed:
       // make it here. (A strand throws only when it was idle, so no call
       // of the connection runs elsewhere.)
-      loop.cancel_offload(op_);
       errno = saved_errno_;
       result_ = call_.call();
       saved_errno_ = errno;
