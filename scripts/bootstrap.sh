@@ -18,10 +18,12 @@ jobs=${JOBS:-$(nproc)}
 
 # Debian packages the build and the tests need. LLVM/Clang 22 come from
 # Debian (bookworm-security carries them for Debian 12). The packs' tests
-# build against libpq and SQLite and start their own PostgreSQL server.
+# build against libpq, SQLite and hiredis and start their own PostgreSQL
+# and Redis servers.
 packages="cmake ninja-build g++ python3 ccache llvm-22-dev libclang-22-dev
   clang-22 clang-tidy-22 clang-tools-22 llvm-22-tools libfmt-dev liburing-dev
-  libgtest-dev graphviz libpq-dev postgresql-15 libsqlite3-dev"
+  libgtest-dev graphviz libpq-dev postgresql-15 libsqlite3-dev
+  libhiredis-dev redis-server"
 missing=""
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -64,6 +64,7 @@
 // than "timeout expired".
 #pragma once
 
+#include <vinyl/adapter.hpp>
 #include <vinyl/event_loop.hpp>
 #include <vinyl/io.hpp>
 #include <vinyl/task.hpp>
@@ -74,7 +75,6 @@
 #include <coroutine>
 #include <cstdlib>
 #include <cstring>
-#include <new>
 
 #include <libpq-fe.h>
 #include <poll.h>
@@ -82,65 +82,6 @@
 
 namespace vinyl::pq {
 namespace detail {
-
-// What every awaitable here shares. Derived names the call's arguments and
-// has:
-//   T call()               the libpq call itself (blocking mode);
-//   vinyl::task<T> start() the coroutine async mode runs instead;
-//   bool plain()           whether to make call() at once: no loop runs
-//                          here (or the call cannot wait anyway).
-// In async mode the task lives in the awaitable, which the awaiting
-// coroutine keeps until it resumes.
-template <class Derived, class T> class leaf {
-public:
-  // The task is not built in blocking mode, and belongs to one await, so a
-  // copy has none.
-  leaf() noexcept {}
-  leaf(const leaf &) noexcept {}
-  leaf &operator=(const leaf &) = delete;
-  ~leaf() {
-    if (started_)
-      task_.~task();
-  }
-
-  bool plain() const noexcept { return !::vinyl::detail::tls_loop; }
-
-  bool await_ready() const noexcept { return self().plain(); }
-
-  // The task runs here until its first wait. A call that needs none (its
-  // result had already arrived, the socket had room) then resumes the
-  // caller without suspending it: a loop of such calls grows no stack,
-  // whether or not the compiler makes symmetric transfer a tail call.
-  bool await_suspend(std::coroutine_handle<> waiter) {
-    ::new (static_cast<void *>(&task_)) task<T>(self().start());
-    started_ = true;
-    const auto callee = ::vinyl::detail::task_access::handle(task_);
-    callee.promise().continuation_ = std::noop_coroutine();
-    callee.resume();
-    if (callee.done())
-      return false;
-    callee.promise().continuation_ = waiter;
-    return true;
-  }
-
-  // Decided by started_, not by plain() again: the connection's state
-  // plain() may look at can change while the task runs.
-  T await_resume() {
-    if (!started_) [[likely]]
-      return self().call();
-    return ::vinyl::detail::task_access::handle(task_).promise().result();
-  }
-
-private:
-  const Derived &self() const noexcept {
-    return static_cast<const Derived &>(*this);
-  }
-
-  union {
-    task<T> task_;
-  };
-  bool started_ = false;
-};
 
 // A wait for `events` on fd; timeout_ns < 0: no timeout.
 inline io::wait_op wait_for(int fd, short events,
@@ -507,7 +448,7 @@ inline bool waits_to_send(PGconn *conn) noexcept {
 } // namespace detail
 
 // PGconn *PQconnectdb(const char *conninfo)
-struct [[nodiscard]] connectdb_op : detail::leaf<connectdb_op, PGconn *> {
+struct [[nodiscard]] connectdb_op : adapter<connectdb_op, PGconn *> {
   const char *conninfo;
   PGconn *call() const { return PQconnectdb(conninfo); }
   PGconn *start_connect() const { return PQconnectStart(conninfo); }
@@ -516,7 +457,7 @@ struct [[nodiscard]] connectdb_op : detail::leaf<connectdb_op, PGconn *> {
 
 // PGconn *PQconnectdbParams(keywords, values, expand_dbname)
 struct [[nodiscard]] connectdb_params_op
-    : detail::leaf<connectdb_params_op, PGconn *> {
+    : adapter<connectdb_params_op, PGconn *> {
   const char *const *keywords;
   const char *const *values;
   int expand_dbname;
@@ -530,7 +471,7 @@ struct [[nodiscard]] connectdb_params_op
 };
 
 // PGresult *PQexec(conn, query)
-struct [[nodiscard]] exec_op : detail::leaf<exec_op, PGresult *> {
+struct [[nodiscard]] exec_op : adapter<exec_op, PGresult *> {
   PGconn *conn;
   const char *query;
   PGresult *call() const { return PQexec(conn, query); }
@@ -540,7 +481,7 @@ struct [[nodiscard]] exec_op : detail::leaf<exec_op, PGresult *> {
 
 // PGresult *PQexecParams(conn, command, nParams, paramTypes, paramValues,
 //                        paramLengths, paramFormats, resultFormat)
-struct [[nodiscard]] exec_params_op : detail::leaf<exec_params_op, PGresult *> {
+struct [[nodiscard]] exec_params_op : adapter<exec_params_op, PGresult *> {
   PGconn *conn;
   const char *command;
   int n_params;
@@ -561,7 +502,7 @@ struct [[nodiscard]] exec_params_op : detail::leaf<exec_params_op, PGresult *> {
 };
 
 // PGresult *PQprepare(conn, stmtName, query, nParams, paramTypes)
-struct [[nodiscard]] prepare_op : detail::leaf<prepare_op, PGresult *> {
+struct [[nodiscard]] prepare_op : adapter<prepare_op, PGresult *> {
   PGconn *conn;
   const char *stmt_name;
   const char *query;
@@ -578,8 +519,7 @@ struct [[nodiscard]] prepare_op : detail::leaf<prepare_op, PGresult *> {
 
 // PGresult *PQexecPrepared(conn, stmtName, nParams, paramValues,
 //                          paramLengths, paramFormats, resultFormat)
-struct [[nodiscard]] exec_prepared_op
-    : detail::leaf<exec_prepared_op, PGresult *> {
+struct [[nodiscard]] exec_prepared_op : adapter<exec_prepared_op, PGresult *> {
   PGconn *conn;
   const char *stmt_name;
   int n_params;
@@ -599,7 +539,7 @@ struct [[nodiscard]] exec_prepared_op
 };
 
 // PGresult *PQgetResult(conn)
-struct [[nodiscard]] get_result_op : detail::leaf<get_result_op, PGresult *> {
+struct [[nodiscard]] get_result_op : adapter<get_result_op, PGresult *> {
   PGconn *conn;
   // Without a connection the plain call answers NULL at once.
   bool plain() const noexcept { return !::vinyl::detail::tls_loop || !conn; }
@@ -608,7 +548,7 @@ struct [[nodiscard]] get_result_op : detail::leaf<get_result_op, PGresult *> {
 };
 
 // int PQputCopyData(conn, buffer, nbytes)
-struct [[nodiscard]] put_copy_data_op : detail::leaf<put_copy_data_op, int> {
+struct [[nodiscard]] put_copy_data_op : adapter<put_copy_data_op, int> {
   PGconn *conn;
   const char *buffer;
   int nbytes;
@@ -622,7 +562,7 @@ struct [[nodiscard]] put_copy_data_op : detail::leaf<put_copy_data_op, int> {
 };
 
 // int PQputCopyEnd(conn, errormsg)
-struct [[nodiscard]] put_copy_end_op : detail::leaf<put_copy_end_op, int> {
+struct [[nodiscard]] put_copy_end_op : adapter<put_copy_end_op, int> {
   PGconn *conn;
   const char *errormsg;
   bool plain() const noexcept {
@@ -633,7 +573,7 @@ struct [[nodiscard]] put_copy_end_op : detail::leaf<put_copy_end_op, int> {
 };
 
 // int PQflush(conn)
-struct [[nodiscard]] flush_op : detail::leaf<flush_op, int> {
+struct [[nodiscard]] flush_op : adapter<flush_op, int> {
   PGconn *conn;
   bool plain() const noexcept {
     return !::vinyl::detail::tls_loop || !detail::waits_to_send(conn);
@@ -643,7 +583,7 @@ struct [[nodiscard]] flush_op : detail::leaf<flush_op, int> {
 };
 
 // int PQgetCopyData(conn, buffer, async): with async != 0 it never waits.
-struct [[nodiscard]] get_copy_data_op : detail::leaf<get_copy_data_op, int> {
+struct [[nodiscard]] get_copy_data_op : adapter<get_copy_data_op, int> {
   PGconn *conn;
   char **buffer;
   int async;
