@@ -5,7 +5,8 @@
 // deduced type spelled out), the name a facade renames, the whole
 // declaration a facade copies, the linkage a coroutine cannot keep, the
 // arguments that forward the parameters; and in the definition, every
-// `return` keyword and whether the body declares a variable.
+// `return` keyword and whether the body declares a variable. Also the
+// using-declarations that name one of them.
 //
 //===----------------------------------------------------------------------===//
 #include "ExtractContext.h"
@@ -30,6 +31,24 @@ public:
   using Facet::Facet;
 
   void functionDecl(const FunctionDecl &FD) override { recordDecl(&FD); }
+
+  /// `using detail::query;`: the name, for the twin's to go beside it.
+  void usingDecl(const UsingDecl &UD) override {
+    CharSourceRange Range = Lexer::makeFileCharRange(
+        CharSourceRange::getTokenRange(UD.getQualifierLoc().getBeginLoc(),
+                                       UD.getNameInfo().getEndLoc()),
+        X.SM, X.LO);
+    if (Range.isInvalid() || !X.isWritableLoc(Range.getBegin()))
+      return;
+    for (const UsingShadowDecl *Shadow : UD.shadows()) {
+      const NamedDecl *Target = Shadow->getTargetDecl();
+      const auto *FD = dyn_cast<FunctionDecl>(Target);
+      if (const auto *FT = dyn_cast<FunctionTemplateDecl>(Target))
+        FD = FT->getTemplatedDecl();
+      if (FD && X.isOurs(FD))
+        X.fact(FD).Usings.push_back(X.anchor(Range));
+    }
+  }
 
   void varDecl(const VarDecl &VD) override {
     if (const FunctionDecl *FD = X.currentFunction();

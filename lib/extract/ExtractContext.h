@@ -139,6 +139,7 @@ public:
   virtual void varDecl(const clang::VarDecl &) {}
   virtual void fieldDecl(const clang::FieldDecl &) {}
   virtual void typedefNameDecl(const clang::TypedefNameDecl &) {}
+  virtual void usingDecl(const clang::UsingDecl &) {}
   virtual void returnStmt(const clang::ReturnStmt &) {}
   /// A lambda of the code as written, before its body is walked (so
   /// currentFunction() is the enclosing function).

@@ -12,9 +12,12 @@
 //    (Lowering.h);
 //  - a class temporary made by ?: is destroyed twice: lowered the same way;
 //  - a co_await inside a braced initializer list does not compile ("array
-//    used as initializer"), nor does one in a full-expression that builds
-//    a std::initializer_list, and a braced aggregate of a class with a
-//    destructor is destroyed twice: refused.
+//    used as initializer"): refused (unless it is the C++11 pack idiom,
+//    which becomes a fold);
+//  - nor does one in a full-expression that builds a std::initializer_list
+//    elsewhere, and a braced aggregate of a class with a destructor is
+//    destroyed twice: the list or the aggregate goes first, into a
+//    variable (LowerHoist.cpp), or the call is refused saying why.
 //
 //===----------------------------------------------------------------------===//
 #include "ExtractContext.h"
@@ -52,8 +55,20 @@ public:
       return;
     bool Skippable = false;
     const Expr *Full = fullExpression(&E, &Skippable);
-    bool Temporary = false, Aggregate = false;
-    C.Problem = fullExpressionProblem(Full, Temporary, Aggregate);
+    bool Temporary = false, Aggregate = false, List = false;
+    C.Problem = fullExpressionProblem(Full, Temporary, Aggregate, List);
+    if (List) {
+      // The braced list goes first, into a variable.
+      std::string Why;
+      if (std::optional<Lowering> L =
+              Lowerer.hoistInitializerLists(Full, &E, Why)) {
+        C.Lowerings.push_back(std::move(*L));
+        C.Problem.clear();
+      } else {
+        C.Problem += " (it cannot be done here: " + Why + ")";
+      }
+      return;
+    }
     if (Aggregate) {
       // The awaited calls go first, each into a variable.
       std::string Why;
@@ -195,13 +210,13 @@ private:
   /// What g++ cannot compile in \p Full next to co_await; \p Temporary
   /// tells that it is a ?: temporary, which lowering removes.
   std::string fullExpressionProblem(const Expr *Full, bool &Temporary,
-                                    bool &Aggregate) {
+                                    bool &Aggregate, bool &List) {
     SmallVector<const Stmt *, 16> Work = {Full};
     while (!Work.empty()) {
       const Stmt *S = Work.pop_back_val();
       if (!S || isa<LambdaExpr>(S))
         continue;
-      if (isa<CXXStdInitializerListExpr>(S))
+      if (isa<CXXStdInitializerListExpr>(S) && (List = true))
         return "its full-expression builds a std::initializer_list, which "
                "g++ 12 cannot compile next to co_await ('array used as "
                "initializer'); hoist the braced list into a variable";

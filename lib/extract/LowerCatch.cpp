@@ -86,11 +86,7 @@ std::optional<Lowering> StatementLowerer::tryStatement(const CXXTryStmt *Try,
     return Fail("part of it is written by a macro");
   Lowering L;
   L.Whole = Whole->Source;
-  auto Text = [&](std::string T) {
-    LoweredPiece P;
-    P.Text = std::move(T);
-    L.Pieces.push_back(std::move(P));
-  };
+  auto Text = [&](const std::string &T) { L.Pieces.push_back(text(T)); };
   Text(fmt::format("{{ [[maybe_unused]] std::exception_ptr {}; "
                    "[[maybe_unused]] int {} = 0; ",
                    Exception, Index));

@@ -14,13 +14,14 @@ using namespace clang;
 using namespace llvm;
 
 namespace vinyl::extract {
-namespace {
 
 LoweredPiece text(StringRef T) {
   LoweredPiece P;
   P.Text = T.str();
   return P;
 }
+
+namespace {
 
 /// The expression as written under the implicit conversions around it
 /// (`""` under the std::string a ?: branch converts it to).
@@ -39,6 +40,8 @@ const Expr *written(const Expr *E) {
     E = Next;
   }
 }
+
+} // namespace
 
 /// Whether \p S is the statement \p Parent runs (a block's, a branch's, a
 /// body's), not a part of it.
@@ -63,6 +66,8 @@ bool isStatementOf(const Stmt *Parent, const Stmt *S) {
     return A->getSubStmt() == S;
   return false;
 }
+
+namespace {
 
 void append(std::vector<LoweredPiece> &To, const std::vector<LoweredPiece> &P) {
   To.insert(To.end(), P.begin(), P.end());
@@ -197,20 +202,27 @@ bool StatementLowerer::castFor(const Expr *Op, const Expr *Branch,
   if (!Op->isPRValue() || Op->getType()->isVoidType() ||
       Op->getType()->isInstantiationDependentType())
     return false;
-  // The type as its declarations spell it (without default template
-  // arguments), unless that names a member of a template (std::move's
+  std::optional<std::string> T = spelled(Op->getType());
+  if (!T)
+    return false;
+  Open = "static_cast<" + *T + ">(";
+  Close = ")";
+  return true;
+}
+
+std::optional<std::string> StatementLowerer::spelled(QualType T) {
+  // As its declarations spell it (without default template arguments),
+  // unless that names a member of a template (std::move's
   // `remove_reference<T &>::type`).
   PrintingPolicy Policy(X.LO);
   Policy.SuppressUnwrittenScope = true;
   Policy.FullyQualifiedName = true;
-  std::string T = Op->getType().getAsString(Policy);
-  if (StringRef(T).contains("typename") || StringRef(T).contains("::type"))
-    T = Op->getType().getCanonicalType().getAsString(Policy);
-  if (StringRef(T).contains('(') || StringRef(T).contains("anonymous"))
-    return false;
-  Open = "static_cast<" + T + ">(";
-  Close = ")";
-  return true;
+  std::string Name = T.getAsString(Policy);
+  if (StringRef(Name).contains("typename") || StringRef(Name).contains("::type"))
+    Name = T.getCanonicalType().getAsString(Policy);
+  if (StringRef(Name).contains('(') || StringRef(Name).contains("anonymous"))
+    return std::nullopt;
+  return Name;
 }
 
 bool StatementLowerer::lower(Pieces &Out, const Pieces &Pre,
@@ -360,206 +372,6 @@ std::optional<Lowering> StatementLowerer::statement(const Expr *FullExpr,
   L.AwaitsInCondition = true;
   if (!lower(L.Pieces, {*Pre}, Full, {*Post}, Why))
     return std::nullopt;
-  return L;
-}
-
-/// Whether \p E is a braced aggregate of a class g++ destroys twice next
-/// to co_await (its destructor is not trivial).
-static bool isDestroyedAggregate(const Stmt *E) {
-  const auto *List = dyn_cast<InitListExpr>(E);
-  const CXXRecordDecl *RD =
-      List ? List->getType()->getAsCXXRecordDecl() : nullptr;
-  return RD && RD->hasDefinition() && !RD->hasTrivialDestructor();
-}
-
-void StatementLowerer::outermostCalls(const Stmt *S, bool InAggregate,
-                                      SmallVectorImpl<const Expr *> &In,
-                                      SmallVectorImpl<const Expr *> &Around) {
-  if (!S || isa<LambdaExpr>(S))
-    return;
-  InAggregate = InAggregate || isDestroyedAggregate(S);
-  if (const auto *CE = dyn_cast<CallExpr>(S); CE && isCandidateCall(CE)) {
-    (InAggregate ? In : Around).push_back(CE);
-    if (InAggregate)
-      return;
-  }
-  for (const Stmt *Child : S->children())
-    outermostCalls(Child, InAggregate, In, Around);
-}
-
-bool StatementLowerer::isCandidateCall(const CallExpr *CE) {
-  if (CE == Call)
-    return true;
-  const FunctionDecl *FD = CE->getDirectCallee();
-  return !FD || X.isOurs(FD) || findLeaf(X.Cfg, *FD);
-}
-
-std::optional<Lowering> StatementLowerer::hoistAwaits(const Expr *FullExpr,
-                                                      const Expr *TheCall,
-                                                      std::string &Why) {
-  start(FullExpr, TheCall);
-  auto Fail = [&](StringRef Reason) { return refuse(Why, Reason); };
-  // The statement: one variable's declaration (the temporaries go before
-  // it, in its scope), or a return or an expression statement (in braces).
-  DynTypedNodeList Parents = X.Ctx.getParents(*Full);
-  const Stmt *S = nullptr;
-  bool Braces = true;
-  if (Parents.empty())
-    return Fail("it is not a statement of its own");
-  if (const auto *VD = Parents[0].get<VarDecl>()) {
-    DynTypedNodeList Up = X.Ctx.getParents(*VD);
-    const auto *DS = Up.empty() ? nullptr : Up[0].get<DeclStmt>();
-    if (!DS || !DS->isSingleDecl())
-      return Fail("it initialises one of several variables, or a condition's");
-    S = DS;
-    Braces = false;
-  } else if (const Stmt *P = Parents[0].get<Stmt>();
-             P && isa<ReturnStmt, CoreturnStmt>(P)) {
-    S = P;
-  } else if (P && isStatementOf(P, Full)) {
-    S = Full;
-  } else {
-    return Fail("it is not a statement of its own");
-  }
-  // The calls to hoist: those inside a braced aggregate; a call that
-  // holds the aggregate among its arguments cannot be separated from it.
-  SmallVector<const Expr *, 4> In, Around;
-  outermostCalls(Full, false, In, Around);
-  if (In.empty())
-    return hoistAggregate(S, Braces, Why);
-  if (!Around.empty())
-    return Fail("a call to await outside the aggregate shares its "
-                "statement");
-  for (const Expr *E : In)
-    Hoisted.insert(E);
-  for (const Expr *E : In)
-    if (!reorderable(E, Full))
-      return Fail("what the statement evaluates before the calls has side "
-                  "effects");
-  // A declaration ends at its ';', other statements before it.
-  SourceLocation End =
-      isa<DeclStmt>(S)
-          ? tokenEnd(S->getEndLoc())
-          : Lexer::findLocationAfterToken(
-                S->getEndLoc(), tok::semi, X.SM, X.LO,
-                /*SkipTrailingWhitespaceAndNewLine=*/false);
-  std::optional<LoweredPiece> Whole = source(S->getBeginLoc(), End);
-  if (!Whole)
-    return Fail("part of it is written by a macro");
-  Lowering L;
-  L.Whole = Whole->Source;
-  if (Braces)
-    L.Pieces.push_back(text("{ "));
-  std::string Base = "vinyl_t" + std::to_string(X.lineOf(S)) + "_";
-  for (unsigned I = 0; I < In.size(); ++I) {
-    std::optional<LoweredPiece> C = source(In[I]);
-    if (!C)
-      return Fail("part of it is written by a macro");
-    L.Pieces.push_back(text("decltype(auto) " + Base + std::to_string(I + 1) +
-                            " = "));
-    L.Pieces.push_back(*C);
-    L.Pieces.push_back(text("; "));
-  }
-  SourceLocation At = S->getBeginLoc();
-  for (unsigned I = 0; I < In.size(); ++I) {
-    std::optional<LoweredPiece> Before = source(At, In[I]->getBeginLoc());
-    if (!Before)
-      return Fail("part of it is written by a macro");
-    L.Pieces.push_back(*Before);
-    std::string Name = Base + std::to_string(I + 1);
-    L.Pieces.push_back(
-        text("static_cast<decltype(" + Name + ") &&>(" + Name + ")"));
-    At = tokenEnd(In[I]->getEndLoc());
-  }
-  std::optional<LoweredPiece> Rest = source(At, End);
-  if (!Rest)
-    return Fail("part of it is written by a macro");
-  L.Pieces.push_back(*Rest);
-  if (Braces)
-    L.Pieces.push_back(text(" }"));
-  Hoisted.clear();
-  return L;
-}
-
-/// The braced aggregates g++ mishandles in \p S, outside lambdas.
-static void destroyedAggregates(const Stmt *S,
-                                SmallVectorImpl<const InitListExpr *> &Out) {
-  if (!S || isa<LambdaExpr>(S))
-    return;
-  if (isDestroyedAggregate(S)) {
-    Out.push_back(cast<InitListExpr>(S));
-    return;
-  }
-  for (const Stmt *Child : S->children())
-    destroyedAggregates(Child, Out);
-}
-
-/// A call to await that holds the aggregate (`send(fd, Msg{"host", 1})`):
-/// the aggregate goes first, into a variable, and the call takes it:
-/// `auto vinyl_a7 = Msg{"host", 1}; co_await send(fd, std::move(vinyl_a7));`.
-std::optional<Lowering> StatementLowerer::hoistAggregate(const Stmt *S,
-                                                         bool Braces,
-                                                         std::string &Why) {
-  SmallVector<const InitListExpr *, 2> Lists;
-  destroyedAggregates(Full, Lists);
-  if (Lists.size() != 1) {
-    Why = "it builds several such aggregates";
-    return std::nullopt;
-  }
-  // The aggregate as written: with its type (`Msg{...}`), or braces alone
-  // whose type is spelt here.
-  const Expr *A = Lists.front();
-  std::string Type = "auto";
-  const CXXFunctionalCastExpr *Cast = nullptr;
-  for (const Expr *Child = A; !Cast;) {
-    DynTypedNodeList Up = X.Ctx.getParents(*Child);
-    const Expr *P = Up.empty() ? nullptr : Up[0].get<Expr>();
-    if (!P || !isa<CXXFunctionalCastExpr, ImplicitCastExpr,
-                   MaterializeTemporaryExpr, CXXBindTemporaryExpr>(P))
-      break;
-    Cast = dyn_cast<CXXFunctionalCastExpr>(P);
-    Child = P;
-  }
-  if (Cast)
-    A = Cast;
-  else if (const FunctionDecl *Fn = X.currentFunction();
-           X.inInstantiation() || (Fn && Fn->isTemplated())) {
-    Why = "its braces have no type written, in a template";
-    return std::nullopt;
-  } else {
-    PrintingPolicy Policy(X.LO);
-    Policy.FullyQualifiedName = true;
-    Type = A->getType().getUnqualifiedType().getAsString(Policy);
-  }
-  if (!reorderable(A, Full)) {
-    Why = "what the statement evaluates before the aggregate has side "
-          "effects";
-    return std::nullopt;
-  }
-  SourceLocation End =
-      isa<DeclStmt>(S) ? tokenEnd(S->getEndLoc())
-                       : Lexer::findLocationAfterToken(
-                             S->getEndLoc(), tok::semi, X.SM, X.LO, false);
-  std::optional<LoweredPiece> Whole = source(S->getBeginLoc(), End),
-                              Aggregate = source(A),
-                              Before = source(S->getBeginLoc(),
-                                              A->getBeginLoc()),
-                              After = source(tokenEnd(A->getEndLoc()), End);
-  if (!Whole || !Aggregate || !Before || !After) {
-    Why = "part of it is written by a macro";
-    return std::nullopt;
-  }
-  std::string Name = "vinyl_a" + std::to_string(X.lineOf(S));
-  Lowering L;
-  L.Whole = Whole->Source;
-  L.Pieces = {text((Braces ? "{ " : "") + Type + " " + Name + " = "),
-              *Aggregate,
-              text("; "),
-              *Before,
-              text("std::move(" + Name + ")"),
-              *After};
-  if (Braces)
-    L.Pieces.push_back(text(" }"));
   return L;
 }
 

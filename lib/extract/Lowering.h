@@ -29,6 +29,13 @@
 
 namespace vinyl::extract {
 
+/// A piece of new text for a lowering.
+LoweredPiece text(llvm::StringRef T);
+
+/// Whether \p S is the statement \p Parent runs (a block's, a branch's, a
+/// body's), not a part of it.
+bool isStatementOf(const clang::Stmt *Parent, const clang::Stmt *S);
+
 class StatementLowerer {
 public:
   explicit StatementLowerer(ExtractContext &X) : X(X) {}
@@ -62,6 +69,16 @@ public:
   std::optional<Lowering> hoistAwaits(const clang::Expr *Full,
                                       const clang::Expr *Call,
                                       std::string &Why);
+
+  /// The statement whose full-expression \p Full builds a
+  /// std::initializer_list beside the call \p Call (g++ 12 cannot compile
+  /// the list's array next to co_await), with each object made from
+  /// braces first, into a variable the call then takes: `query(c, sql,
+  /// {a, b});` becomes `{ std::vector<std::string> vinyl_l7_1 = {a, b};
+  /// query(c, sql, std::move(vinyl_l7_1)); }` (LowerHoist.cpp).
+  std::optional<Lowering> hoistInitializerLists(const clang::Expr *Full,
+                                                const clang::Expr *Call,
+                                                std::string &Why);
 
   /// `(void)std::initializer_list<int>{(f(args), 0)...};` as the fold
   /// expression `((void)f(args), ...);`.
@@ -102,6 +119,14 @@ private:
   bool reorderable(const clang::Expr *H, const clang::Expr *Root);
   bool castFor(const clang::Expr *Op, const clang::Expr *Branch,
                std::string &Open, std::string &Close);
+  /// \p T as code here can spell it, or std::nullopt.
+  std::optional<std::string> spelled(clang::QualType T);
+  /// The statement of its own that \p Full is the full-expression of (a
+  /// single variable's declaration, a return, an expression statement);
+  /// \p Braces tells whether a rewrite of it needs braces around it.
+  const clang::Stmt *ownStatement(bool &Braces, std::string &Why);
+  /// Where a rewrite of \p S ends: after its ';'.
+  clang::SourceLocation statementEnd(const clang::Stmt *S);
   std::optional<LoweredPiece> source(clang::SourceLocation B,
                                      clang::SourceLocation E,
                                      bool Operand = false);

@@ -142,6 +142,7 @@ public:
   }
 
   bool VisitVarDecl(VarDecl *VD) { return show(&Facet::varDecl, *VD); }
+  bool VisitUsingDecl(UsingDecl *UD) { return show(&Facet::usingDecl, *UD); }
   bool VisitFieldDecl(FieldDecl *FD) { return show(&Facet::fieldDecl, *FD); }
   bool VisitReturnStmt(ReturnStmt *RS) {
     return show(&Facet::returnStmt, *RS);

@@ -92,6 +92,8 @@ void Facts::merge(Facts &&Other) {
     });
     appendUnique(Into.Returns, std::move(F.Returns),
                  [](const Anchor &A) { return A; });
+    appendUnique(Into.Usings, std::move(F.Usings),
+                 [](const Anchor &A) { return A; });
   }
   appendUnique(Calls, std::move(Other.Calls), [](const CallFact &C) {
     return std::tuple_cat(placeOf(C.Loc, C.Call), std::make_tuple(C.Callee));

@@ -163,6 +163,7 @@ template <> struct MappingTraits<FunctionFact> {
     Io.mapOptional("overrides_outside", F.OverridesOutside, std::string());
     Io.mapOptional("decls", F.Decls);
     Io.mapOptional("returns", F.Returns);
+    Io.mapOptional("usings", F.Usings);
     Io.mapOptional("has_locals", F.HasLocals, false);
     Io.mapOptional("inactive_code", F.InactiveCode, Location());
     Io.mapOptional("inactive_lines", F.InactiveLines);

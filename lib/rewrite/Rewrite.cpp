@@ -105,6 +105,9 @@ private:
 
   Error rewriteFunction(const FunctionFact &Fn) {
     bool Facade = S.hasFacade(Fn.Id);
+    if (Facade)
+      if (Error E = nameTwinInUsings(Fn))
+        return E;
     for (const DeclFact &D : Fn.Decls) {
       Expected<StringRef> Text = Sources.get(D.Whole.File);
       if (!Text)
@@ -157,6 +160,26 @@ private:
       insert(D.Whole.File, D.BodyClose, "} catch (...) { std::terminate(); } ",
              /*Rank=*/1);
     });
+  }
+
+  /// `using detail::query;` names the facade: the twin goes beside it,
+  /// `using detail::query, detail::query_async;`. Once per declaration,
+  /// however many overloads it names.
+  Error nameTwinInUsings(const FunctionFact &Fn) {
+    for (const Anchor &U : Fn.Usings) {
+      if (!UsingsDone.insert({U.File, U.Offset}).second)
+        continue;
+      Expected<StringRef> Text = Sources.get(U.File);
+      if (!Text)
+        return Text.takeError();
+      StringRef Name = Text->substr(U.Offset, U.Length);
+      StringRef Qualifier = Name.substr(0, Name.rfind("::") + 2);
+      if (!Name.contains("::"))
+        Qualifier = "";
+      insert(U.File, U.Offset + U.Length,
+             fmt::format(", {}{}", Qualifier, asyncName(Fn)));
+    }
+    return Error::success();
   }
 
   /// A function in an async override family may have nothing to await;
@@ -525,6 +548,8 @@ private:
   /// Edits several calls carry; each is made once.
   std::set<std::pair<Anchor, std::string>> SharedEdits;
   std::set<Anchor> DependentCalls;
+  /// Using-declarations given a twin already.
+  std::set<std::pair<std::string, unsigned>> UsingsDone;
   /// Statements to lower, per file, each once.
   std::map<std::string, std::map<Anchor, const Lowering *>> Lowered;
   /// Per file, the headers of the leaf replacements its calls use.

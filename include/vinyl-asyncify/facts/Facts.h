@@ -215,6 +215,10 @@ struct FunctionFact {
   bool IsOutsideOverride = false;
   std::vector<DeclFact> Decls;
   std::vector<Anchor> Returns;  ///< "return" keywords in the definition.
+  /// The names of using-declarations that name it (`detail::query` in
+  /// `using detail::query;`): when a facade keeps its name, the twin's is
+  /// added to each (`using detail::query, detail::query_async;`).
+  std::vector<Anchor> Usings;
   bool HasLocals = false;       ///< Its body declares a variable.
   /// The first inactive #if branch in its body that holds a call or a
   /// return: code the conversion does not see, left as written. With
