@@ -1,4 +1,5 @@
-//===- LowerHoist.cpp - Objects g++ mishandles, moved before the statement -===//
+//===- LowerHoist.cpp - Objects g++ mishandles, moved before the statement
+//-===//
 //
 // g++ 12 destroys the members of a braced aggregate of a class with a
 // destructor twice when its full-expression suspends, and cannot compile a
@@ -35,8 +36,7 @@ const Stmt *StatementLowerer::ownStatement(bool &Braces, std::string &Why) {
     DynTypedNodeList Up = X.Ctx.getParents(*VD);
     const auto *DS = Up.empty() ? nullptr : Up[0].get<DeclStmt>();
     if (!DS || !DS->isSingleDecl()) {
-      refuse(Why,
-             "it initialises one of several variables, or a condition's");
+      refuse(Why, "it initialises one of several variables, or a condition's");
       return nullptr;
     }
     Braces = false;
@@ -127,8 +127,8 @@ std::optional<Lowering> StatementLowerer::hoistAwaits(const Expr *FullExpr,
     std::optional<LoweredPiece> C = source(In[I]);
     if (!C)
       return Fail("part of it is written by a macro");
-    L.Pieces.push_back(text("decltype(auto) " + Base + std::to_string(I + 1) +
-                            " = "));
+    L.Pieces.push_back(
+        text("decltype(auto) " + Base + std::to_string(I + 1) + " = "));
     L.Pieces.push_back(*C);
     L.Pieces.push_back(text("; "));
   }
@@ -169,9 +169,8 @@ static void destroyedAggregates(const Stmt *S,
 /// A call to await that holds the aggregate (`send(fd, Msg{"host", 1})`):
 /// the aggregate goes first, into a variable, and the call takes it:
 /// `auto vinyl_a7 = Msg{"host", 1}; co_await send(fd, std::move(vinyl_a7));`.
-std::optional<Lowering> StatementLowerer::hoistAggregate(const Stmt *S,
-                                                         bool Braces,
-                                                         std::string &Why) {
+std::optional<Lowering>
+StatementLowerer::hoistAggregate(const Stmt *S, bool Braces, std::string &Why) {
   SmallVector<const InitListExpr *, 2> Lists;
   destroyedAggregates(Full, Lists);
   if (Lists.size() != 1) {
@@ -211,8 +210,8 @@ std::optional<Lowering> StatementLowerer::hoistAggregate(const Stmt *S,
   SourceLocation End = statementEnd(S);
   std::optional<LoweredPiece> Whole = source(S->getBeginLoc(), End),
                               Aggregate = source(A),
-                              Before = source(S->getBeginLoc(),
-                                              A->getBeginLoc()),
+                              Before =
+                                  source(S->getBeginLoc(), A->getBeginLoc()),
                               After = source(tokenEnd(A->getEndLoc()), End);
   if (!Whole || !Aggregate || !Before || !After) {
     Why = "part of it is written by a macro";
@@ -274,8 +273,9 @@ static bool mayBeSkipped(ASTContext &Ctx, const Expr *E, const Expr *Root) {
 
 /// The std::initializer_lists \p S builds, outside lambdas, outermost
 /// first.
-static void initializerLists(const Stmt *S,
-                             SmallVectorImpl<const CXXStdInitializerListExpr *> &Out) {
+static void
+initializerLists(const Stmt *S,
+                 SmallVectorImpl<const CXXStdInitializerListExpr *> &Out) {
   if (!S || isa<LambdaExpr>(S))
     return;
   if (const auto *List = dyn_cast<CXXStdInitializerListExpr>(S)) {
@@ -286,8 +286,9 @@ static void initializerLists(const Stmt *S,
     initializerLists(Child, Out);
 }
 
-std::optional<Lowering> StatementLowerer::hoistInitializerLists(
-    const Expr *FullExpr, const Expr *TheCall, std::string &Why) {
+std::optional<Lowering>
+StatementLowerer::hoistInitializerLists(const Expr *FullExpr,
+                                        const Expr *TheCall, std::string &Why) {
   start(FullExpr, TheCall);
   auto Fail = [&](StringRef Reason) { return refuse(Why, Reason); };
   bool Braces = true;

@@ -218,7 +218,8 @@ std::optional<std::string> StatementLowerer::spelled(QualType T) {
   Policy.SuppressUnwrittenScope = true;
   Policy.FullyQualifiedName = true;
   std::string Name = T.getAsString(Policy);
-  if (StringRef(Name).contains("typename") || StringRef(Name).contains("::type"))
+  if (StringRef(Name).contains("typename") ||
+      StringRef(Name).contains("::type"))
     Name = T.getCanonicalType().getAsString(Policy);
   if (StringRef(Name).contains('(') || StringRef(Name).contains("anonymous"))
     return std::nullopt;
