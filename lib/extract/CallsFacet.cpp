@@ -167,6 +167,8 @@ public:
     if (const auto *M = dyn_cast<MemberExpr>(CE.getCallee()->IgnoreImplicit()))
       if (M->isImplicitAccess() && isa<CXXConversionDecl>(Callee))
         C.Kind = CallKind::Implicit;
+    if (X.InRangeForIteration)
+      C.Kind = CallKind::Implicit;
     X.recordCall(&CE, std::move(C));
     return true;
   }

@@ -133,7 +133,7 @@ private:
       Deduced = deducedByInstantiations(FD);
     if (Deduced.isNull() || Deduced->isUndeducedType() ||
         Deduced->isDependentType()) {
-      Problem = "its deduced return type is not known here";
+      Problem = UnknownDeducedType.str();
       if (const auto *M = dyn_cast<CXXMethodDecl>(FD);
           M && isLambdaCallOperator(M) && M->isTemplated())
         DependentResult.insert(M);

@@ -114,6 +114,8 @@ public:
   bool InInstantiation = false;
   /// Why co_await is not allowed where the walk is, innermost last.
   std::vector<std::string> ForbiddenWhy;
+  /// The walk is in the calls a range-for makes for its iteration.
+  bool InRangeForIteration = false;
   /// Catch handlers open around the current point, per function.
   llvm::SmallVector<unsigned, 8> CatchDepth = {0};
   /// The facets, in the order they see each node and annotate each call.

@@ -135,6 +135,34 @@ public:
     return RecursiveASTVisitor::TraverseVarDecl(D);
   }
 
+  /// The calls a range-for makes for its iteration (begin, end, !=, ++,
+  /// *) are implicit code, which the walk does not otherwise see. They
+  /// cannot be awaited: what they call stays synchronous (the solver pins
+  /// it).
+  bool TraverseCXXForRangeStmt(CXXForRangeStmt *S) {
+    if (!RecursiveASTVisitor::TraverseCXXForRangeStmt(S))
+      return false;
+    Forbidden F(X, "it is a call a range-for makes for its iteration "
+                   "(begin, end, !=, ++ or *), which cannot be awaited; "
+                   "write the loop with the iterator");
+    SaveAndRestore Implicit(X.InRangeForIteration, true);
+    auto Init = [](Stmt *D) -> Expr * {
+      const auto *DS = dyn_cast_or_null<DeclStmt>(D);
+      const auto *VD = DS && DS->isSingleDecl()
+                           ? dyn_cast<VarDecl>(DS->getSingleDecl())
+                           : nullptr;
+      return VD ? const_cast<Expr *>(VD->getInit()) : nullptr;
+    };
+    for (Stmt *Part :
+         {static_cast<Stmt *>(Init(S->getBeginStmt())),
+          static_cast<Stmt *>(Init(S->getEndStmt())),
+          static_cast<Stmt *>(S->getCond()), static_cast<Stmt *>(S->getInc()),
+          static_cast<Stmt *>(Init(S->getLoopVarStmt()))})
+      if (Part && !TraverseStmt(Part))
+        return false;
+    return true;
+  }
+
   bool VisitFunctionDecl(FunctionDecl *FD) {
     if (FD->isImplicit() || isa<CXXDeductionGuideDecl>(FD))
       return true;

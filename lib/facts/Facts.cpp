@@ -49,6 +49,30 @@ placeOf(const Location &Loc, const Anchor &A) {
   return {Loc.File, Loc.Line, Loc.Column};
 }
 
+/// The declarations another unit saw too: a unit that instantiates a
+/// template knows the `auto` result type that one which only declares it
+/// does not, and two units that deduce different types are a problem.
+static void mergeDecls(std::vector<DeclFact> &Into,
+                       std::vector<DeclFact> &&From) {
+  for (DeclFact &D : From) {
+    auto Same = llvm::find_if(Into, [&](const DeclFact &E) {
+      return placeOf(E.Loc, E.Whole) == placeOf(D.Loc, D.Whole);
+    });
+    if (Same == Into.end()) {
+      Into.push_back(std::move(D));
+      continue;
+    }
+    if (Same->Result.empty() && !Same->Problem.empty() && !D.Result.empty() &&
+        D.Problem.empty())
+      *Same = std::move(D);
+    else if (!Same->Result.empty() && !D.Result.empty() &&
+             Same->Result != D.Result && Same->Problem.empty())
+      Same->Problem = "its deduced return type differs between translation "
+                      "units ('" +
+                      Same->Result + "', '" + D.Result + "')";
+  }
+}
+
 void Facts::merge(Facts &&Other) {
   for (auto &[Id, F] : Other.Functions) {
     auto [It, New] = Functions.try_emplace(Id, std::move(F));
@@ -87,9 +111,7 @@ void Facts::merge(Facts &&Other) {
       Into.OverridesOutside = std::move(F.OverridesOutside);
     appendUnique(Into.Overrides, std::move(F.Overrides),
                  [](const std::string &S) { return S; });
-    appendUnique(Into.Decls, std::move(F.Decls), [](const DeclFact &D) {
-      return placeOf(D.Loc, D.Whole);
-    });
+    mergeDecls(Into.Decls, std::move(F.Decls));
     appendUnique(Into.Returns, std::move(F.Returns),
                  [](const Anchor &A) { return A; });
     appendUnique(Into.Usings, std::move(F.Usings),

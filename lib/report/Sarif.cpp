@@ -54,7 +54,8 @@ Error writeSarif(StringRef Path, ArrayRef<Diagnostic> Diags) {
        "A function reaches blocking I/O but cannot become a coroutine."},
       {"vinyl-blocking-fallback",
        "A function reaches blocking I/O but cannot be a coroutine: it stays "
-       "synchronous and blocks the event loop in async mode."},
+       "synchronous, and in async mode waits in a nested run of the event "
+       "loop."},
       {"vinyl-lock-across-await",
        "A lock is held across a co_await: on the event loop another task "
        "taking the mutex blocks the thread."},

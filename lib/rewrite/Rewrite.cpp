@@ -67,6 +67,8 @@ public:
       rewriteCall(Call);
     for (size_t I : S.BlockOnCalls)
       waitInPlace(F.Calls[I]);
+    for (size_t I : S.LeafWaits)
+      waitOnLeaf(F.Calls[I]);
     for (const auto &[Id, Fn] : F.Functions) {
       if (!S.isAsync(Id))
         continue;
@@ -275,24 +277,8 @@ private:
     const bool IsLeaf = Callee.consume_front("leaf:");
     if (Call.Kind == CallKind::Join) {
       // The handle's join returns the task: await it as written.
-    } else if (IsLeaf && !Call.Twin.empty()) {
-      add(Call.CalleeName, Call.Twin);
     } else if (IsLeaf) {
-      Leaf = C.findLeaf(Callee);
-      if (Leaf->Offload) {
-        // Wrapped below, once co_await is in front.
-      } else if (!Call.LeafMember.File.empty()) {
-        // `s.read(b)` -> `repl(s, b)`: after the await, before any await
-        // of a call that starts the object.
-        insert(Call.LeafObject.File, Call.LeafObject.Offset,
-               Leaf->Replacement + "(" + Call.LeafObjectPrefix,
-               -long(Call.Call.Length) + 1);
-        add(Call.LeafMember, Call.LeafHasArgs ? ", " : "");
-      } else {
-        add(Call.CalleeName, Leaf->Replacement);
-      }
-      if (!Leaf->Header.empty())
-        LeafHeaders[Call.Call.File].insert(Leaf->Header);
+      Leaf = replaceLeaf(Call);
     } else if (auto Twin = S.FacadeTwins.find(Call.Callee);
                Twin != S.FacadeTwins.end()) {
       add(Call.CalleeName,
@@ -326,6 +312,47 @@ private:
     insert(Call.Call.File, Call.Call.Offset, Open, -Len);
     if (!Close.empty())
       insert(Call.Call.File, Call.Call.Offset + Call.Call.Length, Close, Len);
+  }
+
+  /// A leaf call becomes its awaitable: the rule's replacement (a member
+  /// call's object first), the converted library's coroutine, or, for an
+  /// offload leaf, the call as it is, which the caller wraps. The rule,
+  /// unless it is the library's coroutine.
+  const LeafRule *replaceLeaf(const CallFact &Call) {
+    if (!Call.Twin.empty()) {
+      add(Call.CalleeName, Call.Twin);
+      return nullptr;
+    }
+    const LeafRule *Leaf = C.findLeaf(StringRef(Call.Callee).drop_front(5));
+    if (Leaf->Offload) {
+      // Wrapped by the caller.
+    } else if (!Call.LeafMember.File.empty()) {
+      // `s.read(b)` -> `repl(s, b)`: after the await, before any await
+      // of a call that starts the object.
+      insert(Call.LeafObject.File, Call.LeafObject.Offset,
+             Leaf->Replacement + "(" + Call.LeafObjectPrefix,
+             -long(Call.Call.Length) + 1);
+      add(Call.LeafMember, Call.LeafHasArgs ? ", " : "");
+    } else {
+      add(Call.CalleeName, Leaf->Replacement);
+    }
+    if (!Leaf->Header.empty())
+      LeafHeaders[Call.Call.File].insert(Leaf->Header);
+    return Leaf;
+  }
+
+  /// A leaf call in a function that stays synchronous: its awaitable,
+  /// waited on in place (`vinyl::block_on(vinyl::pq::connectdb(info))`).
+  void waitOnLeaf(const CallFact &Call) {
+    const LeafRule *Leaf = replaceLeaf(Call);
+    std::string Open = C.BlockOn + "(", Close = ")";
+    if (Leaf && Leaf->Offload) {
+      Open += OffloadOpen.str();
+      Close = OffloadClose.str() + Close;
+    }
+    long Len = Call.Call.Length;
+    insert(Call.Call.File, Call.Call.Offset, Open, -Len);
+    insert(Call.Call.File, Call.Call.Offset + Call.Call.Length, Close, Len);
   }
 
   /// `std::thread(f, a).detach()` -> `vinyl::spawn(f', a)`, `std::thread

@@ -133,12 +133,13 @@ private:
     auto Twin = S.FacadeTwins.find(Call.Callee);
     if (Twin == S.FacadeTwins.end())
       return;
-    Diagnostic &D = add(
-        Call.Loc, "vinyl-blocking-fallback",
-        fmt::format("the address of '{}', a blocking facade over '{}', is "
-                    "taken here: calls through the pointer wait for its I/O, "
-                    "which in async mode blocks the event loop",
-                    F.displayName(Call.Callee), F.displayName(Twin->second)));
+    Diagnostic &D =
+        add(Call.Loc, "vinyl-blocking-fallback",
+            fmt::format(
+                "the address of '{}', a blocking facade over '{}', is "
+                "taken here: calls through the pointer wait for its I/O, "
+                "which in async mode waits in a nested run of the event loop",
+                F.displayName(Call.Callee), F.displayName(Twin->second)));
     D.Severity = Diagnostic::Warning;
   }
 

@@ -84,4 +84,35 @@ void findFacadeTwins(SolverState &St) {
   }
 }
 
+std::map<std::string, size_t> functionsToPin(const SolverState &St) {
+  constexpr size_t NoPinningCall = SolverState::NoPinningCall;
+  const Facts &F = St.F;
+  std::map<std::string, size_t> Out;
+  // An operator that synchronous code calls cannot keep a facade under its
+  // name (`++it` would call the coroutine).
+  for (size_t I : St.SyncCalls)
+    if (const FunctionFact *Fn = St.function(F.Calls[I].Callee);
+        Fn && Fn->IsOperator && St.S.hasFacade(Fn->Id) &&
+        !St.Pinned.count(Fn->Id))
+      Out.emplace(Fn->Id, I);
+  // An `auto` function no unit instantiates: its coroutine's type cannot
+  // be written, and nothing calls it anyway.
+  for (const auto &[Id, State] : St.S.States)
+    if (const FunctionFact *Fn = St.function(Id);
+        State.Async && Fn && !Fn->IsCoroutine && !St.Pinned.count(Id) &&
+        llvm::any_of(Fn->Decls, [](const DeclFact &D) {
+          return D.Problem == UnknownDeducedType;
+        }))
+      Out.emplace(Id, NoPinningCall);
+  // A range-for's calls for its iteration are never awaited.
+  for (size_t I = 0; I < F.Calls.size(); ++I)
+    if (const CallFact &Call = F.Calls[I];
+        Call.Kind == CallKind::Implicit && !Call.Problem.empty() &&
+        St.S.isAsync(Call.Callee) && !St.Pinned.count(Call.Callee))
+      if (const FunctionFact *Fn = St.function(Call.Callee);
+          Fn && !Fn->IsCoroutine)
+        Out.emplace(Call.Callee, I);
+  return Out;
+}
+
 } // namespace vinyl::solver

@@ -106,7 +106,8 @@ void addressFallback(SolverState &St, const CallFact &Call,
       Call.Loc,
       fmt::format("the address of '{}' is taken here, and it reaches "
                   "blocking I/O: calls through the pointer use its blocking "
-                  "facade, which in async mode blocks the event loop{}",
+                  "facade, which in async mode waits in a nested run of the "
+                  "event loop{}",
                   St.F.displayName(Call.Callee), Why),
       Call.Callee);
   D.Notes = explainChain(St.F, St.S, Call.Callee);

@@ -64,13 +64,15 @@ std::string SolverState::whyNotCoroutine(const FunctionFact &F) const {
     return "virtual function";
   if (!F.OverridesOutside.empty())
     return "override";
+  if (Pinned.count(F.Id))
+    return F.IsOperator ? "operator" : "function";
   return "";
 }
 
 bool SolverState::canFallBack(const FunctionFact &F) const {
   return F.IsConstructor || F.IsDestructor || F.IsConversion ||
-         HandedOn.count(F.Id) || !F.OverridesOutside.empty() ||
-         OverriddenOutside.count(F.Id) ||
+         HandedOn.count(F.Id) || Pinned.count(F.Id) ||
+         !F.OverridesOutside.empty() || OverriddenOutside.count(F.Id) ||
          (F.IsVariadic && !F.IsConstexpr);
 }
 
@@ -267,8 +269,12 @@ private:
         refuse(*Caller, What, I);
         return;
       }
-      if (fallBack(*Caller, What, I) && !Leaf)
+      if (!fallBack(*Caller, What, I))
+        return;
+      if (!Leaf)
         St.SyncCalls.push_back(I);
+      else if (Call.Problem.empty() && !Call.Awaited)
+        S.LeafWaits.insert(I);
       return;
     }
     colour(Call.Caller, I);
@@ -289,7 +295,9 @@ private:
         Fn.Loc,
         fmt::format("{} reaches blocking I/O but cannot become a coroutine: "
                     "it stays synchronous (what it calls keeps a blocking "
-                    "facade), and in async mode it blocks the event loop",
+                    "facade; a leaf it calls is waited for with block_on), "
+                    "and in async mode it waits in a nested run of the event "
+                    "loop",
                     Subject),
         Fn.Id,
         (Fn.IsConstructor || Fn.IsDestructor) &&
@@ -309,6 +317,22 @@ private:
                          "cannot become a coroutine: the family keeps its "
                          "signature",
                          Outside->Name)});
+    if (auto It = St.Pinned.find(Fn.Id);
+        It != St.Pinned.end() && It->second == St.NoPinningCall) {
+      D.Notes.push_back(
+          {Fn.Loc, "its `auto` result type is known in no translation unit "
+                   "(none instantiates it), so its coroutine's type cannot "
+                   "be written"});
+    } else if (It != St.Pinned.end()) {
+      const CallFact &Pin = F.Calls[It->second];
+      D.Notes.push_back(
+          {Pin.Loc, Pin.Kind == CallKind::Implicit
+                        ? std::string("a range-for calls it here for its "
+                                      "iteration, which cannot await")
+                        : std::string("synchronous code calls it here, and "
+                                      "an operator cannot keep a blocking "
+                                      "facade under another name")});
+    }
     if (auto It = St.HandedOn.find(Fn.Id); It != St.HandedOn.end()) {
       const CallFact &Escape = F.Calls[It->second];
       D.Notes.push_back(
@@ -356,10 +380,11 @@ private:
                                                  F.displayName(Id));
         Diagnostic D = St.fallback(
             Call.Loc,
-            fmt::format("{} here, inside the coroutine '{}', waits for its "
-                        "I/O: it stays synchronous, and in async mode this "
-                        "blocks the event loop",
-                        Subject, F.displayName(Caller->Id)),
+            fmt::format(
+                "{} here, inside the coroutine '{}', waits for its "
+                "I/O: it stays synchronous, and in async mode this waits "
+                "in a nested run of the event loop",
+                Subject, F.displayName(Caller->Id)),
             Caller->Id,
             (Callee->IsConstructor || Callee->IsDestructor) &&
                 St.C.AllowBlockingConstructors);
@@ -390,15 +415,32 @@ private:
 } // namespace
 } // namespace solver
 
-Solution solve(const Facts &F, const Config &C) {
-  solver::SolverState St(F, C);
-  solver::Colouring(St).run();
-  solver::decideFacades(St);
+/// The rules that read the final colours.
+static Solution finishSolution(solver::SolverState &St) {
   solver::findFacadeTwins(St);
   solver::checkRewritable(St);
   solver::warnInactiveCode(St);
   sortDiagnostics(St.S.Diags);
   return std::move(St.S);
+}
+
+Solution solve(const Facts &F, const Config &C) {
+  // Colouring decides what is async; a function some call cannot await
+  // after all is pinned synchronous, and the colours are made again
+  // without it, until none is left (each pass pins more, or stops).
+  std::map<std::string, size_t> Pinned;
+  for (;;) {
+    solver::SolverState St(F, C);
+    St.Pinned = Pinned;
+    solver::Colouring(St).run();
+    solver::decideFacades(St);
+    std::map<std::string, size_t> More = solver::functionsToPin(St);
+    if (!More.empty()) {
+      Pinned.insert(More.begin(), More.end());
+      continue;
+    }
+    return finishSolution(St);
+  }
 }
 
 } // namespace vinyl

@@ -46,6 +46,13 @@ struct SolverState {
   /// overrides (a test's mock): the outside override, which cannot change,
   /// so the family keeps its old signature and stays synchronous.
   std::map<std::string, std::string> OverriddenOutside;
+  /// Functions a call cannot await, however they are called: an operator
+  /// synchronous code calls (it cannot keep a facade under its name), a
+  /// function a range-for calls for its iteration. They stay synchronous;
+  /// the call (index into F.Calls) that pins each.
+  std::map<std::string, size_t> Pinned;
+  /// Pinned for its declaration (its `auto` type is not known), not a call.
+  static constexpr size_t NoPinningCall = static_cast<size_t>(-1);
 
   /// Why \p Fn cannot be a coroutine ("constructor", "function object"),
   /// or "".
@@ -77,6 +84,11 @@ struct SolverState {
 
 /// Whether \p F is a call operator of a class (not a lambda's).
 bool isFunctionObject(const FunctionFact &F);
+
+/// The async functions that no call may await after all (see
+/// SolverState::Pinned), with the call that pins each; empty when the
+/// colours stand.
+std::map<std::string, size_t> functionsToPin(const SolverState &St);
 
 /// "'f' calls 'g' here", or for a join, "'f' joins a thread that runs 'g'".
 Note callNote(const Facts &F, const std::string &Caller, const CallFact &C);

@@ -17,7 +17,7 @@
 // RUN: FileCheck %s --check-prefix=STRICT --input-file=%t/strict.err
 
 // CHECK: a.cpp:7:12: warning: constructor 'Guard::Guard' reaches blocking I/O but cannot become a coroutine
-// CHECK: a.cpp:11:9: warning: constructing a 'Guard' here, inside the coroutine 'command', waits for its I/O: it stays synchronous, and in async mode this blocks the event loop [vinyl-blocking-fallback]
+// CHECK: a.cpp:11:9: warning: constructing a 'Guard' here, inside the coroutine 'command', waits for its I/O: it stays synchronous, and in async mode this waits in a nested run of the event loop [vinyl-blocking-fallback]
 // CHECK-NEXT: a.cpp:7:12: note: it stays synchronous (see the warning there)
 
 // STRICT: a.cpp:7:12: error: constructor 'Guard::Guard' reaches blocking I/O but cannot become a coroutine{{.*}}(refused: facades: { blocking_fallback: error })

@@ -11,7 +11,7 @@
 // RUN: %t/conv.gcc < %t/input > %t/gcc.out && diff %t/orig.out %t/gcc.out
 // RUN: %t/conv.clang < %t/input > %t/clang.out && diff %t/orig.out %t/clang.out
 
-// WARN:      a.cpp:11:5: warning: C variadic function 'sum' reaches blocking I/O but cannot become a coroutine: it stays synchronous (what it calls keeps a blocking facade), and in async mode it blocks the event loop [vinyl-blocking-fallback]
+// WARN:      a.cpp:11:5: warning: C variadic function 'sum' reaches blocking I/O but cannot become a coroutine: it stays synchronous (what it calls keeps a blocking facade; a leaf it calls is waited for with block_on), and in async mode it waits in a nested run of the event loop [vinyl-blocking-fallback]
 // WARN-NEXT: a.cpp:16:10: note: 'sum' calls 'get' here
 // WARN-NEXT: a.cpp:7:3: note: 'get' calls 'read' here
 

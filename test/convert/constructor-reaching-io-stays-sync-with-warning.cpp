@@ -12,7 +12,7 @@
 // RUN: %t/conv.gcc < %t/input > %t/gcc.out && diff %t/orig.out %t/gcc.out
 // RUN: %t/conv.clang < %t/input > %t/clang.out && diff %t/orig.out %t/clang.out
 
-// WARN:      a.cpp:15:12: warning: constructor 'Conn::Conn' reaches blocking I/O but cannot become a coroutine: it stays synchronous (what it calls keeps a blocking facade), and in async mode it blocks the event loop [vinyl-blocking-fallback]
+// WARN:      a.cpp:15:12: warning: constructor 'Conn::Conn' reaches blocking I/O but cannot become a coroutine: it stays synchronous (what it calls keeps a blocking facade; a leaf it calls is waited for with block_on), and in async mode it waits in a nested run of the event loop [vinyl-blocking-fallback]
 // WARN-NEXT: a.cpp:15:33: note: 'Conn::Conn' calls 'handshake' here
 // WARN-NEXT: a.cpp:11:10: note: 'handshake' calls 'get' here
 // WARN-NEXT: a.cpp:6:3: note: 'get' calls 'read' here

@@ -8,7 +8,7 @@
 // RUN: FileCheck %s --match-full-lines --input-file=%t/a.cpp
 // RUN: %compile-both %t/a.cpp
 
-// WARN:      a.cpp:10:43: warning: the address of 'get' is taken here, and it reaches blocking I/O: calls through the pointer use its blocking facade, which in async mode blocks the event loop [vinyl-blocking-fallback]
+// WARN:      a.cpp:10:43: warning: the address of 'get' is taken here, and it reaches blocking I/O: calls through the pointer use its blocking facade, which in async mode waits in a nested run of the event loop [vinyl-blocking-fallback]
 // WARN-NEXT: a.cpp:6:3: note: 'get' calls 'read' here
 
 // CHECK:      static int get(int fd) {

@@ -15,7 +15,7 @@
 // RUN: %t/conv.clang > %t/clang.out && diff %t/orig.out %t/clang.out
 // RUN: FileCheck %s --check-prefix=OUT --match-full-lines --input-file=%t/gcc.out
 
-// WARN:      a.cpp:11:8: warning: function object 'Closer::operator()' reaches blocking I/O but cannot become a coroutine: it stays synchronous (what it calls keeps a blocking facade), and in async mode it blocks the event loop [vinyl-blocking-fallback]
+// WARN:      a.cpp:11:8: warning: function object 'Closer::operator()' reaches blocking I/O but cannot become a coroutine: it stays synchronous (what it calls keeps a blocking facade; a leaf it calls is waited for with block_on), and in async mode it waits in a nested run of the event loop [vinyl-blocking-fallback]
 // WARN-NEXT: a.cpp:18:33: note: an object is passed on here: it is called by 'std::unique_ptr', which does not await its result
 // WARN-NEXT: a.cpp:12:5: note: 'Closer::operator()' calls 'bye' here
 // WARN-NEXT: a.cpp:7:3: note: 'bye' calls 'write' here

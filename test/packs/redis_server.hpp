@@ -34,7 +34,10 @@ namespace vinyl_test {
 
 class redis_server {
 public:
-  redis_server() {
+  // extra_args go to redis-server after the others ("--tcp-backlog",
+  // "4096" for a benchmark that connects a thousand clients at once).
+  explicit redis_server(std::vector<std::string> extra_args = {})
+      : extra_args_(std::move(extra_args)) {
     const char *binary = std::getenv("VINYL_REDIS_SERVER");
     binary_ = binary && *binary ? binary : "/usr/bin/redis-server";
     if (::access(binary_.c_str(), X_OK) != 0)
@@ -93,6 +96,7 @@ private:
         dir_,        "--save",           "",      "--appendonly",
         "no",        "--daemonize",      "no",    "--logfile",
         log,         "--protected-mode", "no"};
+    argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
     std::vector<char *> args;
     for (std::string &arg : argv)
       args.push_back(arg.data());
@@ -165,6 +169,7 @@ private:
     return text.str();
   }
 
+  std::vector<std::string> extra_args_;
   std::string binary_;
   std::string dir_;
   std::string socket_;

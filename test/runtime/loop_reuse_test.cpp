@@ -70,6 +70,35 @@ TEST_P(AsyncReuse, NestedBlockOnServesTheOuterLoopsTasks) {
   EXPECT_EQ(inner_loop, outer_loop);
 }
 
+// block_on of a leaf's awaitable (what the tool writes where a constructor
+// calls a leaf) from a task: the read waits on the loop, whose other task
+// writes what it reads; a read made on the thread would wait forever.
+TEST_P(AsyncReuse, BlockOnOfALeafServesTheOuterLoopsTasks) {
+  pipe_fds p;
+  log_t log;
+  char got = 0;
+  auto constructor_like = [&]() -> long {
+    log.push_back("read");
+    const long n = vinyl::block_on(vinyl::io::read(p.read_end, &got, 1));
+    log.push_back("read done");
+    return n;
+  };
+  auto reader = [&]() -> vinyl::task<long> {
+    co_await vinyl::io::sleep_for(1ms);
+    co_return constructor_like();
+  };
+  auto writer = [&]() -> vinyl::task<long> {
+    co_await vinyl::io::sleep_for(20ms);
+    log.push_back("write");
+    co_return co_await vinyl::io::write(p.write_end, "x", 1);
+  };
+  const auto [n, w] = vinyl::run(vinyl::when_all(reader(), writer()));
+  EXPECT_EQ(n, 1);
+  EXPECT_EQ(w, 1);
+  EXPECT_EQ(got, 'x');
+  EXPECT_EQ(log, (log_t{"read", "write", "read done"}));
+}
+
 // Facades nested in facades, each waiting while the others' tasks run.
 TEST_P(AsyncReuse, NestedBlockOnsInsideEachOther) {
   log_t log;

@@ -43,6 +43,12 @@ struct Anchor {
   }
 };
 
+/// DeclFact::Problem of an `auto` function whose type no instantiation in
+/// the unit deduced; another unit may know it (Facts::merge), else it
+/// stays synchronous.
+inline constexpr llvm::StringLiteral UnknownDeducedType =
+    "its deduced return type is not known here";
+
 /// One declaration or the definition of a function, with its edit anchors.
 struct DeclFact {
   Location Loc;

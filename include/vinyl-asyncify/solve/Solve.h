@@ -31,6 +31,11 @@ struct Solution {
   /// the coroutine in place, `block_on(g())`, because the callee cannot keep
   /// a facade under its name (a lambda).
   std::set<size_t> BlockOnCalls;
+  /// Leaf calls in functions that stay synchronous (a constructor): the
+  /// leaf's awaitable is waited on in place, `block_on(repl(args))`, so
+  /// that on a thread running a loop the loop serves its other tasks
+  /// meanwhile.
+  std::set<size_t> LeafWaits;
   /// Facades found in the code (from an earlier run): facade id -> the id
   /// of the coroutine it blocks on.
   std::map<std::string, std::string> FacadeTwins;

@@ -111,6 +111,16 @@ template <class T> T run_nested(event_loop &loop, task<T> t) {
   return h.promise().result();
 }
 
+template <class T> inline constexpr bool is_task = false;
+template <class T> inline constexpr bool is_task<task<T>> = true;
+
+template <class A>
+using await_result_t = decltype(std::declval<A &>().await_resume());
+
+template <class A> task<await_result_t<A>> await_in_task(A a) {
+  co_return co_await std::move(a);
+}
+
 } // namespace detail
 
 // Returns the task's result, or rethrows the exception that escaped it.
@@ -128,6 +138,23 @@ template <class T> T block_on(task<T> t) {
   if (!h.done())
     throw no_event_loop();
   return h.promise().result();
+}
+
+// block_on(a) of an awaitable that is no task (a leaf's, a pack's): what
+// the tool writes where a function that cannot become a coroutine (a
+// constructor) calls a leaf. On a thread that runs a loop the loop keeps
+// serving its other tasks while the call waits, as for a facade; in
+// blocking mode it is the plain call, with no coroutine frame.
+template <class A>
+requires(!detail::is_task<A>) && requires(A &a) {
+  { a.await_ready() } -> std::convertible_to<bool>;
+  a.await_resume();
+}
+detail::await_result_t<A> block_on(A a) {
+  if (!detail::tls_loop && current_io_mode() == io_mode::blocking &&
+      a.await_ready())
+    return a.await_resume();
+  return block_on(detail::await_in_task(std::move(a)));
 }
 
 } // namespace vinyl
