@@ -23,7 +23,7 @@ jobs=${JOBS:-$(nproc)}
 packages="cmake ninja-build g++ python3 ccache llvm-22-dev libclang-22-dev
   clang-22 clang-tidy-22 clang-tools-22 llvm-22-tools libfmt-dev liburing-dev
   libgtest-dev graphviz libpq-dev postgresql-15 libsqlite3-dev
-  libhiredis-dev redis-server"
+  libhiredis-dev redis-server libssl-dev"
 missing=""
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
