@@ -18,6 +18,7 @@
 #include <cerrno>
 #include <coroutine>
 #include <cstddef>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -80,6 +81,32 @@ inline int io_backend_from_environment() {
   bad_environment("VINYL_IO_BACKEND", value, "auto, io_uring or epoll");
 }
 
+// VINYL_STALL_WARN_MS=N (a debug setting): a task that runs N ms or more
+// on an event loop without suspending is reported on stderr. -1: off; -2:
+// the environment not read yet.
+inline long long stall_warn_setting = -2;
+
+inline long long stall_warn_from_environment() {
+  const char *value = std::getenv("VINYL_STALL_WARN_MS");
+  if (!value || !*value)
+    return -1;
+  char *end = nullptr;
+  const unsigned long ms = std::strtoul(value, &end, 10);
+  if (*end != '\0' || ms == 0 || ms > 3'600'000)
+    bad_environment("VINYL_STALL_WARN_MS", value,
+                    "a number of milliseconds from 1 to 3600000");
+  return static_cast<long long>(ms) * 1'000'000LL;
+}
+
+inline long long stall_warn_ns() {
+  long long value = __atomic_load_n(&stall_warn_setting, __ATOMIC_RELAXED);
+  if (value != -2)
+    return value;
+  value = stall_warn_from_environment();
+  __atomic_store_n(&stall_warn_setting, value, __ATOMIC_RELAXED);
+  return value;
+}
+
 // Reads the environment once; a value set from code wins over it.
 inline int setting(int &slot, int (*from_environment)()) {
   int value = __atomic_load_n(&slot, __ATOMIC_RELAXED);
@@ -113,6 +140,17 @@ inline void set_io_mode(io_mode mode) noexcept {
 inline io_backend requested_io_backend() {
   return static_cast<io_backend>(detail::setting(
       detail::io_backend_setting, detail::io_backend_from_environment));
+}
+
+// A debug aid: from the next run of a loop on, a task that runs `ms`
+// milliseconds or more without suspending is reported on stderr, since
+// every other task of its loop waits meanwhile; a leaf that makes the
+// blocking call instead of waiting on readiness or offload does that.
+// 0 turns it off. VINYL_STALL_WARN_MS sets it from the environment.
+inline void set_stall_warning_ms(unsigned ms) noexcept {
+  __atomic_store_n(&detail::stall_warn_setting,
+                   ms == 0 ? -1LL : static_cast<long long>(ms) * 1'000'000LL,
+                   __ATOMIC_RELAXED);
 }
 
 // Takes effect for loops created afterwards (each thread caches an idle
@@ -731,6 +769,10 @@ public:
       explicit depth_guard(unsigned &d) noexcept : depth(d) { ++depth; }
       ~depth_guard() { --depth; }
     } guard(depth_);
+    if (depth_ == 1)
+      stall_ns_ = stall_warn_ns();
+    else
+      ++nested_runs_;
     for (;;) {
       run_ready();
       if (done())
@@ -755,7 +797,30 @@ protected:
   // Backends call this when an operation they started has finished.
   void complete(operation &op) {
     --in_flight_;
-    std::coroutine_handle<>::from_address(op.waiter).resume();
+    resume(std::coroutine_handle<>::from_address(op.waiter));
+  }
+
+  // Resumes h. With a stall warning set, a resumption that kept the loop
+  // that long is reported, unless a run nested in it (a facade's) served
+  // the loop meanwhile.
+  void resume(std::coroutine_handle<> h) {
+    if (stall_ns_ < 0) [[likely]] {
+      h.resume();
+      return;
+    }
+    const unsigned long nested = nested_runs_;
+    const long long start = monotonic_ns();
+    h.resume();
+    const long long took = monotonic_ns() - start;
+    if (took >= stall_ns_ && nested == nested_runs_)
+      std::fprintf(stderr,
+                   "vinyl: a task ran %lld ms on the event loop without "
+                   "suspending, and every other task of the loop waited "
+                   "meanwhile: a call that blocks the thread (a leaf that "
+                   "makes the blocking call instead of waiting on readiness "
+                   "or offload, or long CPU work) (VINYL_STALL_WARN_MS=%lld)"
+                   "\n",
+                   took / 1'000'000, stall_ns_ / 1'000'000);
   }
 
   // Backends call this when the inbox descriptor (watched through
@@ -875,7 +940,7 @@ private:
       for (std::size_t n = ready_.size() - ready_head_;
            n != 0 && ready_head_ != ready_.size(); --n) {
         const std::coroutine_handle<> h = ready_[ready_head_++];
-        h.resume();
+        resume(h);
       }
     }
     ready_.clear();
@@ -884,6 +949,10 @@ private:
 
   unsigned generation_ = current_fork_generation();
   unsigned depth_ = 0;
+  // The stall warning of the outermost run (-1: off), and how many runs
+  // nested in it have started.
+  long long stall_ns_ = -1;
+  unsigned long nested_runs_ = 0;
   // Offloaded calls: an eventfd made with the first, those not back yet,
   // and those a worker handed back, newest first.
   int inbox_fd_ = -1;
