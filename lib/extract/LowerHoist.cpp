@@ -114,43 +114,13 @@ std::optional<Lowering> StatementLowerer::hoistAwaits(const Expr *FullExpr,
     if (!reorderable(E, Full))
       return Fail("what the statement evaluates before the calls has side "
                   "effects");
-  SourceLocation End = statementEnd(S);
-  std::optional<LoweredPiece> Whole = source(S->getBeginLoc(), End);
-  if (!Whole)
-    return Fail("part of it is written by a macro");
-  Lowering L;
-  L.Whole = Whole->Source;
-  if (Braces)
-    L.Pieces.push_back(text("{ "));
-  std::string Base = "vinyl_t" + std::to_string(X.lineOf(S)) + "_";
-  for (unsigned I = 0; I < In.size(); ++I) {
-    std::optional<LoweredPiece> C = source(In[I]);
-    if (!C)
-      return Fail("part of it is written by a macro");
-    L.Pieces.push_back(
-        text("decltype(auto) " + Base + std::to_string(I + 1) + " = "));
-    L.Pieces.push_back(*C);
-    L.Pieces.push_back(text("; "));
-  }
-  SourceLocation At = S->getBeginLoc();
-  for (unsigned I = 0; I < In.size(); ++I) {
-    std::optional<LoweredPiece> Before = source(At, In[I]->getBeginLoc());
-    if (!Before)
-      return Fail("part of it is written by a macro");
-    L.Pieces.push_back(*Before);
-    std::string Name = Base + std::to_string(I + 1);
-    L.Pieces.push_back(
-        text("static_cast<decltype(" + Name + ") &&>(" + Name + ")"));
-    At = tokenEnd(In[I]->getEndLoc());
-  }
-  std::optional<LoweredPiece> Rest = source(At, End);
-  if (!Rest)
-    return Fail("part of it is written by a macro");
-  L.Pieces.push_back(*Rest);
-  if (Braces)
-    L.Pieces.push_back(text(" }"));
-  Hoisted.clear();
-  return L;
+  std::vector<std::string> Types(In.size(), "decltype(auto)");
+  return hoisted(
+      S, Braces, In, Types, "vinyl_t",
+      [](const std::string &Name) {
+        return "static_cast<decltype(" + Name + ") &&>(" + Name + ")";
+      },
+      Why);
 }
 
 /// The braced aggregates g++ mishandles in \p S, outside lambdas.
@@ -329,6 +299,16 @@ StatementLowerer::hoistInitializerLists(const Expr *FullExpr,
     Made.push_back(M);
     Types.push_back(std::move(Type));
   }
+  return hoisted(
+      S, Braces, Made, Types, "vinyl_l",
+      [](const std::string &Name) { return "std::move(" + Name + ")"; }, Why);
+}
+
+std::optional<Lowering> StatementLowerer::hoisted(
+    const Stmt *S, bool Braces, ArrayRef<const Expr *> Moved,
+    ArrayRef<std::string> Types, StringRef Prefix,
+    function_ref<std::string(const std::string &)> Use, std::string &Why) {
+  auto Fail = [&](StringRef Reason) { return refuse(Why, Reason); };
   SourceLocation End = statementEnd(S);
   std::optional<LoweredPiece> Whole = source(S->getBeginLoc(), End);
   if (!Whole)
@@ -337,24 +317,26 @@ StatementLowerer::hoistInitializerLists(const Expr *FullExpr,
   L.Whole = Whole->Source;
   if (Braces)
     L.Pieces.push_back(text("{ "));
-  std::string Base = "vinyl_l" + std::to_string(X.lineOf(S)) + "_";
-  for (unsigned I = 0; I < Made.size(); ++I) {
-    std::optional<LoweredPiece> Object = source(Made[I]);
+  auto Name = [&](unsigned I) {
+    return Prefix.str() + std::to_string(X.lineOf(S)) + "_" +
+           std::to_string(I + 1);
+  };
+  for (unsigned I = 0; I < Moved.size(); ++I) {
+    std::optional<LoweredPiece> Object = source(Moved[I]);
     if (!Object)
       return Fail("part of it is written by a macro");
-    L.Pieces.push_back(
-        text(Types[I] + " " + Base + std::to_string(I + 1) + " = "));
+    L.Pieces.push_back(text(Types[I] + " " + Name(I) + " = "));
     L.Pieces.push_back(*Object);
     L.Pieces.push_back(text("; "));
   }
   SourceLocation At = S->getBeginLoc();
-  for (unsigned I = 0; I < Made.size(); ++I) {
-    std::optional<LoweredPiece> Before = source(At, Made[I]->getBeginLoc());
+  for (unsigned I = 0; I < Moved.size(); ++I) {
+    std::optional<LoweredPiece> Before = source(At, Moved[I]->getBeginLoc());
     if (!Before)
       return Fail("part of it is written by a macro");
     L.Pieces.push_back(*Before);
-    L.Pieces.push_back(text("std::move(" + Base + std::to_string(I + 1) + ")"));
-    At = tokenEnd(Made[I]->getEndLoc());
+    L.Pieces.push_back(text(Use(Name(I))));
+    At = tokenEnd(Moved[I]->getEndLoc());
   }
   std::optional<LoweredPiece> Rest = source(At, End);
   if (!Rest)

@@ -127,6 +127,15 @@ private:
   const clang::Stmt *ownStatement(bool &Braces, std::string &Why);
   /// Where a rewrite of \p S ends: after its ';'.
   clang::SourceLocation statementEnd(const clang::Stmt *S);
+  /// \p S with each of \p Moved first, in a variable of its own
+  /// (`Types[I] <Prefix><line>_<I+1> = <Moved[I]>; `), taken where it was
+  /// written as \p Use(name); in braces unless \p Braces is false.
+  std::optional<Lowering>
+  hoisted(const clang::Stmt *S, bool Braces,
+          llvm::ArrayRef<const clang::Expr *> Moved,
+          llvm::ArrayRef<std::string> Types, llvm::StringRef Prefix,
+          llvm::function_ref<std::string(const std::string &)> Use,
+          std::string &Why);
   std::optional<LoweredPiece> source(clang::SourceLocation B,
                                      clang::SourceLocation E,
                                      bool Operand = false);

@@ -8,6 +8,7 @@
 // which a loop blocked in hiredis could not produce.
 #include "../runtime/test_support.hpp"
 #include "redis_server.hpp"
+#include "server_environment.hpp"
 
 #include <vinyl/hiredis.hpp>
 #include <vinyl/vinyl.hpp>
@@ -33,34 +34,18 @@ namespace {
 using namespace std::chrono_literals;
 using namespace vinyl_test;
 
-redis_server *server = nullptr;
-std::string server_error;
+// hiredis writes with write(2): a write to a connection the server closed
+// would end the process, as it ends any client that does not ignore
+// SIGPIPE.
+[[maybe_unused]] const bool sigpipe_ignored =
+    std::signal(SIGPIPE, SIG_IGN) != SIG_ERR;
 
-class redis_environment : public ::testing::Environment {
-public:
-  void SetUp() override {
-    // hiredis writes with write(2): a write to a connection the server
-    // closed would end the process, as it ends any client that does not
-    // ignore SIGPIPE.
-    ::signal(SIGPIPE, SIG_IGN);
-    try {
-      server_ = std::make_unique<redis_server>();
-      server = server_.get();
-    } catch (const std::exception &e) {
-      server_error = e.what();
-    }
-  }
-  void TearDown() override {
-    server = nullptr;
-    server_.reset();
-  }
-
-private:
-  std::unique_ptr<redis_server> server_;
-};
-
+// The server, started once for the whole process.
+using redis_environment = server_environment<redis_server>;
 [[maybe_unused]] ::testing::Environment *const environment =
     ::testing::AddGlobalTestEnvironment(new redis_environment);
+redis_server *const &server = redis_environment::server;
+const std::string &server_error = redis_environment::error;
 
 struct redis_deleter {
   void operator()(redisContext *c) const { redisFree(c); }

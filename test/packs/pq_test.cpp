@@ -8,6 +8,7 @@
 // the order of events, which a loop blocked in libpq could not produce.
 #include "../runtime/test_support.hpp"
 #include "pg_server.hpp"
+#include "server_environment.hpp"
 
 #include <vinyl/pq.hpp>
 #include <vinyl/vinyl.hpp>
@@ -32,33 +33,12 @@ namespace {
 using namespace std::chrono_literals;
 using namespace vinyl_test;
 
-// The server, started once for the whole process. Without it every test
-// fails, saying why (which package to install): gtest would report a
-// failure in the environment's set-up as tests skipped.
-pg_server *server = nullptr;
-std::string server_error;
-
-class pg_environment : public ::testing::Environment {
-public:
-  void SetUp() override {
-    try {
-      server_ = std::make_unique<pg_server>();
-      server = server_.get();
-    } catch (const std::exception &e) {
-      server_error = e.what();
-    }
-  }
-  void TearDown() override {
-    server = nullptr;
-    server_.reset();
-  }
-
-private:
-  std::unique_ptr<pg_server> server_;
-};
-
+// The server, started once for the whole process.
+using pg_environment = server_environment<pg_server>;
 [[maybe_unused]] ::testing::Environment *const environment =
     ::testing::AddGlobalTestEnvironment(new pg_environment);
+pg_server *const &server = pg_environment::server;
+const std::string &server_error = pg_environment::error;
 
 struct pq_deleter {
   void operator()(PGconn *conn) const { PQfinish(conn); }

@@ -2,6 +2,7 @@
 // itself (pg_server.hpp). Each test starts from an empty schema.
 #include "orders/service.h"
 #include "pg_server.hpp"
+#include "server_environment.hpp"
 
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
@@ -15,30 +16,11 @@ namespace {
 
 using namespace std::chrono_literals;
 
-vinyl_test::pg_server *server = nullptr;
-std::string server_error;
-
-class Environment : public ::testing::Environment {
-public:
-  void SetUp() override {
-    try {
-      server_ = std::make_unique<vinyl_test::pg_server>();
-      server = server_.get();
-    } catch (const std::exception &e) {
-      server_error = e.what();
-    }
-  }
-  void TearDown() override {
-    server = nullptr;
-    server_.reset();
-  }
-
-private:
-  std::unique_ptr<vinyl_test::pg_server> server_;
-};
-
+using PgEnvironment = vinyl_test::server_environment<vinyl_test::pg_server>;
 [[maybe_unused]] ::testing::Environment *const environment =
-    ::testing::AddGlobalTestEnvironment(new Environment);
+    ::testing::AddGlobalTestEnvironment(new PgEnvironment);
+vinyl_test::pg_server *const &server = PgEnvironment::server;
+const std::string &server_error = PgEnvironment::error;
 
 class Orders : public ::testing::Test {
 protected:
