@@ -22,8 +22,11 @@
 #include <vinyl/event_loop.hpp>
 #include <vinyl/task.hpp>
 
+#include <cerrno>
 #include <coroutine>
 #include <new>
+
+#include <fcntl.h>
 
 namespace vinyl {
 
@@ -77,5 +80,35 @@ private:
   };
   bool started_ = false;
 };
+
+// A descriptor made non-blocking for the scope's lifetime (a library's
+// blocking socket, for the time of one adapted call); -1 or a descriptor
+// already non-blocking is left alone. Putting the flags back keeps errno:
+// the caller may look at it after the call.
+class nonblocking_fd {
+public:
+  explicit nonblocking_fd(int fd) noexcept
+      : fd_(fd), flags_(fd < 0 ? -1 : ::fcntl(fd, F_GETFL)) {
+    if (flags_ != -1 && !(flags_ & O_NONBLOCK))
+      ::fcntl(fd_, F_SETFL, flags_ | O_NONBLOCK);
+  }
+  nonblocking_fd(const nonblocking_fd &) = delete;
+  nonblocking_fd &operator=(const nonblocking_fd &) = delete;
+  ~nonblocking_fd() {
+    if (flags_ != -1 && !(flags_ & O_NONBLOCK)) {
+      const int saved = errno;
+      ::fcntl(fd_, F_SETFL, flags_);
+      errno = saved;
+    }
+  }
+
+private:
+  int fd_;
+  int flags_;
+};
+
+// A socket's SO_RCVTIMEO or SO_SNDTIMEO in nanoseconds, -1 for none: the
+// bound of an adapter's readiness wait, as it bounds the blocking call.
+using detail::socket_timeout_ns;
 
 } // namespace vinyl

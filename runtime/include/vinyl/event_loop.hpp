@@ -548,6 +548,17 @@ inline long long call_now(operation &op, int extra_msg_flags = 0) noexcept {
 // is "none".
 inline constexpr long long deadline_unknown = -2;
 
+// A socket's timeout for `option` (SO_RCVTIMEO or SO_SNDTIMEO) in
+// nanoseconds, -1 when there is none or fd is no socket.
+inline long long socket_timeout_ns(int fd, int option) noexcept {
+  timeval tv{};
+  socklen_t len = sizeof tv;
+  if (::getsockopt(fd, SOL_SOCKET, option, &tv, &len) != 0 ||
+      (tv.tv_sec == 0 && tv.tv_usec == 0))
+    return -1;
+  return tv.tv_sec * 1'000'000'000LL + tv.tv_usec * 1'000LL;
+}
+
 // The deadline a blocking call of op's socket honours, from now:
 // SO_RCVTIMEO for receives and accept, SO_SNDTIMEO for sends and connect
 // (socket(7)). -1 when there is none, or the descriptor is no socket. Asked
@@ -557,13 +568,9 @@ inline long long socket_deadline(const operation &op) noexcept {
   if (op.code == op_code::pread || op.code == op_code::pwrite)
     return -1;
   const bool sending = is_write(op.code) || op.code == op_code::connect;
-  timeval tv{};
-  socklen_t len = sizeof tv;
-  if (::getsockopt(op.fd, SOL_SOCKET, sending ? SO_SNDTIMEO : SO_RCVTIMEO,
-                   &tv, &len) != 0 ||
-      (tv.tv_sec == 0 && tv.tv_usec == 0))
-    return -1;
-  return monotonic_ns() + tv.tv_sec * 1'000'000'000LL + tv.tv_usec * 1'000LL;
+  const long long timeout =
+      socket_timeout_ns(op.fd, sending ? SO_SNDTIMEO : SO_RCVTIMEO);
+  return timeout < 0 ? -1 : monotonic_ns() + timeout;
 }
 
 // Looks the socket's timeout up the first time op is to wait.

@@ -80,38 +80,6 @@ inline bool plain(const redisContext *c) noexcept {
   return !::vinyl::detail::tls_loop || !may_wait(c);
 }
 
-// The socket's timeout for `option` (SO_RCVTIMEO or SO_SNDTIMEO) in
-// nanoseconds, -1 for none. Asked only when a call is about to wait.
-inline long long socket_timeout_ns(int fd, int option) noexcept {
-  timeval tv{};
-  socklen_t len = sizeof tv;
-  if (::getsockopt(fd, SOL_SOCKET, option, &tv, &len) != 0 ||
-      (tv.tv_sec == 0 && tv.tv_usec == 0))
-    return -1;
-  return tv.tv_sec * 1'000'000'000LL + tv.tv_usec * 1'000LL;
-}
-
-// The context's socket made non-blocking for the scope's lifetime, so that
-// a write takes what fits rather than waiting for room for all of it.
-class nonblocking_socket {
-public:
-  explicit nonblocking_socket(int fd) noexcept
-      : fd_(fd), flags_(::fcntl(fd, F_GETFL)) {
-    if (flags_ != -1 && !(flags_ & O_NONBLOCK))
-      ::fcntl(fd_, F_SETFL, flags_ | O_NONBLOCK);
-  }
-  nonblocking_socket(const nonblocking_socket &) = delete;
-  nonblocking_socket &operator=(const nonblocking_socket &) = delete;
-  ~nonblocking_socket() {
-    if (flags_ != -1 && !(flags_ & O_NONBLOCK))
-      ::fcntl(fd_, F_SETFL, flags_);
-  }
-
-private:
-  int fd_;
-  int flags_;
-};
-
 // A read or write after a wait. ready: the socket was reported ready, and
 // the call is made with REDIS_BLOCK cleared so that a spurious EAGAIN is
 // "try again" to hiredis. Otherwise the wait timed out (or failed), and the
@@ -164,7 +132,7 @@ get_reply_async(redisContext *c, void **reply) {
       co_return REDIS_ERR;
   }
   if (aux == nullptr) {
-    const nonblocking_socket nonblocking(c->fd);
+    const nonblocking_fd nonblocking(c->fd);
     bool failed = co_await write_all(c) == REDIS_ERR;
     while (!failed && aux == nullptr) {
       const bool ready =
@@ -192,7 +160,7 @@ get_reply_async(redisContext *c, void **reply) {
 }
 
 inline task<int> buffer_write_async(redisContext *c, int *done) {
-  const nonblocking_socket nonblocking(c->fd);
+  const nonblocking_fd nonblocking(c->fd);
   const int r = co_await write_all(c);
   if (r == REDIS_OK && done != nullptr)
     *done = 1;

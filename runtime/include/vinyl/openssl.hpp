@@ -88,41 +88,6 @@ inline bool plain(const SSL *ssl) noexcept {
   return !::vinyl::detail::tls_loop || !may_wait(ssl);
 }
 
-// The socket's timeout for `option` (SO_RCVTIMEO or SO_SNDTIMEO) in
-// nanoseconds, -1 for none (or for a descriptor that is no socket).
-inline long long socket_timeout_ns(int fd, int option) noexcept {
-  timeval tv{};
-  socklen_t len = sizeof tv;
-  if (::getsockopt(fd, SOL_SOCKET, option, &tv, &len) != 0 ||
-      (tv.tv_sec == 0 && tv.tv_usec == 0))
-    return -1;
-  return tv.tv_sec * 1'000'000'000LL + tv.tv_usec * 1'000LL;
-}
-
-// A descriptor made non-blocking for the scope's lifetime. Putting its
-// flags back keeps errno: the caller may look at it after the call.
-class nonblocking_fd {
-public:
-  explicit nonblocking_fd(int fd) noexcept
-      : fd_(fd), flags_(fd < 0 ? -1 : ::fcntl(fd, F_GETFL)) {
-    if (flags_ != -1 && !(flags_ & O_NONBLOCK))
-      ::fcntl(fd_, F_SETFL, flags_ | O_NONBLOCK);
-  }
-  nonblocking_fd(const nonblocking_fd &) = delete;
-  nonblocking_fd &operator=(const nonblocking_fd &) = delete;
-  ~nonblocking_fd() {
-    if (flags_ != -1 && !(flags_ & O_NONBLOCK)) {
-      const int saved = errno;
-      ::fcntl(fd_, F_SETFL, flags_);
-      errno = saved;
-    }
-  }
-
-private:
-  int fd_;
-  int flags_;
-};
-
 // What a failed call waits for before it is made again.
 enum class blocked_on { nothing, input, room };
 
