@@ -11,6 +11,9 @@
 //    an if's, a statement becomes an if around copies of itself
 //    (Lowering.h);
 //  - a class temporary made by ?: is destroyed twice: lowered the same way;
+//  - class objects made in an operand that may be skipped are made before
+//    the first await, even when the operand is skipped: the operand
+//    becomes a lambda called in place (LowerSkipped.cpp);
 //  - a co_await inside a braced initializer list does not compile ("array
 //    used as initializer"): refused (unless it is the C++11 pack idiom,
 //    which becomes a fold);
@@ -82,6 +85,19 @@ public:
     }
     if (!C.Problem.empty() && !Temporary)
       return;
+    // Class objects made where an operand may be skipped: each such
+    // operand becomes a lambda called in place.
+    if (std::string Why;
+        !Lowerer.wrapSkippedTemporaries(Full, &E, C.AwaitEdits, Why)) {
+      C.Problem = "an operand that may be skipped (the right of && or ||, a "
+                  "branch of ?:) makes a class object, which g++ 12 makes "
+                  "before the awaits of its full-expression even when the "
+                  "operand is skipped, and " +
+                  Why +
+                  "; move the awaited call into a variable before the "
+                  "statement";
+      return;
+    }
     if (C.Problem.empty() && (!Skippable || skippableFine(Full, C)))
       return;
     // A ?: temporary or an await that may be skipped: the statement

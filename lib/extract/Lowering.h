@@ -86,6 +86,15 @@ public:
                                               const clang::Expr *Call,
                                               std::string &Why);
 
+  /// Edits that make each operand of \p Full that may be skipped (the
+  /// right of && or ||, a branch of a scalar ?:) and makes a class object a
+  /// lambda called in place, when it cannot be awaited itself: g++ 12 makes
+  /// those objects before the first await, also when the operand is
+  /// skipped (LowerSkipped.cpp). False, with the reason in \p Why, when
+  /// one is written by a macro.
+  bool wrapSkippedTemporaries(const clang::Expr *Full, const clang::Expr *Call,
+                              std::vector<TextEdit> &Edits, std::string &Why);
+
   /// `for (init; cond; inc) body` as `for (init; ; inc) { if (!(cond))
   /// break; body }` (continue still runs inc and re-tests); an unbraced
   /// body's closing brace goes in \p Edits.

@@ -54,6 +54,7 @@ template <> struct MappingTraits<TextEdit> {
   static void mapping(IO &Io, TextEdit &E) {
     Io.mapRequired("where", E.Where);
     Io.mapOptional("text", E.Text, std::string());
+    Io.mapOptional("unless", E.Unless, Anchor());
   }
 };
 template <> struct MappingTraits<LoweredPiece> {

@@ -16,9 +16,9 @@
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/Error.h"
 
+#include <limits>
 #include <map>
 #include <optional>
-#include <limits>
 #include <set>
 #include <tuple>
 
@@ -200,19 +200,21 @@ private:
       // The body's indentation: the line above, if deeper than the '}'.
       StringRef Above = Before.drop_back(Line.size() + 1);
       Above = Above.substr(Above.rfind('\n') + 1);
-      StringRef Indent = Above.take_while([](char C) { return C == ' ' || C == '\t'; });
-      std::string BodyIndent = Indent.size() > Line.size() && !Above.trim().empty()
-                                   ? Indent.drop_front(Line.size()).str()
-                                   : std::string("  ");
+      StringRef Indent =
+          Above.take_while([](char C) { return C == ' ' || C == '\t'; });
+      std::string BodyIndent =
+          Indent.size() > Line.size() && !Above.trim().empty()
+              ? Indent.drop_front(Line.size()).str()
+              : std::string("  ");
       insert(D.Whole.File, D.BodyClose,
              fmt::format("{}co_return;\n{}", BodyIndent, Line));
     });
   }
 
   /// Calls \p Body with each definition of \p Fn and its file's text.
-  Error forEachDefinition(
-      const FunctionFact &Fn,
-      function_ref<void(const DeclFact &, StringRef)> Body) {
+  Error
+  forEachDefinition(const FunctionFact &Fn,
+                    function_ref<void(const DeclFact &, StringRef)> Body) {
     for (const DeclFact &D : Fn.Decls) {
       if (!D.IsDefinition)
         continue;
@@ -231,10 +233,10 @@ private:
     return forEachDefinition(Fn, [&](const DeclFact &D, StringRef Text) {
       // A body on one line goes on after the comment, on a line of its own.
       StringRef Rest = Text.substr(Fn.BodyOpen).split('\n').first;
-      std::string After =
-          Rest.trim().empty()
-              ? ""
-              : fmt::format("\n{}{}", D.Indent, Rest.starts_with(" ") ? " " : "  ");
+      std::string After = Rest.trim().empty()
+                              ? ""
+                              : fmt::format("\n{}{}", D.Indent,
+                                            Rest.starts_with(" ") ? " " : "  ");
       insert(D.Whole.File, Fn.BodyOpen,
              fmt::format("\n{}  [[maybe_unused]] bool vinyl_gcc12_frame = "
                          "true; // g++ 12.2 miscompiles coroutines without "
@@ -373,8 +375,13 @@ private:
   void noteAwait(const CallFact &Call) {
     // Before the awaits at the same offset: `while (true) { if (!(co_await`.
     for (const TextEdit &E : Call.AwaitEdits)
-      if (SharedEdits.insert({E.Where, E.Text}).second)
-        add(E.Where, E.Text, std::numeric_limits<long>::min());
+      if (SharedEdits.insert({E.Where, E.Text}).second) {
+        if (!E.Unless.File.empty())
+          UnlessAwaited.push_back(&E);
+        else
+          add(E.Where, E.Text, std::numeric_limits<long>::min());
+      }
+    AwaitedCalls.push_back(Call.Call);
     for (const Lowering &L : Call.Lowerings) {
       // Instantiations of one template's text must lower it alike.
       auto [It, New] = Lowered[L.Whole.File].emplace(L.Whole, &L);
@@ -383,9 +390,9 @@ private:
     }
     Awaits.insert(Call.Caller);
     // A statement lowered into an if awaits in its condition.
-    if (Call.InCondition ||
-        llvm::any_of(Call.Lowerings,
-                     [](const Lowering &L) { return L.AwaitsInCondition; }))
+    if (Call.InCondition || llvm::any_of(Call.Lowerings, [](const Lowering &L) {
+          return L.AwaitsInCondition;
+        }))
       AwaitsInCondition.insert(Call.Caller);
   }
 
@@ -398,6 +405,15 @@ private:
   }
 
   Expected<std::vector<AtomicChange>> changes() {
+    for (const TextEdit *E : UnlessAwaited) {
+      const Anchor &R = E->Unless;
+      bool Awaits = llvm::any_of(AwaitedCalls, [&](const Anchor &A) {
+        return A.File == R.File && A.Offset >= R.Offset &&
+               A.Offset + A.Length <= R.Offset + R.Length;
+      });
+      if (!Awaits)
+        add(E->Where, E->Text, std::numeric_limits<long>::min());
+    }
     if (LoweringConflict)
       return conflict(LoweringConflict->File, LoweringConflict->Offset);
     std::vector<AtomicChange> Out;
@@ -435,8 +451,8 @@ private:
         unsigned Offset = Edits[I].Offset, Length = 0;
         std::string Text;
         for (; I < Edits.size() && Edits[I].Offset == Offset; ++I) {
-          if (Edits[I].Length && Length && (Edits[I].Length != Length ||
-                                            Edits[I].Text != Edits[I - 1].Text))
+          if (Edits[I].Length && Length &&
+              (Edits[I].Length != Length || Edits[I].Text != Edits[I - 1].Text))
             return conflict(File, Offset);
           if (Edits[I].Length && Length)
             continue; // The same edit reached twice.
@@ -478,7 +494,8 @@ private:
     unsigned Begin = L.Whole.Offset, End = Begin + L.Whole.Length;
     std::vector<Edit> Inside, Rest;
     for (Edit &E : Edits) {
-      bool Before = E.Offset + E.Length <= Begin && !(E.Length == 0 && E.Offset == Begin);
+      bool Before =
+          E.Offset + E.Length <= Begin && !(E.Length == 0 && E.Offset == Begin);
       bool After = E.Offset >= End;
       if (!Before && !After && (E.Offset < Begin || E.Offset + E.Length > End))
         return conflict(File, E.Offset);
@@ -574,6 +591,10 @@ private:
   std::set<std::string> Awaits, AwaitsInCondition;
   /// Edits several calls carry; each is made once.
   std::set<std::pair<Anchor, std::string>> SharedEdits;
+  /// Edits made unless a call in their range is awaited, and the calls
+  /// awaited.
+  std::vector<const TextEdit *> UnlessAwaited;
+  std::vector<Anchor> AwaitedCalls;
   std::set<Anchor> DependentCalls;
   /// Using-declarations given a twin already.
   std::set<std::pair<std::string, unsigned>> UsingsDone;

@@ -98,6 +98,9 @@ enum class CallKind {
 struct TextEdit {
   Anchor Where;
   std::string Text;
+  /// When set, the edit is made only if no call inside this range is
+  /// awaited (a skipped operand made a lambda, which cannot await).
+  Anchor Unless;
 };
 
 /// One piece of a lowered statement: Text, or (Source set) a range of the
