@@ -82,6 +82,7 @@ std::vector<std::unique_ptr<Facet>> makeAllFacets(ExtractContext &X) {
   Facets.push_back(makeUninstantiatedCallsFacet(X));
   Facets.push_back(makeCallablesFacet(X));
   Facets.push_back(makeMisuseFacet(X));
+  Facets.push_back(makeSyncFacet(X));
   Facets.push_back(makeThreadsFacet(X));
   Facets.push_back(makeCallsFacet(X));
   Facets.push_back(makeHazardsFacet(X));

@@ -158,6 +158,7 @@ public:
   virtual void operatorCall(const clang::CXXOperatorCallExpr &) {}
   virtual void construct(const clang::CXXConstructExpr &) {}
   virtual void declRef(const clang::DeclRefExpr &) {}
+  virtual void memberExpr(const clang::MemberExpr &) {}
   virtual void forRange(const clang::CXXForRangeStmt &) {}
   /// A block: what is declared in it ends with it.
   virtual void enterBlock() {}
@@ -180,6 +181,7 @@ protected:
 std::unique_ptr<Facet> makeDeclarationsFacet(ExtractContext &X);
 std::unique_ptr<Facet> makeCallablesFacet(ExtractContext &X);
 std::unique_ptr<Facet> makeMisuseFacet(ExtractContext &X);
+std::unique_ptr<Facet> makeSyncFacet(ExtractContext &X);
 std::unique_ptr<Facet> makeThreadsFacet(ExtractContext &X);
 std::unique_ptr<Facet> makeCallsFacet(ExtractContext &X);
 std::unique_ptr<Facet> makeHazardsFacet(ExtractContext &X);

@@ -3,10 +3,8 @@
 // What one TU shows on its own to be wrong, or about to be, with code
 // that awaits:
 //  - a task that is never awaited (dropped, or stored and never touched),
-//    which never runs, because tasks are lazy: a --check finding;
-//  - a lock (std::lock_guard, unique_lock, scoped_lock, shared_lock) in
-//    scope at a call, noted on the call: if the call becomes a co_await,
-//    the mutex is held across a suspension (the solver warns).
+//    which never runs, because tasks are lazy: a --check finding.
+// (A lock held across an await: SyncFacet.cpp.)
 //
 //===----------------------------------------------------------------------===//
 #include "ExtractContext.h"
@@ -20,45 +18,9 @@ using namespace llvm;
 namespace vinyl::extract {
 namespace {
 
-bool isLock(QualType T) {
-  const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
-  if (!RD || !RD->isInStdNamespace())
-    return false;
-  return llvm::is_contained(
-      {"lock_guard", "unique_lock", "scoped_lock", "shared_lock"},
-      RD->getName());
-}
-
 class MisuseFacet : public Facet {
 public:
   using Facet::Facet;
-
-  void varDecl(const VarDecl &VD) override {
-    if (VD.isLocalVarDecl() && isLock(VD.getType()))
-      Locks.push_back(&VD);
-  }
-
-  /// A lock declared in a block is held until the block ends.
-  void enterBlock() override { BlockStarts.push_back(Locks.size()); }
-  void leaveBlock() override {
-    Locks.resize(BlockStarts.pop_back_val());
-  }
-  /// A lambda's body does not run where it is written.
-  void enterFunction() override {
-    Outer.emplace_back(std::move(Locks));
-    Locks.clear();
-  }
-  void leaveFunction() override { Locks = Outer.pop_back_val(); }
-
-  void annotate(const Expr &, CallFact &C) override {
-    if (Locks.empty())
-      return;
-    const VarDecl *Lock = Locks.back();
-    C.HeldLock =
-        "'" + Lock->getNameAsString() + "' (" +
-        Lock->getType()->getAsCXXRecordDecl()->getQualifiedNameAsString() +
-        ", line " + std::to_string(X.lineOf(Lock)) + ")";
-  }
 
   bool call(const CallExpr &CE) override {
     const FunctionDecl *Callee = CE.getDirectCallee();
@@ -121,12 +83,6 @@ private:
     }
   }
 
-  /// Lock variables in scope at the current point of the function; the
-  /// sizes of that list where each open block began; those of the
-  /// enclosing functions.
-  std::vector<const VarDecl *> Locks;
-  SmallVector<size_t, 16> BlockStarts;
-  SmallVector<std::vector<const VarDecl *>, 4> Outer;
   /// Variables initialised with a task in a coroutine and not used since.
   MapVector<const VarDecl *, Finding> UnusedTasks;
 };

@@ -185,6 +185,7 @@ public:
     return show(&Facet::construct, *E);
   }
   bool VisitDeclRefExpr(DeclRefExpr *E) { return show(&Facet::declRef, *E); }
+  bool VisitMemberExpr(MemberExpr *E) { return show(&Facet::memberExpr, *E); }
   bool VisitCXXForRangeStmt(CXXForRangeStmt *S) {
     return show(&Facet::forRange, *S);
   }

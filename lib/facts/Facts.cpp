@@ -42,8 +42,8 @@ std::string Facts::displayName(llvm::StringRef Id) const {
 /// from two different ones. Its anchor names the file by its real path;
 /// the location by the spelling the TU used (`api.h` next to the includer,
 /// `/src/api.h` through -I), which differs between TUs.
-static std::tuple<std::string, unsigned, unsigned>
-placeOf(const Location &Loc, const Anchor &A) {
+static std::tuple<std::string, unsigned, unsigned> placeOf(const Location &Loc,
+                                                           const Anchor &A) {
   if (!A.File.empty())
     return {A.File, A.Offset, A.Length};
   return {Loc.File, Loc.Line, Loc.Column};
@@ -119,6 +119,16 @@ void Facts::merge(Facts &&Other) {
   }
   appendUnique(Calls, std::move(Other.Calls), [](const CallFact &C) {
     return std::tuple_cat(placeOf(C.Loc, C.Call), std::make_tuple(C.Callee));
+  });
+  for (auto &[Id, O] : Other.SyncObjects) {
+    auto [It, New] = SyncObjects.try_emplace(Id, O);
+    if (!New && It->second.Problem.empty() && !O.Problem.empty()) {
+      It->second.Problem = std::move(O.Problem);
+      It->second.ProblemLoc = O.ProblemLoc;
+    }
+  }
+  appendUnique(SyncUses, std::move(Other.SyncUses), [](const SyncUseFact &U) {
+    return std::make_tuple(U.Loc.File, U.Loc.Line, U.Loc.Column, U.Object);
   });
   appendUnique(Findings, std::move(Other.Findings), [](const Finding &D) {
     return std::make_tuple(D.Loc.File, D.Loc.Line, D.Loc.Column, D.Message);

@@ -19,6 +19,8 @@ struct TUFiles {
 struct RawFile {
   std::vector<FunctionFact> Functions;
   std::vector<CallFact> Calls;
+  std::vector<SyncObjectFact> SyncObjects;
+  std::vector<SyncUseFact> SyncUses;
   std::vector<std::string> LeavesSeen;
   std::vector<Finding> Findings;
   std::vector<TUFiles> TUs;
@@ -33,6 +35,8 @@ LLVM_YAML_IS_SEQUENCE_VECTOR(vinyl::TextEdit)
 LLVM_YAML_IS_SEQUENCE_VECTOR(vinyl::LoweredPiece)
 LLVM_YAML_IS_SEQUENCE_VECTOR(vinyl::Lowering)
 LLVM_YAML_IS_SEQUENCE_VECTOR(vinyl::Finding)
+LLVM_YAML_IS_SEQUENCE_VECTOR(vinyl::SyncObjectFact)
+LLVM_YAML_IS_SEQUENCE_VECTOR(vinyl::SyncUseFact)
 LLVM_YAML_IS_SEQUENCE_VECTOR(TUFiles)
 
 namespace llvm::yaml {
@@ -116,6 +120,7 @@ template <> struct MappingTraits<CallFact> {
     Io.mapOptional("move_await", C.MoveAwait, false);
     Io.mapOptional("deref_await", C.DerefAwait, false);
     Io.mapOptional("held_lock", C.HeldLock, std::string());
+    Io.mapOptional("held_mutexes", C.HeldMutexes);
     Io.mapOptional("in_condition", C.InCondition, false);
     Io.mapOptional("awaited", C.Awaited, false);
     Io.mapOptional("blocked_on", C.BlockedOn, false);
@@ -179,6 +184,29 @@ template <> struct MappingTraits<Finding> {
     Io.mapRequired("message", D.Message);
   }
 };
+template <> struct MappingTraits<SyncObjectFact> {
+  static void mapping(IO &Io, SyncObjectFact &O) {
+    Io.mapRequired("id", O.Id);
+    Io.mapOptional("name", O.Name, std::string());
+    Io.mapOptional("loc", O.Loc, Location());
+    Io.mapOptional("condition", O.IsCondition, false);
+    Io.mapOptional("type", O.Type, Anchor());
+    Io.mapOptional("problem", O.Problem, std::string());
+    Io.mapOptional("problem_loc", O.ProblemLoc, Location());
+  }
+};
+template <> struct MappingTraits<SyncUseFact> {
+  static void mapping(IO &Io, SyncUseFact &U) {
+    Io.mapRequired("object", U.Object);
+    Io.mapOptional("caller", U.Caller, std::string());
+    Io.mapOptional("loc", U.Loc, Location());
+    Io.mapOptional("wait", U.IsWait, false);
+    Io.mapOptional("mutex", U.Mutex, std::string());
+    Io.mapOptional("async", U.Async);
+    Io.mapOptional("sync", U.Sync);
+    Io.mapOptional("async_awaits", U.AsyncAwaits, false);
+  }
+};
 template <> struct MappingTraits<TUFiles> {
   static void mapping(IO &Io, TUFiles &T) {
     Io.mapRequired("tu", T.TU);
@@ -189,6 +217,8 @@ template <> struct MappingTraits<RawFile> {
   static void mapping(IO &Io, RawFile &F) {
     Io.mapOptional("functions", F.Functions);
     Io.mapOptional("calls", F.Calls);
+    Io.mapOptional("sync_objects", F.SyncObjects);
+    Io.mapOptional("sync_uses", F.SyncUses);
     Io.mapOptional("leaves_seen", F.LeavesSeen);
     Io.mapOptional("findings", F.Findings);
     Io.mapOptional("translation_units", F.TUs);
@@ -203,6 +233,9 @@ void writeFacts(raw_ostream &OS, const Facts &F) {
   for (const auto &[Id, Fn] : F.Functions)
     Raw.Functions.push_back(Fn);
   Raw.Calls = F.Calls;
+  for (const auto &[Id, O] : F.SyncObjects)
+    Raw.SyncObjects.push_back(O);
+  Raw.SyncUses = F.SyncUses;
   Raw.LeavesSeen = F.LeavesSeen;
   Raw.Findings = F.Findings;
   for (const auto &[TU, Files] : F.FilesOfTU)
@@ -225,16 +258,20 @@ Expected<Facts> readFacts(StringRef Path) {
                  &Message);
   In >> Raw;
   if (In.error())
-    return createStringError(inconvertibleErrorCode(),
-                             Message.empty()
-                                 ? Path.str() + ": error: not a facts file"
-                                 : Message);
+    return createStringError(
+        inconvertibleErrorCode(),
+        Message.empty() ? Path.str() + ": error: not a facts file" : Message);
   Facts F;
   for (FunctionFact &Fn : Raw.Functions) {
     std::string Id = Fn.Id;
     F.Functions.emplace(std::move(Id), std::move(Fn));
   }
   F.Calls = std::move(Raw.Calls);
+  for (SyncObjectFact &O : Raw.SyncObjects) {
+    std::string Id = O.Id;
+    F.SyncObjects.emplace(std::move(Id), std::move(O));
+  }
+  F.SyncUses = std::move(Raw.SyncUses);
   F.LeavesSeen = std::move(Raw.LeavesSeen);
   F.Findings = std::move(Raw.Findings);
   for (TUFiles &T : Raw.TUs)

@@ -66,6 +66,18 @@ private:
           C.Label += "  [I/O leaf]";
     }
     auto St = S.States.find(Id);
+    // A wait on a mutex or condition variable that becomes a vinyl one.
+    if (St != S.States.end() && St->second.SyncUse >= 0) {
+      const SyncUseFact &U = F.SyncUses[St->second.SyncUse];
+      auto O = F.SyncObjects.find(U.Object);
+      Out.push_back(
+          {fmt::format("{} {} at {}  [waits on a vinyl::{}]",
+                       U.IsWait ? "waits on" : "locks",
+                       O == F.SyncObjects.end() ? U.Object : O->second.Name,
+                       where(U.Loc),
+                       U.IsWait ? "condition_variable" : "mutex"),
+           ""});
+    }
     if (St != S.States.end() && !St->second.Family.empty()) {
       const std::string &Other = St->second.Family;
       Out.push_back({familyLink(F, Id, Other, /*Quote=*/false), Other});

@@ -69,6 +69,7 @@ public:
       waitInPlace(F.Calls[I]);
     for (size_t I : S.LeafWaits)
       waitOnLeaf(F.Calls[I]);
+    rewriteSyncObjects();
     for (const auto &[Id, Fn] : F.Functions) {
       if (!S.isAsync(Id))
         continue;
@@ -394,6 +395,35 @@ private:
           return L.AwaitsInCondition;
         }))
       AwaitsInCondition.insert(Call.Caller);
+  }
+
+  /// A mutex or condition variable that becomes a vinyl one: its type,
+  /// and each use as a coroutine or synchronous code needs it.
+  void rewriteSyncObjects() {
+    static constexpr const char *Header = "<vinyl/sync.hpp>";
+    for (const std::string &Id : S.SyncConverted) {
+      const SyncObjectFact &O = F.SyncObjects.at(Id);
+      if (SharedEdits.insert({O.Type, ""}).second) {
+        add(O.Type,
+            O.IsCondition ? "vinyl::condition_variable" : "vinyl::mutex");
+        LeafHeaders[O.Type.File].insert(Header);
+      }
+    }
+    for (const SyncUseFact &U : F.SyncUses) {
+      if (!S.SyncConverted.count(U.Object))
+        continue;
+      auto Fn = F.Functions.find(U.Caller);
+      bool Coroutine = S.isAsync(U.Caller) ||
+                       (Fn != F.Functions.end() && Fn->second.IsCoroutine);
+      for (const TextEdit &E : Coroutine ? U.Async : U.Sync) {
+        if (!SharedEdits.insert({E.Where, E.Text}).second)
+          continue;
+        add(E.Where, E.Text);
+        LeafHeaders[E.Where.File].insert(Header);
+      }
+      if (Coroutine && U.AsyncAwaits)
+        Awaits.insert(U.Caller);
+    }
   }
 
   /// Synchronous code calling a lambda that became a coroutine waits for

@@ -74,6 +74,19 @@ std::vector<Note> explainChain(const Facts &F, const Solution &S,
       Current = Other;
       continue;
     }
+    if (int U = It->second.SyncUse; U >= 0) {
+      const SyncUseFact &Use = F.SyncUses[U];
+      auto O = F.SyncObjects.find(Use.Object);
+      std::string Name = O == F.SyncObjects.end() ? Use.Object : O->second.Name;
+      Chain.push_back(
+          {Use.Loc,
+           fmt::format("'{}' {} '{}' here, which becomes a vinyl::{}, and a "
+                       "coroutine calls it",
+                       F.displayName(Current),
+                       Use.IsWait ? "waits on" : "locks", Name,
+                       Use.IsWait ? "condition_variable" : "mutex")});
+      break;
+    }
     if (It->second.Reason < 0)
       break;
     const CallFact &C = F.Calls[It->second.Reason];

@@ -81,9 +81,9 @@ Diagnostic SolverState::cannotConvert(const FunctionFact &Fn,
   Diagnostic D;
   D.Loc = Fn.Loc;
   D.Check = "vinyl-cannot-convert";
-  D.Message = fmt::format(
-      "{} '{}' reaches blocking I/O but cannot become a coroutine", What,
-      Fn.Name);
+  D.Message =
+      fmt::format("{} '{}' reaches blocking I/O but cannot become a coroutine",
+                  What, Fn.Name);
   return D;
 }
 
@@ -167,7 +167,8 @@ public:
       // a variable) cannot await it, nor wait on it in place.
       const FunctionFact *Caller = St.function(Call.Caller);
       bool OutsideCall = Call.Kind != CallKind::AddressTaken &&
-                         Call.Call.File.empty() && (!Caller || !Caller->Writable);
+                         Call.Call.File.empty() &&
+                         (!Caller || !Caller->Writable);
       if ((Call.Kind == CallKind::AddressTaken && Call.CallbackType.empty()) ||
           OutsideCall)
         St.HandedOn.try_emplace(Call.Callee, I);
@@ -191,6 +192,10 @@ public:
     for (size_t I = 0; I < F.Calls.size(); ++I)
       if (isLeafId(F.Calls[I].Callee))
         reach(I);
+    for (const auto &[Id, Use] : St.SyncRoots) {
+      colour(Id, -1);
+      S.States[Id].SyncUse = static_cast<int>(Use);
+    }
     while (!Work.empty()) {
       std::string Id = Work.front();
       Work.pop_front();
@@ -201,6 +206,7 @@ public:
       for (size_t I : St.CallsOf[Id])
         reach(I);
     }
+    sayWrittenFallbacks();
     warnWaitsInCoroutines();
   }
 
@@ -288,9 +294,8 @@ private:
   bool fallBack(const FunctionFact &Fn, StringRef What, size_t Via) {
     if (!FellBack.insert(Fn.Id).second)
       return !S.Refused.count(Fn.Id);
-    std::string Subject = Fn.IsLambda
-                              ? fmt::format("the {}", Fn.Name)
-                              : fmt::format("{} '{}'", What, Fn.Name);
+    std::string Subject = Fn.IsLambda ? fmt::format("the {}", Fn.Name)
+                                      : fmt::format("{} '{}'", What, Fn.Name);
     Diagnostic D = St.fallback(
         Fn.Loc,
         fmt::format("{} reaches blocking I/O but cannot become a coroutine: "
@@ -349,11 +354,53 @@ private:
                              Escape.Problem)});
     }
     const CallFact &Call = F.Calls[Via];
-    D.Notes.push_back(callNote(F, Fn.Id, Call));
+    D.Notes.push_back(viaNote(Fn, Call));
     St.explainInto(D, Call.Callee);
     bool Allowed = D.Severity == Diagnostic::Warning;
     S.Diags.push_back(std::move(D));
     return Allowed;
+  }
+
+  /// A tree an earlier run converted: a function that stayed synchronous
+  /// there (a constructor, a pinned operator, a lambda handed to an
+  /// algorithm) now waits with block_on or calls blocking facades, which
+  /// the colouring does not follow. It is said again, as that run did, so
+  /// that --check and later runs keep reporting it.
+  void sayWrittenFallbacks() {
+    findFacadeTwins(St);
+    for (size_t I = 0; I < F.Calls.size(); ++I) {
+      const CallFact &Call = F.Calls[I];
+      bool Waits = Call.Kind == CallKind::BlockingWait ||
+                   (S.FacadeTwins.count(Call.Callee) &&
+                    Call.Kind != CallKind::AddressTaken &&
+                    Call.Kind != CallKind::Spawn && !Call.BlockedOn);
+      const FunctionFact *Caller = St.function(Call.Caller);
+      if (!Waits || !Caller || !Caller->Writable || Caller->IsMain ||
+          Caller->IsCoroutine || S.isAsync(Caller->Id) ||
+          S.FacadeTwins.count(Caller->Id) || FellBack.count(Caller->Id))
+        continue;
+      std::string What = St.whyNotCoroutine(*Caller);
+      if (What.empty() && Caller->IsOperator)
+        What = "operator";
+      if (What.empty())
+        continue; // Synchronous code that uses a facade, as it may.
+      fallBack(*Caller, What, I);
+    }
+  }
+
+  /// The note on the call through which \p Fn reaches I/O.
+  Note viaNote(const FunctionFact &Fn, const CallFact &Call) const {
+    if (Call.Kind == CallKind::BlockingWait)
+      return {Call.Loc,
+              fmt::format("'{}' waits with '{}' here", F.displayName(Fn.Id),
+                          StringRef(Call.Callee).drop_front(5))};
+    if (auto Twin = S.FacadeTwins.find(Call.Callee);
+        Twin != S.FacadeTwins.end())
+      return {Call.Loc,
+              fmt::format("'{}' calls '{}' here, a blocking facade over '{}'",
+                          F.displayName(Fn.Id), F.displayName(Call.Callee),
+                          F.displayName(Twin->second))};
+    return callNote(F, Fn.Id, Call);
   }
 
   /// A function that stays synchronous (a constructor that connects, an
@@ -374,10 +421,10 @@ private:
           continue;
         StringRef Class = StringRef(Callee->Name).rsplit("::").first;
         std::string Subject =
-            Callee->IsConstructor  ? fmt::format("constructing a '{}'", Class)
-            : Callee->IsDestructor ? fmt::format("destroying a '{}'", Class)
-                                   : fmt::format("calling '{}'",
-                                                 F.displayName(Id));
+            Callee->IsConstructor ? fmt::format("constructing a '{}'", Class)
+            : Callee->IsDestructor
+                ? fmt::format("destroying a '{}'", Class)
+                : fmt::format("calling '{}'", F.displayName(Id));
         Diagnostic D = St.fallback(
             Call.Loc,
             fmt::format(
@@ -418,7 +465,9 @@ private:
 /// The rules that read the final colours.
 static Solution finishSolution(solver::SolverState &St) {
   solver::findFacadeTwins(St);
+  solver::decideSyncObjects(St);
   solver::checkRewritable(St);
+  solver::waitsInCoroutines(St);
   solver::warnInactiveCode(St);
   sortDiagnostics(St.S.Diags);
   return std::move(St.S);
@@ -428,15 +477,24 @@ Solution solve(const Facts &F, const Config &C) {
   // Colouring decides what is async; a function some call cannot await
   // after all is pinned synchronous, and the colours are made again
   // without it, until none is left (each pass pins more, or stops).
-  std::map<std::string, size_t> Pinned;
+  // The same for a synchronous function that would wait on a mutex or a
+  // condition variable that becomes a vinyl one, where a coroutine calls
+  // it: it becomes a coroutine too.
+  std::map<std::string, size_t> Pinned, SyncRoots;
   for (;;) {
     solver::SolverState St(F, C);
     St.Pinned = Pinned;
+    St.SyncRoots = SyncRoots;
     solver::Colouring(St).run();
     solver::decideFacades(St);
     std::map<std::string, size_t> More = solver::functionsToPin(St);
     if (!More.empty()) {
       Pinned.insert(More.begin(), More.end());
+      continue;
+    }
+    if (std::map<std::string, size_t> Roots = solver::syncRootsToAdd(St);
+        !Roots.empty()) {
+      SyncRoots.insert(Roots.begin(), Roots.end());
       continue;
     }
     return finishSolution(St);

@@ -4,8 +4,8 @@
 // file, that each read the facts and the colours and add to the solution:
 // which functions keep a facade (Facades.cpp), what cannot be rewritten
 // (Refusals.cpp), containers that would hold threads and tasks at once
-// (ThreadContainers.cpp), locks held across an await
-// (LocksAcrossAwait.cpp). This is the state they share.
+// (ThreadContainers.cpp), mutexes held and condition variables waited on
+// across an await (LocksAcrossAwait.cpp). This is the state they share.
 //
 // Private to lib/solve/.
 //
@@ -17,6 +17,7 @@
 
 #include "llvm/ADT/StringRef.h"
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,15 @@ struct SolverState {
   /// function a range-for calls for its iteration. They stay synchronous;
   /// the call (index into F.Calls) that pins each.
   std::map<std::string, size_t> Pinned;
+  /// Functions that stay synchronous by their calls, but take a mutex or
+  /// wait on a condition variable that becomes a vinyl one, and that a
+  /// coroutine calls: they become coroutines, each for the use (index
+  /// into F.SyncUses) that waits.
+  std::map<std::string, size_t> SyncRoots;
+  /// The synchronous functions coroutines call, once the colours stand
+  /// (LocksAcrossAwait.cpp).
+  std::set<std::string> Reached;
+  bool ReachedComputed = false;
   /// Pinned for its declaration (its `auto` type is not known), not a call.
   static constexpr size_t NoPinningCall = static_cast<size_t>(-1);
 
@@ -106,7 +116,15 @@ void checkRewritable(SolverState &St);
 void checkThreadContainers(SolverState &St);
 /// Warns about inactive #if branches in functions that become coroutines.
 void warnInactiveCode(SolverState &St);
+/// Decides which mutexes and condition variables become vinyl ones
+/// (LocksAcrossAwait.cpp), before the lock warnings read it.
+void decideSyncObjects(SolverState &St);
+/// The synchronous functions a coroutine calls (directly or through other
+/// synchronous ones) that would wait on a vinyl object: new SyncRoots.
+std::map<std::string, size_t> syncRootsToAdd(SolverState &St);
 void lockAcrossAwait(SolverState &St, const CallFact &Call);
+/// Warns about a std::condition_variable waited on in a coroutine.
+void waitsInCoroutines(SolverState &St);
 /// @}
 
 } // namespace vinyl::solver

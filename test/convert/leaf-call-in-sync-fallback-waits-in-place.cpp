@@ -13,7 +13,17 @@
 // RUN: %t/conv.gcc < %t/input > %t/gcc.out && diff %t/orig.out %t/gcc.out
 // RUN: %t/conv.clang < %t/input > %t/clang.out && diff %t/orig.out %t/clang.out
 // RUN: env VINYL_IO=async %t/conv.gcc < %t/input > %t/async.out && diff %t/orig.out %t/async.out
-// RUN: %vinyl --check %t
+// RUN: not %vinyl --check %t 2> %t.fixpoint
+// RUN: FileCheck %s --check-prefix=FIXPOINT --input-file=%t.fixpoint
+
+// After the conversion --check says the fallback warnings again.
+// FIXPOINT: a.cpp:10:12: warning: constructor 'Conn::Conn' reaches blocking I/O but cannot become a coroutine: {{.*}} [vinyl-blocking-fallback]
+// FIXPOINT-NEXT: a.cpp:10:36: note: 'Conn::Conn' waits with 'vinyl::block_on' here
+// FIXPOINT-NEXT: a.cpp:11:3: warning: destructor 'Conn::~Conn' reaches blocking I/O but cannot become a coroutine: {{.*}} [vinyl-blocking-fallback]
+// FIXPOINT-NEXT: a.cpp:11:13: note: 'Conn::~Conn' waits with 'vinyl::block_on' here
+// FIXPOINT-NEXT: a.cpp:16:8: warning: constructing a 'Conn' here, inside the coroutine 'session_async', waits for its I/O: {{.*}} [vinyl-blocking-fallback]
+// FIXPOINT-NEXT: a.cpp:10:12: note: it stays synchronous (see the warning there)
+// FIXPOINT-NEXT: 3 problems found (warnings)
 
 // CHECK:      struct Conn {
 // CHECK-NEXT:   explicit Conn(int fd) : fd(fd) { vinyl::block_on(vinyl::io::read(fd, &first, 1)); }

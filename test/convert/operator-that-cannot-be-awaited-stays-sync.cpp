@@ -17,7 +17,15 @@
 // RUN: %t/conv.gcc < %t/input > %t/gcc.out && diff %t/orig.out %t/gcc.out
 // RUN: %t/conv.clang < %t/input > %t/clang.out && diff %t/orig.out %t/clang.out
 // RUN: env VINYL_IO=async %t/conv.gcc < %t/input > %t/async.out && diff %t/orig.out %t/async.out
-// RUN: %vinyl --check %t
+// RUN: not %vinyl --check %t 2> %t.fixpoint
+// RUN: FileCheck %s --check-prefix=FIXPOINT --input-file=%t.fixpoint
+
+// After the conversion --check says the fallback warnings again.
+// FIXPOINT: a.cpp:8:15: warning: operator 'Bytes::iterator::operator++' reaches blocking I/O but cannot become a coroutine: {{.*}} [vinyl-blocking-fallback]
+// FIXPOINT-NEXT: a.cpp:9:11: note: 'Bytes::iterator::operator++' waits with 'vinyl::block_on' here
+// FIXPOINT-NEXT: a.cpp:28:9: warning: operator 'Word::operator++' reaches blocking I/O but cannot become a coroutine: {{.*}} [vinyl-blocking-fallback]
+// FIXPOINT-NEXT: a.cpp:30:12: note: 'Word::operator++' waits with 'vinyl::block_on' here
+// FIXPOINT-NEXT: 2 problems found (warnings)
 
 // WARN:      a.cpp:7:15: warning: operator 'Bytes::iterator::operator++' reaches blocking I/O but cannot become a coroutine: it stays synchronous
 // WARN-NEXT: a.cpp:20:15: note: a range-for calls it here for its iteration, which cannot await

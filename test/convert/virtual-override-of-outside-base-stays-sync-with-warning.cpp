@@ -11,7 +11,14 @@
 // RUN: FileCheck %s --check-prefix=EXIT --match-full-lines --input-file=%t.out
 // RUN: FileCheck %s --match-full-lines --input-file=%t.err
 // RUN: FileCheck %s --check-prefix=CODE --input-file=%t/src/a.cpp
-// RUN: %vinyl -p %t --check %t/src
+// RUN: not %vinyl -p %t --check %t/src 2> %t.fixpoint
+// RUN: FileCheck %s --check-prefix=FIXPOINT --input-file=%t.fixpoint
+
+// After the conversion --check says the fallback warnings again.
+// FIXPOINT: a.cpp:6:7: warning: override 'Mine::next' reaches blocking I/O but cannot become a coroutine: {{.*}} [vinyl-blocking-fallback]
+// FIXPOINT-NEXT: a.cpp:6:7: note: it overrides 'lib::Source::next', which is declared outside the paths: callers through it expect the old type
+// FIXPOINT-NEXT: a.cpp:8:5: note: 'Mine::next' waits with 'vinyl::block_on' here
+// FIXPOINT-NEXT: 1 problem found (warnings)
 
 // EXIT: exit=0
 

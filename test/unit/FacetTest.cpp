@@ -362,7 +362,9 @@ TEST(HazardsFacetTest, InitializerListRefusedAndClassTemporaryOfConditionalLower
 
 // ---- coroutine misuse ----
 
-TEST(MisuseFacetTest, LockHeldAtACallUntilItsBlockEnds) {
+// ---- mutexes and condition variables ----
+
+TEST(SyncFacetTest, LockHeldAtACallUntilItsBlockEnds) {
   Walk W = walk("#include \"outside.h\"\n"
                 "std::mutex m;\n"
                 "int get();\n"
@@ -370,13 +372,42 @@ TEST(MisuseFacetTest, LockHeldAtACallUntilItsBlockEnds) {
                 "  { std::lock_guard<std::mutex> g(m); get(); }\n"
                 "  get();\n"
                 "}\n",
-                {makeMisuseFacet, makeCallsFacet},
+                {makeSyncFacet, makeCallsFacet},
                 "namespace std { struct mutex {};\n"
                 "template <class M> struct lock_guard {\n"
                 "  explicit lock_guard(M &); ~lock_guard(); }; }\n");
   ASSERT_EQ(W.F.Calls.size(), 2u);
   EXPECT_EQ(W.F.Calls[0].HeldLock, "'g' (std::lock_guard, line 5)");
   EXPECT_EQ(W.F.Calls[1].HeldLock, "");
+  // The mutex, and the lock's edits for a coroutine and for synchronous
+  // code.
+  ASSERT_EQ(W.F.SyncObjects.size(), 1u);
+  const SyncObjectFact &M = W.F.SyncObjects.begin()->second;
+  EXPECT_EQ(M.Name, "m");
+  EXPECT_EQ(M.Problem, "");
+  EXPECT_EQ(M.Type.Length, 10u); // std::mutex
+  ASSERT_EQ(W.F.Calls[0].HeldMutexes.size(), 1u);
+  EXPECT_EQ(W.F.Calls[0].HeldMutexes[0], M.Id);
+  ASSERT_EQ(W.F.SyncUses.size(), 1u);
+  const SyncUseFact &U = W.F.SyncUses[0];
+  ASSERT_EQ(U.Async.size(), 1u);
+  EXPECT_EQ(U.Async[0].Text, "auto g = co_await vinyl::scoped_lock(m)");
+  EXPECT_TRUE(U.AsyncAwaits);
+  ASSERT_EQ(U.Sync.size(), 1u);
+  EXPECT_EQ(U.Sync[0].Text, "vinyl::mutex");
+}
+
+TEST(SyncFacetTest, AddressPassedOnKeepsTheMutex) {
+  Walk W = walk("#include \"outside.h\"\n"
+                "std::mutex m;\n"
+                "void touch(std::mutex *);\n"
+                "void f() { touch(&m); }\n",
+                {makeSyncFacet},
+                "namespace std { struct mutex {}; }\n");
+  ASSERT_EQ(W.F.SyncObjects.size(), 1u);
+  EXPECT_EQ(W.F.SyncObjects.begin()->second.Problem,
+            "it is used here in a way the rewrite does not follow");
+  EXPECT_EQ(W.F.SyncObjects.begin()->second.ProblemLoc.Line, 4u);
 }
 
 TEST(MisuseFacetTest, TaskDroppedOrStoredAndNeverAwaited) {

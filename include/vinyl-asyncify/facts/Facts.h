@@ -142,6 +142,8 @@ struct CallFact {
   /// A lock variable in scope at the call, "'g' (std::lock_guard, line
   /// 12)": held across the await the call becomes.
   std::string HeldLock;
+  /// The mutexes (SyncObjectFact ids) the locks in scope at the call hold.
+  std::vector<std::string> HeldMutexes;
   bool InCondition = false; ///< In the condition of if/while/for/do/switch.
   bool Awaited = false;     ///< Already the operand of co_await.
   bool BlockedOn = false;   ///< The argument of a block_on: a sync wait.
@@ -242,6 +244,39 @@ struct FunctionFact {
   Location definitionLoc() const;
 };
 
+/// A std::mutex or std::condition_variable that code under the paths
+/// uses. It becomes a vinyl::mutex / vinyl::condition_variable when a
+/// coroutine holds it across an await or waits on it (solve/
+/// SyncPrimitives.cpp), with every use it has rewritten (SyncUseFact).
+struct SyncObjectFact {
+  std::string Id;   ///< "sync:" and the variable's USR.
+  std::string Name; ///< Qualified name, for messages.
+  Location Loc;
+  bool IsCondition = false;
+  /// The type its declaration writes (`std::mutex`), which is replaced.
+  Anchor Type;
+  /// Why it cannot change type (declared outside the paths, a use the
+  /// rewrite does not know), and where that is.
+  std::string Problem;
+  Location ProblemLoc;
+};
+
+/// One use of a mutex or a condition variable, and what it becomes if the
+/// object converts: the edits for a caller that is (or becomes) a
+/// coroutine, `auto g = co_await vinyl::scoped_lock(m)`, and for one that
+/// stays synchronous, `std::lock_guard<vinyl::mutex> g(m)`.
+struct SyncUseFact {
+  std::string Object; ///< SyncObjectFact::Id.
+  std::string Caller; ///< Function id.
+  Location Loc;
+  /// A condition variable's wait: the mutex its lock holds ("" when the
+  /// lock is not a variable the walk knows).
+  bool IsWait = false;
+  std::string Mutex;
+  std::vector<TextEdit> Async, Sync;
+  bool AsyncAwaits = false; ///< The Async edits write a co_await.
+};
+
 /// Something one TU shows on its own to be wrong with code that already is
 /// a coroutine (a task never awaited); reported by --check.
 struct Finding {
@@ -253,6 +288,8 @@ struct Finding {
 struct Facts {
   std::map<std::string, FunctionFact> Functions;
   std::vector<CallFact> Calls;
+  std::map<std::string, SyncObjectFact> SyncObjects;
+  std::vector<SyncUseFact> SyncUses;
   /// Leaf rule names seen matching a call, to warn about unused rules.
   std::vector<std::string> LeavesSeen;
   std::vector<Finding> Findings;

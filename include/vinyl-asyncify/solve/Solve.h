@@ -22,6 +22,10 @@ struct FunctionState {
   int Reason = -1;
   /// The member of its override family that made it async, if that is why.
   std::string Family;
+  /// The use (an index into Facts::SyncUses) that made it async: it takes
+  /// a vinyl::mutex or waits on a vinyl::condition_variable there, and a
+  /// coroutine calls it.
+  int SyncUse = -1;
 };
 
 struct Solution {
@@ -39,6 +43,12 @@ struct Solution {
   /// Facades found in the code (from an earlier run): facade id -> the id
   /// of the coroutine it blocks on.
   std::map<std::string, std::string> FacadeTwins;
+  /// std::mutex and std::condition_variable objects (SyncObjectFact ids)
+  /// that become vinyl ones, and those that keep their std type though a
+  /// coroutine holds or waits on them, each with the object whose Problem
+  /// keeps it.
+  std::set<std::string> SyncConverted;
+  std::map<std::string, std::string> SyncKept;
   /// Functions an error keeps from being converted.
   std::set<std::string> Refused;
 
