@@ -5,7 +5,12 @@
 find_package(SQLite3 REQUIRED)
 find_package(Threads REQUIRED)
 
-add_executable(vinyl_sqlite_test ${CMAKE_CURRENT_LIST_DIR}/sqlite_test.cpp)
+# One executable of three parts (sqlite_test.cpp has the suites' instantiations
+# and says what each part covers), sharing sqlite_test_support.hpp.
+add_executable(vinyl_sqlite_test
+  ${CMAKE_CURRENT_LIST_DIR}/sqlite_test.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/sqlite_handles_test.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/sqlite_routing_test.cpp)
 target_link_libraries(vinyl_sqlite_test PRIVATE
   vinyl::runtime GTest::gtest_main Threads::Threads SQLite::SQLite3)
 # test_support.hpp, shared with the runtime's own tests.
