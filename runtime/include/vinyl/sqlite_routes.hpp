@@ -4,7 +4,8 @@
 // what the runtime knows of SQLite handles that the choice needs. Part of
 // <vinyl/sqlite.hpp>, which includes it; include that one. Kept apart so
 // that the awaitables and the calls there read without the bookkeeping
-// below, which only async mode ever reaches.
+// below, which async mode needs (blocking mode only drops what a close
+// leaves behind, and builds nothing).
 //
 // A call that may wait for the disk is offloaded. Except where there is
 // nothing to wait for: a call on a connection whose databases are all in
