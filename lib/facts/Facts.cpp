@@ -5,6 +5,7 @@
 #include <iterator>
 
 #include "llvm/ADT/STLExtras.h"
+#include <map>
 #include <set>
 #include <tuple>
 
@@ -117,9 +118,27 @@ void Facts::merge(Facts &&Other) {
     appendUnique(Into.Usings, std::move(F.Usings),
                  [](const Anchor &A) { return A; });
   }
-  appendUnique(Calls, std::move(Other.Calls), [](const CallFact &C) {
-    return std::tuple_cat(placeOf(C.Loc, C.Call), std::make_tuple(C.Callee));
-  });
+  // One call of a header, seen by several units. A unit may see less of
+  // it (a template's call inside block_on, recorded by one instantiation
+  // as the wait's argument and by another not): what one saw holds.
+  {
+    auto Key = [](const CallFact &C) {
+      return std::tuple_cat(placeOf(C.Loc, C.Call), std::make_tuple(C.Callee));
+    };
+    std::map<decltype(Key(std::declval<CallFact>())), size_t> Seen;
+    for (size_t I = 0; I < Calls.size(); ++I)
+      Seen.emplace(Key(Calls[I]), I);
+    for (CallFact &C : Other.Calls) {
+      auto [It, New] = Seen.emplace(Key(C), Calls.size());
+      if (New) {
+        Calls.push_back(std::move(C));
+        continue;
+      }
+      CallFact &Into = Calls[It->second];
+      Into.BlockedOn |= C.BlockedOn;
+      Into.Awaited |= C.Awaited;
+    }
+  }
   for (auto &[Id, O] : Other.SyncObjects) {
     auto [It, New] = SyncObjects.try_emplace(Id, O);
     if (!New && It->second.Problem.empty() && !O.Problem.empty()) {

@@ -382,9 +382,23 @@ private:
       std::string What = St.whyNotCoroutine(*Caller);
       if (What.empty() && Caller->IsOperator)
         What = "operator";
+      // What a range-for calls for its iteration (`begin`) cannot await.
+      const CallFact *RangeFor = nullptr;
+      for (size_t J : St.CallsOf[Caller->Id])
+        if (F.Calls[J].Kind == CallKind::Implicit && !RangeFor &&
+            StringRef(F.Calls[J].Problem).contains("a range-for makes"))
+          RangeFor = &F.Calls[J];
+      if (What.empty() && RangeFor)
+        What = "function";
       if (What.empty())
         continue; // Synchronous code that uses a facade, as it may.
+      size_t Before = S.Diags.size();
       fallBack(*Caller, What, I);
+      if (RangeFor && S.Diags.size() > Before)
+        S.Diags.back().Notes.insert(
+            S.Diags.back().Notes.begin(),
+            {RangeFor->Loc, "a range-for calls it here for its iteration, "
+                            "which cannot await"});
     }
   }
 

@@ -88,3 +88,27 @@ TEST(FactsFileTest, NameOnlyEntriesMatchByQualifiedName) {
 }
 
 } // namespace
+
+// A header's call seen by two units, one of which saw it as the argument
+// of a block_on (a template's facade, instantiated there) and one not: the
+// merged call is the wait, whichever unit came first.
+TEST(FactsMergeTest, OneCallSeenByTwoUnitsKeepsWhatEitherSaw) {
+  auto Unit = [](bool BlockedOn) {
+    Facts F;
+    CallFact C;
+    C.Caller = "facade";
+    C.Callee = "twin";
+    C.Call = {"/h.hpp", 120, 14};
+    C.BlockedOn = BlockedOn;
+    F.Calls.push_back(C);
+    return F;
+  };
+  Facts First = Unit(false);
+  First.merge(Unit(true));
+  ASSERT_EQ(First.Calls.size(), 1u);
+  EXPECT_TRUE(First.Calls[0].BlockedOn);
+  Facts Other = Unit(true);
+  Other.merge(Unit(false));
+  ASSERT_EQ(Other.Calls.size(), 1u);
+  EXPECT_TRUE(Other.Calls[0].BlockedOn);
+}
