@@ -22,6 +22,7 @@
 
 // After the conversion --check says the fallback warnings again.
 // FIXPOINT: a.cpp:8:15: warning: operator 'Bytes::iterator::operator++' reaches blocking I/O but cannot become a coroutine: {{.*}} [vinyl-blocking-fallback]
+// FIXPOINT-NEXT: a.cpp:21:15: note: a range-for calls it here for its iteration, which cannot await
 // FIXPOINT-NEXT: a.cpp:9:11: note: 'Bytes::iterator::operator++' waits with 'vinyl::block_on' here
 // FIXPOINT-NEXT: a.cpp:28:9: warning: operator 'Word::operator++' reaches blocking I/O but cannot become a coroutine: {{.*}} [vinyl-blocking-fallback]
 // FIXPOINT-NEXT: a.cpp:30:12: note: 'Word::operator++' waits with 'vinyl::block_on' here

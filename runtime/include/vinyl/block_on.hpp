@@ -117,8 +117,10 @@ template <class T> inline constexpr bool is_task<task<T>> = true;
 template <class A>
 using await_result_t = decltype(std::declval<A &>().await_resume());
 
-template <class A> task<await_result_t<A>> await_in_task(A a) {
-  co_return co_await std::move(a);
+// By reference: some awaitables cannot move (a pack's call records where
+// its worker writes the result); block_on's parameter outlives the task.
+template <class A> task<await_result_t<A>> await_in_task(A &a) {
+  co_return co_await static_cast<A &&>(a);
 }
 
 } // namespace detail
@@ -154,7 +156,7 @@ detail::await_result_t<A> block_on(A a) {
   if (!detail::tls_loop && current_io_mode() == io_mode::blocking &&
       a.await_ready())
     return a.await_resume();
-  return block_on(detail::await_in_task(std::move(a)));
+  return block_on(detail::await_in_task(a));
 }
 
 } // namespace vinyl
