@@ -168,6 +168,16 @@ void decideSyncObjects(SolverState &St) {
   }
 }
 
+/// A [vinyl-lock-across-await] warning at \p Loc.
+static Diagnostic lockWarning(const Location &Loc, std::string Message) {
+  Diagnostic D;
+  D.Severity = Diagnostic::Warning;
+  D.Loc = Loc;
+  D.Check = "vinyl-lock-across-await";
+  D.Message = std::move(Message);
+  return D;
+}
+
 /// Why \p Id keeps its std type, as a note.
 static void keptNote(const SolverState &St, Diagnostic &D,
                      const std::string &Id) {
@@ -196,15 +206,13 @@ void lockAcrossAwait(SolverState &St, const CallFact &Call) {
         return S.SyncConverted.count(M);
       }))
     return;
-  Diagnostic D;
-  D.Severity = Diagnostic::Warning;
-  D.Loc = Call.Loc;
-  D.Check = "vinyl-lock-across-await";
-  D.Message = fmt::format(
-      "the lock {} is held across this call, which is a co_await: on the "
-      "event loop another task that takes the same mutex blocks the "
-      "thread; release the lock before the call",
-      Call.HeldLock);
+  Diagnostic D = lockWarning(
+      Call.Loc,
+      fmt::format("the lock {} is held across this call, which is a "
+                  "co_await: on the event loop another task that takes the "
+                  "same mutex blocks the thread; release the lock before the "
+                  "call",
+                  Call.HeldLock));
   for (const std::string &M : Call.HeldMutexes)
     keptNote(St, D, M);
   for (Note &N : explainChain(St.F, S, Call.Callee))
@@ -218,15 +226,12 @@ void waitsInCoroutines(SolverState &St) {
         St.S.SyncConverted.count(U.Object))
       continue;
     const SyncObjectFact &O = St.F.SyncObjects.at(U.Object);
-    Diagnostic D;
-    D.Severity = Diagnostic::Warning;
-    D.Loc = U.Loc;
-    D.Check = "vinyl-lock-across-await";
-    D.Message = fmt::format(
-        "waiting on the std::condition_variable '{}' in the coroutine '{}' "
-        "blocks the thread: on the event loop no other task runs until it "
-        "is notified",
-        O.Name, St.F.displayName(U.Caller));
+    Diagnostic D = lockWarning(
+        U.Loc, fmt::format("waiting on the std::condition_variable '{}' in "
+                           "the coroutine '{}' blocks the thread: on the "
+                           "event loop no other task runs until it is "
+                           "notified",
+                           O.Name, St.F.displayName(U.Caller)));
     keptNote(St, D, U.Object);
     St.S.Diags.push_back(std::move(D));
   }
