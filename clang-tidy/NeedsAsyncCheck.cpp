@@ -105,10 +105,11 @@ void NeedsAsyncCheck::checkCall(const CallExpr &Call,
 
 void NeedsAsyncCheck::checkFunction(const FunctionDecl &FD,
                                     const MatchFinder::MatchResult &R) {
-  // The pattern speaks for its instantiations; main and facades stay
-  // synchronous by design.
+  // The pattern speaks for its instantiations; main, facades and
+  // synchronous twins stay synchronous by design.
   if (FD.isTemplateInstantiation() || FD.isMain() ||
-      !isSynchronous(FD, taskTypes()) || facadeTwinCall(*config(), FD))
+      !isSynchronous(FD, taskTypes()) || facadeTwinCall(*config(), FD) ||
+      isTwinTag(FD))
     return;
   const AsyncVerdict *Verdict =
       Facts->findAsync(functionId(FD), FD.getQualifiedNameAsString());

@@ -28,6 +28,7 @@ struct RawFacades {
   std::optional<vinyl::FacadePolicy> Policy;
   std::optional<bool> AllowBlockingConstructors;
   std::optional<vinyl::BlockingFallback> Fallback;
+  std::optional<bool> Twins;
 };
 struct RawFile {
   std::vector<std::string> Rules;
@@ -54,13 +55,17 @@ template <> struct MappingTraits<vinyl::LeafRule> {
     Io.mapOptional("header", R.Header);
     Io.mapOptional("offload", R.Offload);
   }
-  static std::string validate(IO &, vinyl::LeafRule &R) {
+  static std::string validate(IO &Io, vinyl::LeafRule &R) {
+    // A document that did not parse has no node to report at.
+    if (Io.error())
+      return "";
     StringRef Name = StringRef(R.Name).trim();
     if (Name.consume_front("::"); Name.empty())
       return "a leaf needs a non-empty 'name'";
     if (R.Offload) {
       if (!StringRef(R.Replacement).trim().empty() || !R.Header.empty())
-        return "leaf '" + R.Name + "' is offloaded: it takes no "
+        return "leaf '" + R.Name +
+               "' is offloaded: it takes no "
                "'replacement' or 'header'";
       R.Name = Name.str();
       R.Header = "<vinyl/offload.hpp>";
@@ -70,11 +75,11 @@ template <> struct MappingTraits<vinyl::LeafRule> {
       return "leaf '" + R.Name +
              "' needs a non-empty 'replacement' (or 'offload: true')";
     StringRef Header = StringRef(R.Header).trim();
-    if (!Header.empty() &&
-        !(Header.size() > 2 &&
-          ((Header.front() == '<' && Header.back() == '>') ||
-           (Header.front() == '"' && Header.back() == '"'))))
-      return "leaf '" + R.Name + "': 'header' is spelt as in an #include, "
+    if (!Header.empty() && !(Header.size() > 2 &&
+                             ((Header.front() == '<' && Header.back() == '>') ||
+                              (Header.front() == '"' && Header.back() == '"'))))
+      return "leaf '" + R.Name +
+             "': 'header' is spelt as in an #include, "
              "<name> or \"name\"";
     R.Header = Header.str();
     R.Name = Name.str();
@@ -90,7 +95,10 @@ template <> struct MappingTraits<vinyl::SpawnRule> {
     Io.mapOptional("handle_members", R.HandleMembers);
     Io.mapOptional("handle_type", R.HandleType);
   }
-  static std::string validate(IO &, vinyl::SpawnRule &R) {
+  static std::string validate(IO &Io, vinyl::SpawnRule &R) {
+    // A document that did not parse has no node to report at.
+    if (Io.error())
+      return "";
     StringRef Type = StringRef(R.Type).trim();
     if (Type.consume_front("::"); Type.empty())
       return "a spawn site needs a non-empty 'type'";
@@ -128,6 +136,7 @@ template <> struct MappingTraits<RawFacades> {
     Io.mapOptional("policy", F.Policy);
     Io.mapOptional("allow_blocking_constructors", F.AllowBlockingConstructors);
     Io.mapOptional("blocking_fallback", F.Fallback);
+    Io.mapOptional("twins", F.Twins);
   }
 };
 /// `compiler: gcc-12`, checked where it is written.
@@ -159,7 +168,10 @@ template <> struct MappingTraits<RawFile> {
     Io.mapOptional("task", F.Task);
     Io.mapOptional("compiler", F.Compiler);
   }
-  static std::string validate(IO &, RawFile &F) {
+  static std::string validate(IO &Io, RawFile &F) {
+    // A document that did not parse has no node to report at.
+    if (Io.error())
+      return "";
     if (F.NameScheme && !StringRef(*F.NameScheme).contains("{}"))
       return "'name_scheme' must contain '{}' (the original name)";
     if (F.NameScheme && *F.NameScheme == "{}")
@@ -210,10 +222,9 @@ Expected<ConfigFile> parseConfigFile(StringRef Path, StringRef Text) {
                    &Message);
     In >> Raw;
     if (In.error())
-      return createStringError(inconvertibleErrorCode(),
-                               Message.empty() ? Path.str() +
-                                                     ": error: invalid YAML"
-                                               : Message);
+      return createStringError(
+          inconvertibleErrorCode(),
+          Message.empty() ? Path.str() + ": error: invalid YAML" : Message);
   }
   ConfigFile File;
   File.Path = Path.str();
@@ -241,6 +252,7 @@ Expected<ConfigFile> parseConfigFile(StringRef Path, StringRef Text) {
     File.Facades = Raw.Facades->Policy;
     File.AllowBlockingConstructors = Raw.Facades->AllowBlockingConstructors;
     File.Fallback = Raw.Facades->Fallback;
+    File.Twins = Raw.Facades->Twins;
   }
   File.NameScheme = Raw.NameScheme;
   if (Raw.Compiler) {
@@ -264,6 +276,12 @@ static Error mergeFile(StringRef Path, Config &C,
   if (llvm::is_contained(Stack, Canonical))
     return createStringError(inconvertibleErrorCode(),
                              Path + ": error: rules files include each other");
+  // A device or a pipe (`/dev/zero`) would be read until memory ran out.
+  if (sys::fs::file_status St;
+      !sys::fs::status(Path, St) && !sys::fs::is_regular_file(St))
+    return createStringError(inconvertibleErrorCode(),
+                             "%s: error: cannot read: not a regular file",
+                             Path.str().c_str());
   auto Buffer = MemoryBuffer::getFile(Path, /*IsText=*/true);
   if (!Buffer)
     return createStringError(Buffer.getError(), "%s: error: cannot read: %s",
@@ -298,6 +316,8 @@ static Error mergeFile(StringRef Path, Config &C,
     C.AllowBlockingConstructors = *File->AllowBlockingConstructors;
   if (File->Fallback)
     C.Fallback = *File->Fallback;
+  if (File->Twins)
+    C.Twins = *File->Twins;
   if (File->NameScheme)
     C.NameScheme = *File->NameScheme;
   if (File->Compiler) {

@@ -75,11 +75,32 @@ static const CallExpr *underlyingCall(const Expr *E) {
   return dyn_cast<CallExpr>(E);
 }
 
+bool isTwinTag(const FunctionDecl &FD) {
+  if (FD.getNumParams() == 0)
+    return false;
+  const CXXRecordDecl *Tag =
+      FD.getParamDecl(0)->getType()->getAsCXXRecordDecl();
+  return Tag && Tag->getQualifiedNameAsString() == "vinyl::twin_t";
+}
+
+/// `if (vinyl::runs_blocking()) return f(vinyl::twin, ...);`, the first
+/// statement of a facade whose function has a synchronous twin.
+static bool isTwinDispatch(const Stmt *S) {
+  const auto *If = dyn_cast<IfStmt>(S);
+  if (!If || If->getElse() || If->getInit() || If->getConditionVariable())
+    return false;
+  const auto *Check = dyn_cast<CallExpr>(If->getCond()->IgnoreImplicit());
+  const FunctionDecl *Callee = Check ? Check->getDirectCallee() : nullptr;
+  return Callee && Callee->getQualifiedNameAsString() == "vinyl::runs_blocking";
+}
+
 const CallExpr *facadeTwinCall(const Config &C, const FunctionDecl &FD) {
   const auto *Body = dyn_cast_or_null<CompoundStmt>(FD.getBody());
-  if (!Body || Body->size() != 1)
+  if (!Body || Body->size() == 0 || Body->size() > 2)
     return nullptr;
-  const Stmt *Only = Body->body_front();
+  if (Body->size() == 2 && !isTwinDispatch(Body->body_front()))
+    return nullptr;
+  const Stmt *Only = Body->body_back();
   const Expr *Value = dyn_cast<Expr>(Only);
   if (const auto *Return = dyn_cast<ReturnStmt>(Only))
     Value = Return->getRetValue();

@@ -169,8 +169,23 @@ public:
         C.Kind = CallKind::Implicit;
     if (X.InRangeForIteration)
       C.Kind = CallKind::Implicit;
+    if (C.Kind == CallKind::Direct && !isa<CXXOperatorCallExpr>(CE) &&
+        C.Twin.empty())
+      recordTwinTag(CE, C);
     X.recordCall(&CE, std::move(C));
     return true;
+  }
+
+  /// Where `vinyl::twin` goes when a synchronous twin calls the callee's
+  /// twin: before the first argument written, or at the ')'.
+  void recordTwinTag(const CallExpr &CE, CallFact &C) {
+    C.TwinTagArgs =
+        CE.getNumArgs() > 0 && !isa<CXXDefaultArgExpr>(CE.getArg(0));
+    SourceLocation At =
+        C.TwinTagArgs ? CE.getArg(0)->getBeginLoc() : CE.getRParenLoc();
+    if (At.isInvalid() || !At.isFileID() || !X.isWritableLoc(At))
+      return;
+    C.TwinTag = X.anchor(CharSourceRange::getCharRange(At, At));
   }
 
   /// `s.read(b)` -> `repl(s, b)`: the object goes first (see CallFact).
@@ -181,19 +196,17 @@ public:
       C.LeafObject = X.fileAnchor(SourceRange(CE.getBeginLoc()), C.Problem);
       C.LeafObjectPrefix = "*this";
     } else {
-      C.LeafObject =
-          X.fileAnchor(SourceRange(Base->getBeginLoc()), C.Problem);
+      C.LeafObject = X.fileAnchor(SourceRange(Base->getBeginLoc()), C.Problem);
       C.LeafObjectPrefix = M.isArrow() ? "*" : "";
       ObjectEnd = Lexer::getLocForEndOfToken(Base->getEndLoc(), 0, X.SM,
                                              X.Ctx.getLangOpts());
     }
     C.LeafObject.Length = 0;
-    C.LeafHasArgs = CE.getNumArgs() > 0 &&
-                    !isa<CXXDefaultArgExpr>(CE.getArg(0));
-    SourceLocation From =
-        ObjectEnd.isValid() ? ObjectEnd : CE.getBeginLoc();
-    SourceLocation To = C.LeafHasArgs ? CE.getArg(0)->getBeginLoc()
-                                      : CE.getRParenLoc();
+    C.LeafHasArgs =
+        CE.getNumArgs() > 0 && !isa<CXXDefaultArgExpr>(CE.getArg(0));
+    SourceLocation From = ObjectEnd.isValid() ? ObjectEnd : CE.getBeginLoc();
+    SourceLocation To =
+        C.LeafHasArgs ? CE.getArg(0)->getBeginLoc() : CE.getRParenLoc();
     CharSourceRange Member = Lexer::makeFileCharRange(
         CharSourceRange::getCharRange(From, To), X.SM, X.Ctx.getLangOpts());
     if (Member.isInvalid() || !X.isWritableLoc(Member.getBegin())) {
@@ -248,8 +261,7 @@ private:
     if (Ident == X.Ctx.Idents.end())
       return "";
     const DeclContext *DC = Facade.getDeclContext()->getRedeclContext();
-    for (const NamedDecl *ND :
-         DC->lookup(DeclarationName(Ident->getValue()))) {
+    for (const NamedDecl *ND : DC->lookup(DeclarationName(Ident->getValue()))) {
       const auto *FD = ND->getAsFunction();
       if (!FD || !X.isTask(FD->getReturnType()) ||
           FD->getNumParams() != Facade.getNumParams())

@@ -11,11 +11,11 @@
 //===----------------------------------------------------------------------===//
 #include "ExtractContext.h"
 
+#include "vinyl-asyncify/facts/Format.h"
 #include "clang/AST/ASTLambda.h"
 #include "clang/AST/QualTypeNames.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Lex/Lexer.h"
-#include "vinyl-asyncify/facts/Format.h"
 
 #include <fmt/ranges.h>
 #include <set>
@@ -52,8 +52,12 @@ public:
 
   void varDecl(const VarDecl &VD) override {
     if (const FunctionDecl *FD = X.currentFunction();
-        FD && VD.isLocalVarDecl() && !isa<ParmVarDecl>(VD))
-      X.fact(FD).HasLocals = true;
+        FD && VD.isLocalVarDecl() && !isa<ParmVarDecl>(VD)) {
+      FunctionFact &F = X.fact(FD);
+      F.HasLocals = true;
+      if (VD.isStaticLocal() && !F.StaticLocal.valid())
+        F.StaticLocal = X.location(VD.getLocation());
+    }
   }
 
   void returnStmt(const ReturnStmt &RS) override {
@@ -66,8 +70,8 @@ public:
       F.Problem = "a 'return' in it is written by a macro";
       return;
     }
-    F.Returns.push_back(X.anchor(
-        CharSourceRange::getCharRange(Loc, Loc.getLocWithOffset(6))));
+    F.Returns.push_back(
+        X.anchor(CharSourceRange::getCharRange(Loc, Loc.getLocWithOffset(6))));
   }
 
   void lambda(const LambdaExpr &E) override { recordLambda(&E); }
@@ -102,8 +106,8 @@ private:
         R = FTL.getReturnLoc().getSourceRange();
     if (R.isInvalid())
       return {};
-    CharSourceRange C = Lexer::makeFileCharRange(
-        CharSourceRange::getTokenRange(R), X.SM, X.LO);
+    CharSourceRange C =
+        Lexer::makeFileCharRange(CharSourceRange::getTokenRange(R), X.SM, X.LO);
     if (C.isInvalid())
       return C;
     SourceLocation Begin = C.getBegin();
@@ -154,8 +158,8 @@ private:
           !X.SM.isBeforeInTranslationUnit(R.getEnd(), Body->getEndLoc()))
         continue;
       bool Invalid = false;
-      StringRef Text = Lexer::getSourceText(
-          CharSourceRange::getCharRange(R), X.SM, X.LO, &Invalid);
+      StringRef Text = Lexer::getSourceText(CharSourceRange::getCharRange(R),
+                                            X.SM, X.LO, &Invalid);
       if (Invalid || (!Text.contains("return") && !Text.contains('(')))
         continue;
       unsigned First = X.SM.getSpellingLineNumber(R.getBegin()),
@@ -206,8 +210,8 @@ private:
       if (!P->getName().empty())
         continue;
       SourceLocation L = P->getLocation();
-      if (!L.isFileID() ||
-          X.SM.getFileID(L) != File || X.SM.getFileOffset(L) < Begin ||
+      if (!L.isFileID() || X.SM.getFileID(L) != File ||
+          X.SM.getFileOffset(L) < Begin ||
           X.SM.getFileOffset(L) - Begin > Signature.size())
         return false;
       Inserts.push_back({X.SM.getFileOffset(L) - Begin, parameterName(FD, I)});
@@ -429,6 +433,7 @@ private:
     }
     D.Indent = indentOf(X.SM.getExpansionLoc(Begin));
     D.IsDefinition = FD->doesThisDeclarationHaveABody();
+    recordParamsOpen(FD, D);
     if (D.IsDefinition) {
       const Stmt *Body = FD->getBody();
       if (isa<CXXTryStmt>(Body))
@@ -441,8 +446,7 @@ private:
           CharSourceRange::getCharRange(Begin, Body->getBeginLoc()), X.SM,
           X.LO);
       CharSourceRange Whole = Lexer::makeFileCharRange(
-          CharSourceRange::getTokenRange(Begin, Body->getEndLoc()), X.SM,
-          X.LO);
+          CharSourceRange::getTokenRange(Begin, Body->getEndLoc()), X.SM, X.LO);
       if (Sig.isInvalid() || Whole.isInvalid()) {
         D.Problem = "its definition is written by a macro";
       } else {
@@ -467,6 +471,33 @@ private:
         D.Whole = X.anchor(Whole);
     }
     F.Decls.push_back(std::move(D));
+  }
+
+  /// Where a synchronous twin's tag parameter goes: just after the '(' of
+  /// the parameter list, which a copy of the declaration keeps.
+  void recordParamsOpen(const FunctionDecl *FD, DeclFact &D) {
+    if (FD->getFriendObjectKind() != Decl::FOK_None) {
+      D.TwinProblem = "it is declared as a friend";
+      return;
+    }
+    FunctionTypeLoc FTL = FD->getFunctionTypeLoc();
+    SourceLocation Open = FTL ? FTL.getLParenLoc() : SourceLocation();
+    SourceLocation Close = FTL ? FTL.getRParenLoc() : SourceLocation();
+    if (Open.isInvalid() || !Open.isFileID() || !Close.isFileID() ||
+        !X.isWritableLoc(Open)) {
+      D.TwinProblem = "its parameter list is written by a macro";
+      return;
+    }
+    D.ParamsOpen = X.anchor(CharSourceRange::getCharRange(
+        Open.getLocWithOffset(1), Open.getLocWithOffset(1)));
+    D.ParamsEmpty = FD->getNumParams() == 0;
+    if (D.ParamsEmpty &&
+        !Lexer::getSourceText(
+             CharSourceRange::getCharRange(Open.getLocWithOffset(1), Close),
+             X.SM, X.LO)
+             .trim()
+             .empty())
+      D.TwinProblem = "its parameter list is '(void)'";
   }
 
   /// Templated lambdas whose result type depends on the instantiation.

@@ -135,6 +135,7 @@ FunctionFact &ExtractContext::fact(const FunctionDecl *FD) {
         Proto->getExceptionSpecType());
   F.IsConversion = isa<CXXConversionDecl>(Canon);
   F.IsLambda = isLambdaCallOperator(Canon);
+  F.IsTwin = isTwinTag(*Canon);
   if (const auto *M = dyn_cast<CXXMethodDecl>(Canon)) {
     F.IsVirtual = M->isVirtual();
     for (const CXXMethodDecl *O : M->overridden_methods()) {

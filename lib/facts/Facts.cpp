@@ -102,6 +102,8 @@ void Facts::merge(Facts &&Other) {
     Into.ExternalApi |= F.ExternalApi;
     Into.DeclaredOutside |= F.DeclaredOutside;
     Into.HasLocals |= F.HasLocals;
+    if (!Into.StaticLocal.valid())
+      Into.StaticLocal = F.StaticLocal;
     Into.IsCallbackType |= F.IsCallbackType;
     Into.IsOutsideOverride |= F.IsOutsideOverride;
     if (F.HasDefinition)

@@ -3,6 +3,7 @@
 
 #include "vinyl-asyncify/facts/Diagnostics.h"
 
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/YAMLTraits.h"
@@ -103,6 +104,9 @@ template <> struct MappingTraits<DeclFact> {
     Io.mapOptional("forward_args", D.ForwardArgs, std::string());
     Io.mapOptional("template_args", D.TemplateArgs, std::string());
     Io.mapOptional("body_close", D.BodyClose, 0u);
+    Io.mapOptional("params_open", D.ParamsOpen);
+    Io.mapOptional("params_empty", D.ParamsEmpty, false);
+    Io.mapOptional("twin_problem", D.TwinProblem, std::string());
     Io.mapOptional("indent", D.Indent, std::string());
     Io.mapOptional("problem", D.Problem, std::string());
     Io.mapOptional("facade_problem", D.FacadeProblem, std::string());
@@ -133,6 +137,8 @@ template <> struct MappingTraits<CallFact> {
     Io.mapOptional("leaf_object_prefix", C.LeafObjectPrefix, std::string());
     Io.mapOptional("leaf_member", C.LeafMember);
     Io.mapOptional("leaf_has_args", C.LeafHasArgs, false);
+    Io.mapOptional("twin_tag", C.TwinTag);
+    Io.mapOptional("twin_tag_args", C.TwinTagArgs, false);
     Io.mapOptional("spawn_edits", C.SpawnEdits);
     Io.mapOptional("await_edits", C.AwaitEdits);
     Io.mapOptional("lowerings", C.Lowerings);
@@ -162,6 +168,7 @@ template <> struct MappingTraits<FunctionFact> {
     Io.mapOptional("extern_c", F.IsExternC, false);
     Io.mapOptional("coroutine", F.IsCoroutine, false);
     Io.mapOptional("lambda", F.IsLambda, false);
+    Io.mapOptional("twin", F.IsTwin, false);
     Io.mapOptional("callback_type", F.IsCallbackType, false);
     Io.mapOptional("external_api", F.ExternalApi, false);
     Io.mapOptional("declared_outside", F.DeclaredOutside, false);
@@ -171,6 +178,7 @@ template <> struct MappingTraits<FunctionFact> {
     Io.mapOptional("returns", F.Returns);
     Io.mapOptional("usings", F.Usings);
     Io.mapOptional("has_locals", F.HasLocals, false);
+    Io.mapOptional("static_local", F.StaticLocal, Location());
     Io.mapOptional("inactive_code", F.InactiveCode, Location());
     Io.mapOptional("inactive_lines", F.InactiveLines);
     Io.mapOptional("body_open", F.BodyOpen, 0u);
@@ -247,6 +255,12 @@ void writeFacts(raw_ostream &OS, const Facts &F) {
 }
 
 Expected<Facts> readFacts(StringRef Path) {
+  // A device or a pipe (`/dev/zero`) would be read until memory ran out.
+  if (sys::fs::file_status St;
+      !sys::fs::status(Path, St) && !sys::fs::is_regular_file(St))
+    return createStringError(inconvertibleErrorCode(),
+                             "%s: error: cannot read: not a regular file",
+                             Path.str().c_str());
   auto Buffer = MemoryBuffer::getFile(Path, /*IsText=*/true);
   if (!Buffer)
     return createStringError(Buffer.getError(), "%s: error: cannot read: %s",

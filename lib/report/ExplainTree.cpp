@@ -29,6 +29,10 @@ public:
     OS << Fn.Name << " (" << where(Fn.definitionLoc()) << ") is async";
     if (S.hasFacade(Fn.Id))
       OS << ", with a blocking facade";
+    if (S.Twins.count(Fn.Id))
+      OS << ", with a synchronous twin";
+    if (auto No = S.NoTwin.find(Fn.Id); No != S.NoTwin.end())
+      OS << ", with no synchronous twin (" << No->second << ")";
     OS << ": " << Paths << (Paths == 1 ? " path" : " paths")
        << " to blocking I/O\n";
     OnPath.insert(Fn.Id);
@@ -53,12 +57,12 @@ private:
           Out[Slot->second].Label += ", " + where(C.Loc);
           continue;
         }
-        std::string Label = fmt::format(
-            "{} {} at {}",
-            C.Kind == CallKind::Join ? "joins a thread running"
-            : C.Awaited              ? "awaits"
-                                     : "calls",
-            F.displayName(C.Callee), where(C.Loc));
+        std::string Label =
+            fmt::format("{} {} at {}",
+                        C.Kind == CallKind::Join ? "joins a thread running"
+                        : C.Awaited              ? "awaits"
+                                                 : "calls",
+                        F.displayName(C.Callee), where(C.Loc));
         Out.push_back({Label, isLeafId(C.Callee) ? "" : C.Callee});
       }
       for (Child &C : Out)
@@ -74,8 +78,7 @@ private:
           {fmt::format("{} {} at {}  [waits on a vinyl::{}]",
                        U.IsWait ? "waits on" : "locks",
                        O == F.SyncObjects.end() ? U.Object : O->second.Name,
-                       where(U.Loc),
-                       U.IsWait ? "condition_variable" : "mutex"),
+                       where(U.Loc), U.IsWait ? "condition_variable" : "mutex"),
            ""});
     }
     if (St != S.States.end() && !St->second.Family.empty()) {

@@ -10,6 +10,7 @@
 #include "vinyl-asyncify/rewrite/Rewrite.h"
 
 #include "Includes.h"
+#include "Twins.h"
 #include "vinyl-asyncify/facts/Format.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -56,7 +57,7 @@ class Rewriter {
 public:
   Rewriter(const Facts &F, const Solution &S, const Config &C,
            SourceFiles &Sources)
-      : F(F), S(S), C(C), Sources(Sources) {}
+      : F(F), S(S), C(C), Sources(Sources), Twins(F, S, C, Sources) {}
 
   Expected<std::vector<AtomicChange>> run() {
     for (const auto &[Id, Fn] : F.Functions)
@@ -130,11 +131,18 @@ private:
         add(D.LinkagePrefix, "");
       if (D.InExternCBlock)
         insert(D.Whole.File, D.Whole.Offset, "extern \"C++\" ", /*Rank=*/-1);
+      unsigned End = D.Whole.Offset + D.Whole.Length;
+      // After the facade, or the old declaration a facade keeps.
+      if (S.Twins.count(Fn.Id)) {
+        Expected<std::string> Twin = Twins.after(Fn, D);
+        if (!Twin)
+          return Twin.takeError();
+        insert(D.Whole.File, End, std::move(*Twin), /*Rank=*/2);
+      }
       if (!Facade)
         continue;
       std::string NewName = asyncName(Fn);
       add(D.Name, NewName);
-      unsigned End = D.Whole.Offset + D.Whole.Length;
       if (!D.IsDefinition) {
         // The old declaration stays, after the coroutine's.
         insert(D.Whole.File, End,
@@ -146,10 +154,13 @@ private:
       // The facade: the old signature, waiting for the coroutine.
       insert(D.Whole.File, End,
              fmt::format("\n\n{0}{1} {{\n"
+                         "{6}"
                          "{0}  return {2}({3}{4}({5}));\n"
                          "{0}}}",
                          D.Indent, D.Signature, C.BlockOn, NewName,
-                         D.TemplateArgs, D.ForwardArgs),
+                         D.TemplateArgs, D.ForwardArgs,
+                         S.Twins.count(Fn.Id) ? Twins.dispatch(Fn, D, D.Indent)
+                                              : ""),
              /*Rank=*/1);
     }
     for (const Anchor &R : Fn.Returns)
@@ -617,6 +628,7 @@ private:
   const Solution &S;
   const Config &C;
   SourceFiles &Sources;
+  TwinWriter Twins;
   std::map<std::string, std::vector<Edit>> Files;
   std::set<std::string> Awaits, AwaitsInCondition;
   /// Edits several calls carry; each is made once.

@@ -255,6 +255,10 @@ private:
         Call.Kind == CallKind::Spawn)
       return; // A blocking wait, no call at all, or one that does not wait.
     const FunctionFact *Caller = St.function(Call.Caller);
+    // A synchronous twin blocks by design: its facade runs it only where
+    // the coroutine would not suspend either.
+    if (Caller && Caller->IsTwin)
+      return;
     bool Leaf = isLeafId(Call.Callee);
     // An awaitable leaf outside a coroutine is only being passed around.
     if (Leaf && Call.Awaited && !(Caller && Caller->IsCoroutine))
@@ -376,7 +380,7 @@ private:
                     Call.Kind != CallKind::Spawn && !Call.BlockedOn);
       const FunctionFact *Caller = St.function(Call.Caller);
       if (!Waits || !Caller || !Caller->Writable || Caller->IsMain ||
-          Caller->IsCoroutine || S.isAsync(Caller->Id) ||
+          Caller->IsTwin || Caller->IsCoroutine || S.isAsync(Caller->Id) ||
           S.FacadeTwins.count(Caller->Id) || FellBack.count(Caller->Id))
         continue;
       std::string What = St.whyNotCoroutine(*Caller);
@@ -482,6 +486,7 @@ static Solution finishSolution(solver::SolverState &St) {
   solver::decideSyncObjects(St);
   solver::checkRewritable(St);
   solver::waitsInCoroutines(St);
+  solver::chooseTwins(St);
   solver::warnInactiveCode(St);
   sortDiagnostics(St.S.Diags);
   return std::move(St.S);

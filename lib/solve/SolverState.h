@@ -125,6 +125,8 @@ std::map<std::string, size_t> syncRootsToAdd(SolverState &St);
 void lockAcrossAwait(SolverState &St, const CallFact &Call);
 /// Warns about a std::condition_variable waited on in a coroutine.
 void waitsInCoroutines(SolverState &St);
+/// Decides which async functions keep a synchronous twin (Twins.cpp).
+void chooseTwins(SolverState &St);
 /// @}
 
 } // namespace vinyl::solver

@@ -103,6 +103,10 @@ struct Config {
   /// Constructors and destructors fall back with a warning even when
   /// Fallback is Error.
   bool AllowBlockingConstructors = false;
+  /// Each converted function also keeps its body as it was, a synchronous
+  /// twin `R f(vinyl::twin_t, P...)`, which its facade runs in blocking
+  /// mode: converted code then costs what the original did there.
+  bool Twins = false;
   /// What the converted code is built with: the g++ workarounds are
   /// written only for g++ (or a compiler not known).
   TargetCompiler Compiler;
@@ -132,6 +136,7 @@ struct ConfigFile {
   std::optional<std::string> NameScheme, TaskType, TaskHeader, BlockOn;
   std::optional<bool> AllowBlockingConstructors;
   std::optional<BlockingFallback> Fallback;
+  std::optional<bool> Twins;
   std::optional<TargetCompiler> Compiler;
 };
 

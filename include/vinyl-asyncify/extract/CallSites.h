@@ -37,9 +37,15 @@ bool isBlockOn(const Config &C, const clang::FunctionDecl &Callee);
 /// \p TaskTypes ("vinyl::task").
 bool isTaskType(clang::QualType T, llvm::ArrayRef<std::string> TaskTypes);
 
+/// Whether \p FD is a synchronous twin: its first parameter is the twin
+/// tag, `vinyl::twin_t`.
+bool isTwinTag(const clang::FunctionDecl &FD);
+
 /// For a facade, `R f(P... p) { return block_on(g(p...)); }` (or the same
 /// wait as the only statement of a void function), the call of its async
-/// twin `g` inside it; null for anything else. \p FD must have a body.
+/// twin `g` inside it; null for anything else. The wait may follow the
+/// dispatch to a synchronous twin, `if (vinyl::runs_blocking()) return
+/// f(vinyl::twin, p...);`. \p FD must have a body.
 const clang::CallExpr *facadeTwinCall(const Config &C,
                                       const clang::FunctionDecl &FD);
 

@@ -77,6 +77,11 @@ struct DeclFact {
   /// ("<R>"): those up to the last one the arguments do not deduce.
   std::string TemplateArgs;
   unsigned BodyClose = 0;  ///< Offset of the body's closing '}'.
+  /// Just after the parameter list's '(', where a synchronous twin's tag
+  /// parameter goes; ParamsEmpty when the list has no parameter.
+  Anchor ParamsOpen;
+  bool ParamsEmpty = false;
+  std::string TwinProblem; ///< Why no synchronous twin can copy it, if so.
   std::string Indent;      ///< Leading white space of the declaration's line.
   std::string Problem;     ///< Why it cannot be rewritten textually, if so.
   std::string FacadeProblem; ///< Why no facade can forward to it, if so.
@@ -169,6 +174,11 @@ struct CallFact {
   std::string LeafObjectPrefix;
   Anchor LeafMember;
   bool LeafHasArgs = false;
+  /// Where a synchronous twin's call of its callee's twin puts the tag
+  /// (before the first argument, or at ')' with none; TwinTagArgs says
+  /// which); empty when the call cannot take one (an operator, a macro).
+  Anchor TwinTag;
+  bool TwinTagArgs = false;
   /// AddressTaken only: the callback type (id) the address is stored as,
   /// which makes Callee a member of that type's family.
   std::string CallbackType;
@@ -210,6 +220,9 @@ struct FunctionFact {
   bool IsExternC = false;
   bool IsCoroutine = false;    ///< Already a coroutine.
   bool IsLambda = false;       ///< A lambda's call operator.
+  /// A synchronous twin an earlier run wrote (its first parameter is the
+  /// twin tag): blocking by design, never converted.
+  bool IsTwin = false;
   /// Not a function: an alias named by the rules' callback_types (id
   /// "callback:<name>"), whose targets form a family. Its one DeclFact
   /// anchors the result type of the alias's function type.
@@ -231,6 +244,9 @@ struct FunctionFact {
   /// added to each (`using detail::query, detail::query_async;`).
   std::vector<Anchor> Usings;
   bool HasLocals = false;       ///< Its body declares a variable.
+  /// Its first static (or thread_local) local variable, which a copy of
+  /// the body would not share.
+  Location StaticLocal;
   /// The first inactive #if branch in its body that holds a call or a
   /// return: code the conversion does not see, left as written. With
   /// several units, only lines every unit skipped (InactiveLines).

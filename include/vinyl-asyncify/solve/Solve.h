@@ -51,11 +51,24 @@ struct Solution {
   std::map<std::string, std::string> SyncKept;
   /// Functions an error keeps from being converted.
   std::set<std::string> Refused;
+  /// Async functions that also keep a synchronous twin (`facades: twins`),
+  /// and for those left without one, why (for --explain).
+  std::set<std::string> Twins;
+  std::map<std::string, std::string> NoTwin;
 
   bool isAsync(const std::string &Id) const;
   bool hasFacade(const std::string &Id) const;
   bool hasErrors() const;
 };
+
+/// What a synchronous twin makes of a call its body copies.
+enum class TwinCall {
+  AsWritten, ///< The same call: a leaf, a facade, a synchronous function.
+  Twin,      ///< The callee's twin: `g(vinyl::twin, a)`.
+  Wait,      ///< The coroutine, waited on in place: `block_on(g(a))`.
+};
+/// \p Call, in the body of a function that has a twin.
+TwinCall twinCall(const Facts &F, const Solution &S, const CallFact &Call);
 
 /// Colours every function that reaches a leaf, decides the facades, and
 /// reports what cannot be converted, each with the chain down to a leaf.

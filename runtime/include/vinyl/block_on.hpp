@@ -125,6 +125,21 @@ template <class A> task<await_result_t<A>> await_in_task(A &a) {
 
 } // namespace detail
 
+// The tag of a synchronous twin, `R f(vinyl::twin_t, P... p)`: f's body as
+// it was before the conversion, which f's facade runs where the coroutine
+// would never suspend. Explicit, so that no argument converts to it.
+struct twin_t {
+  explicit twin_t() = default;
+};
+inline constexpr twin_t twin{};
+
+// Whether a facade may run its synchronous twin instead of waiting for its
+// coroutine: blocking mode and no event loop on this thread, where every
+// leaf makes its blocking call at once, so both make the same calls.
+inline bool runs_blocking() {
+  return !detail::tls_loop && current_io_mode() == io_mode::blocking;
+}
+
 // Returns the task's result, or rethrows the exception that escaped it.
 // Blocking mode: throws no_event_loop, after destroying the task's frames, if
 // it suspended. Async mode: throws deadlock if it (or a task it spawned)
