@@ -87,6 +87,7 @@ std::vector<std::unique_ptr<Facet>> makeAllFacets(ExtractContext &X) {
   Facets.push_back(makeCallsFacet(X));
   Facets.push_back(makeHazardsFacet(X));
   Facets.push_back(makeCatchFacet(X));
+  Facets.push_back(makeTwinsFacet(X));
   return Facets;
 }
 } // namespace extract

@@ -187,6 +187,7 @@ std::unique_ptr<Facet> makeCallsFacet(ExtractContext &X);
 std::unique_ptr<Facet> makeHazardsFacet(ExtractContext &X);
 std::unique_ptr<Facet> makeCatchFacet(ExtractContext &X);
 std::unique_ptr<Facet> makeUninstantiatedCallsFacet(ExtractContext &X);
+std::unique_ptr<Facet> makeTwinsFacet(ExtractContext &X);
 /// @}
 
 /// Every facet, in the order each node is shown to them: a facet that

@@ -485,7 +485,7 @@ private:
       for (const Lowering *L : Lowerings)
         if (Error E = lower(File, *Code, *L, Edits))
           return std::move(E);
-      AtomicChange Change(File, File);
+      std::vector<TwinWriter::Folded> Folded;
       for (size_t I = 0; I < Edits.size();) {
         // Fold the insertions at one offset and at most one replacement
         // starting there into a single replacement.
@@ -500,12 +500,19 @@ private:
           Text += Edits[I].Text;
           Length = std::max(Length, Edits[I].Length);
         }
-        if (Error E = Change.getReplacements().add(
-                Replacement(File, Offset, Length, Text))) {
-          consumeError(std::move(E));
+        if (!Folded.empty() &&
+            Folded.back().Offset + Folded.back().Length > Offset)
           return conflict(File, Offset);
-        }
+        Folded.push_back({Offset, Length, std::move(Text)});
       }
+      Twins.fillFingerprints(File, *Code, Folded);
+      AtomicChange Change(File, File);
+      for (TwinWriter::Folded &E : Folded)
+        if (Error Err = Change.getReplacements().add(
+                Replacement(File, E.Offset, E.Length, E.Text))) {
+          consumeError(std::move(Err));
+          return conflict(File, E.Offset);
+        }
       Out.push_back(std::move(Change));
     }
     return Out;

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "Twins.h"
 
+#include "vinyl-asyncify/facts/Fingerprint.h"
 #include "vinyl-asyncify/facts/Format.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -113,11 +114,52 @@ Expected<std::string> TwinWriter::after(const FunctionFact &Fn,
     At = E.Offset + E.Length;
   }
   Body += Text->slice(At, End);
+  // The signature as written: a parameter left unnamed stays unnamed (the
+  // facade names it to forward it; the twin does not use it).
+  StringRef Signature = Text->slice(D.Whole.Offset, Begin).rtrim();
+  std::vector<Pending> &Waiting = Fingerprints[D.Whole.File];
+  // As wide as a fingerprint, so no offset moves when it is filled in.
+  std::string Placeholder = fmt::format("@{:014}@", Waiting.size());
+  Waiting.push_back({Begin, D.BodyClose, Placeholder, Body});
   return fmt::format("\n\n{0}// The synchronous twin of '{1}' for blocking "
                      "mode (vinyl-asyncify): keep the two in step.\n"
-                     "{0}{2} {3}",
-                     D.Indent, F.displayName(Fn.Id),
-                     withTag(D.Signature, TagAt, D.ParamsEmpty), Body);
+                     "{0}// {2}{3}\n"
+                     "{0}{4} {5}",
+                     D.Indent, F.displayName(Fn.Id), TwinFingerprintKey.str(),
+                     Placeholder, withTag(Signature, TagAt, D.ParamsEmpty),
+                     Body);
+}
+
+void TwinWriter::fillFingerprints(StringRef File, StringRef Code,
+                                  std::vector<Folded> &Edits) const {
+  auto Waiting = Fingerprints.find(File.str());
+  if (Waiting == Fingerprints.end())
+    return;
+  // Where an offset of the original text is in the new one: after what is
+  // inserted there (the `co_return;` before a closing brace).
+  auto Moved = [&](unsigned Offset) {
+    long Shift = 0;
+    for (const Folded &E : Edits)
+      if (E.Offset < Offset || (E.Offset == Offset && E.Length == 0))
+        Shift += long(E.Text.size()) - long(E.Length);
+    return unsigned(long(Offset) + Shift);
+  };
+  std::string New;
+  unsigned At = 0;
+  for (const Folded &E : Edits) {
+    New += Code.slice(At, E.Offset);
+    New += E.Text;
+    At = E.Offset + E.Length;
+  }
+  New += Code.drop_front(At);
+  for (const Pending &P : Waiting->second) {
+    StringRef Coroutine =
+        StringRef(New).slice(Moved(P.Open), Moved(P.Close) + 1);
+    std::string Print = twinFingerprint(Coroutine, P.TwinBody);
+    for (Folded &E : Edits)
+      if (size_t Found = E.Text.find(P.Placeholder); Found != std::string::npos)
+        E.Text.replace(Found, P.Placeholder.size(), Print);
+  }
 }
 
 std::string TwinWriter::dispatch(const FunctionFact &Fn, const DeclFact &D,

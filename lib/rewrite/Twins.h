@@ -37,6 +37,16 @@ public:
   std::string dispatch(const FunctionFact &Fn, const DeclFact &D,
                        llvm::StringRef Indent) const;
 
+  /// One replacement of a file's final edits.
+  struct Folded {
+    unsigned Offset, Length;
+    std::string Text;
+  };
+  /// Writes each twin's fingerprint (facts/Fingerprint.h) into its comment,
+  /// now that \p Edits (sorted, not overlapping) give its coroutine's text.
+  void fillFingerprints(llvm::StringRef File, llvm::StringRef Code,
+                        std::vector<Folded> &Edits) const;
+
 private:
   struct Edit {
     unsigned Offset, Length;
@@ -55,6 +65,13 @@ private:
   /// Calls and synchronous uses of vinyl objects, by file, by offset.
   std::map<std::string, std::multimap<unsigned, size_t>> CallsAt;
   std::map<std::string, std::multimap<unsigned, const TextEdit *>> SyncAt;
+  /// A twin written, whose fingerprint waits for the coroutine's text: the
+  /// offsets of the coroutine's braces, the placeholder in the comment.
+  struct Pending {
+    unsigned Open, Close;
+    std::string Placeholder, TwinBody;
+  };
+  std::map<std::string, std::vector<Pending>> Fingerprints;
 };
 
 } // namespace vinyl

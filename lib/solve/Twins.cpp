@@ -122,6 +122,12 @@ void chooseTwins(SolverState &St) {
           S.Twins.erase(Outer);
           S.NoTwin[Outer] = "a lambda inside it becomes a coroutine";
         }
+  // A second overload would make `&f` (or `std::function<...> cb = f`)
+  // ambiguous.
+  for (const CallFact &Call : F.Calls)
+    if (Call.Kind == CallKind::AddressTaken && S.Twins.erase(Call.Callee))
+      S.NoTwin[Call.Callee] = "its address is taken, which a second "
+                              "overload would make ambiguous";
   for (auto &[Id, Calls] : CallsIn)
     for (const CallFact *Call : Calls)
       if ((Call->Kind == CallKind::Spawn || Call->Kind == CallKind::Join ||

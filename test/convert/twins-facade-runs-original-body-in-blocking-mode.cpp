@@ -24,9 +24,14 @@
 // RUN: cp %t/reader.cpp %t/reader.cpp.1 && cp %t/reader.h %t/reader.h.1
 // RUN: %vinyl %t 2> %t/again.txt
 // RUN: diff %t/reader.cpp.1 %t/reader.cpp && diff %t/reader.h.1 %t/reader.h
+// RUN: %vinyl --check %t
+// RUN: sed -i 's/co_return !line.empty();/co_return line.size() > 0;/' %t/reader.cpp
+// RUN: not %vinyl --check %t 2> %t/stale.txt
+// RUN: FileCheck %s --check-prefix=STALE --input-file=%t/stale.txt
 
 // The member's twin, out of line like the member; the read stays a read.
 // CHECK:      // The synchronous twin of 'Reader::get_byte' for blocking mode (vinyl-asyncify): keep the two in step.
+// CHECK-NEXT: // vinyl-twin-fingerprint: {{[0-9a-f]+}}
 // CHECK-NEXT: int Reader::get_byte(vinyl::twin_t) {
 // CHECK-NEXT:   if (pos_ == len_) {
 // CHECK-NEXT:     len_ = read(fd_, buf_, sizeof buf_);
@@ -50,6 +55,9 @@
 // CHECK-NEXT: }
 // CHECK:      long total(vinyl::twin_t, Reader &r) {
 // CHECK-NEXT:   return count_lines(vinyl::twin, r) + (vinyl::block_on(first_line(r)) ? 1 : 0);
+
+// STALE: reader.cpp:[[#]]:[[#]]: {{error|warning}}: the synchronous twin of 'read_line' no longer matches its coroutine as converted: one of the two changed without the other, so blocking and async mode may differ; make the same change in both, then set the fingerprint above to {{[0-9a-f]+}} [vinyl-twin-out-of-step]
+// STALE-NOT: twin of 'Reader::get_byte'
 
 // EXPLAIN: first_line (reader.cpp:[[#]]:[[#]]) is async, with no synchronous twin (its static local at {{.*}}reader.cpp:[[#]] would not be shared with a copy): 1 path to blocking I/O
 
