@@ -11,6 +11,8 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
+#include <algorithm>
+
 using namespace llvm;
 using namespace clang;
 
@@ -41,10 +43,9 @@ applyChanges(ArrayRef<tooling::AtomicChange> Changes, SourceFiles &Sources) {
     Expected<std::string> After =
         tooling::applyAtomicChanges(Path, *Code, {Change}, Spec);
     if (!After)
-      return createStringError(inconvertibleErrorCode(),
-                               "%s: error: cannot apply the edits: %s",
-                               Path.c_str(),
-                               toString(After.takeError()).c_str());
+      return createStringError(
+          inconvertibleErrorCode(), "%s: error: cannot apply the edits: %s",
+          Path.c_str(), toString(After.takeError()).c_str());
     if (*After != *Code)
       Out.push_back({Path, Code->str(), std::move(*After)});
   }
@@ -81,9 +82,9 @@ Error verify(const tooling::CompilationDatabase &DB, const Facts &F,
       return;
     ++Failed;
     Diagnostics << Diags << TUs[I]
-           << ": error: the converted translation unit does not compile\n"
-           << TUs[I] << ": note: the locations above are in the converted "
-           << "text, which --diff shows\n";
+                << ": error: the converted translation unit does not compile\n"
+                << TUs[I] << ": note: the locations above are in the converted "
+                << "text, which --diff shows\n";
   };
   runInParallel(DB, Run);
   if (Failed)
@@ -155,9 +156,41 @@ Expected<std::string> keepOld(StringRef Final) {
 }
 } // namespace
 
+/// A file with no write permission is the user's way of saying "not this
+/// one", even where the directory would let it be replaced (by its owner,
+/// or by root, for whom access(W_OK) always succeeds).
+static Error refuseReadOnly(const ChangedFile &C) {
+  ErrorOr<sys::fs::perms> Perms = sys::fs::getPermissions(C.Path);
+  if (!Perms || (*Perms & sys::fs::all_write))
+    return Error::success();
+  return createStringError(
+      std::make_error_code(std::errc::permission_denied),
+      "%s: error: the file is read-only (no write permission); nothing was "
+      "written",
+      C.Path.c_str());
+}
+
+/// The file still holds the text the conversion was computed from: an
+/// editor or another program may have saved it since it was read.
+static Error refuseChanged(const ChangedFile &C) {
+  auto Now = MemoryBuffer::getFile(C.Path, /*IsText=*/false,
+                                   /*RequiresNullTerminator=*/false);
+  if (!Now)
+    return cannotWrite(C.Path, Now.getError(), "read back");
+  if ((*Now)->getBuffer() == C.Before)
+    return Error::success();
+  return createStringError(inconvertibleErrorCode(),
+                           "%s: error: the file changed while it was being "
+                           "converted; nothing was written (run again)",
+                           C.Path.c_str());
+}
+
 Error writeAtomically(ArrayRef<ChangedFile> Files, RenameFunction Rename) {
   if (!Rename)
     Rename = defaultRename;
+  for (const ChangedFile &C : Files)
+    if (Error E = refuseReadOnly(C))
+      return E;
   std::vector<PendingFile> Reps;
   auto Discard = [&] {
     for (const PendingFile &R : Reps) {
@@ -187,6 +220,13 @@ Error writeAtomically(ArrayRef<ChangedFile> Files, RenameFunction Rename) {
     }
     Reps.back().Backup = std::move(*Backup);
   }
+  // Last, right before the first rename, so that the window in which a
+  // change by someone else would be lost is as short as can be.
+  for (const ChangedFile &C : Files)
+    if (Error E = refuseChanged(C)) {
+      Discard();
+      return E;
+    }
   for (PendingFile &R : Reps) {
     if (std::error_code EC = Rename(R.Temp, R.Final)) {
       Discard();
@@ -200,13 +240,69 @@ Error writeAtomically(ArrayRef<ChangedFile> Files, RenameFunction Rename) {
 }
 
 namespace {
-/// A line-based diff: common prefix and suffix are cut first, so the
-/// quadratic LCS only sees the region that changed.
+/// A line-based diff: common prefix and suffix are cut first, then Myers'
+/// algorithm finds the shortest edit script of the region between.
 struct DiffLine {
   char Tag; // ' ', '-', '+'
   StringRef Text;
   unsigned OldLine, NewLine;
 };
+
+/// Myers' greedy diff: a shortest edit script from \p A to \p B (' '
+/// keep, '-' delete, '+' insert), in O((N + M) D) time for D differences,
+/// so a large file with a few edits costs little. Past MaxD differences
+/// the region is replaced as a whole: still a correct diff, only longer.
+std::string editScript(ArrayRef<StringRef> A, ArrayRef<StringRef> B) {
+  constexpr int MaxD = 1000;
+  const int N = A.size(), M = B.size(), Off = MaxD + 1;
+  std::vector<int> V(2 * MaxD + 3, 0);
+  std::vector<std::vector<int>> Trace;
+  int Found = -1;
+  for (int D = 0; D <= MaxD && Found < 0; ++D) {
+    Trace.push_back(V);
+    for (int K = -D; K <= D; K += 2) {
+      int X = (K == -D || (K != D && V[Off + K - 1] < V[Off + K + 1]))
+                  ? V[Off + K + 1]
+                  : V[Off + K - 1] + 1;
+      int Y = X - K;
+      while (X < N && Y < M && A[X] == B[Y])
+        ++X, ++Y;
+      V[Off + K] = X;
+      if (X >= N && Y >= M) {
+        Found = D;
+        break;
+      }
+    }
+  }
+  std::string Ops;
+  if (Found < 0)
+    return std::string(N, '-') + std::string(M, '+');
+  int X = N, Y = M;
+  for (int D = Found; D > 0; --D) {
+    const std::vector<int> &P = Trace[D];
+    int K = X - Y;
+    int PrevK = (K == -D || (K != D && P[Off + K - 1] < P[Off + K + 1]))
+                    ? K + 1
+                    : K - 1;
+    int PrevX = P[Off + PrevK], PrevY = PrevX - PrevK;
+    for (; X > PrevX && Y > PrevY; --X, --Y)
+      Ops += ' ';
+    Ops += PrevK == K + 1 ? '+' : '-';
+    X = PrevX, Y = PrevY;
+  }
+  Ops.append(X, ' ');
+  std::reverse(Ops.begin(), Ops.end());
+  // Deletions before insertions in each change, as diff -u prints them.
+  for (size_t I = 0; I < Ops.size();) {
+    size_t E = I;
+    while (E < Ops.size() && Ops[E] != ' ')
+      ++E;
+    std::stable_partition(Ops.begin() + I, Ops.begin() + E,
+                          [](char C) { return C == '-'; });
+    I = E == I ? I + 1 : E;
+  }
+  return Ops;
+}
 
 std::vector<DiffLine> diffLines(StringRef Before, StringRef After) {
   // A final newline ends the last line; it does not start another.
@@ -223,31 +319,25 @@ std::vector<DiffLine> diffLines(StringRef Before, StringRef After) {
          A[A.size() - 1 - Suf] == B[B.size() - 1 - Suf])
     ++Suf;
   size_t N = A.size() - Pre - Suf, M = B.size() - Pre - Suf;
-  std::vector<std::vector<unsigned>> L(N + 1, std::vector<unsigned>(M + 1));
-  for (size_t I = N; I-- > 0;)
-    for (size_t J = M; J-- > 0;)
-      L[I][J] = A[Pre + I] == B[Pre + J] ? L[I + 1][J + 1] + 1
-                                         : std::max(L[I + 1][J], L[I][J + 1]);
   std::vector<DiffLine> Out;
   for (size_t I = 0; I < Pre; ++I)
     Out.push_back({' ', A[I], unsigned(I), unsigned(I)});
   size_t I = 0, J = 0;
-  while (I < N || J < M) {
-    if (I < N && J < M && A[Pre + I] == B[Pre + J]) {
-      Out.push_back({' ', A[Pre + I], unsigned(Pre + I), unsigned(Pre + J)});
-      ++I, ++J;
-    } else if (I < N && (J == M || L[I + 1][J] >= L[I][J + 1])) {
-      // Deletions before insertions, as diff -u prints them.
-      Out.push_back({'-', A[Pre + I], unsigned(Pre + I), unsigned(Pre + J)});
-      ++I;
-    } else {
-      Out.push_back({'+', B[Pre + J], unsigned(Pre + I), unsigned(Pre + J)});
-      ++J;
-    }
+  for (char Op :
+       editScript(ArrayRef(A).slice(Pre, N), ArrayRef(B).slice(Pre, M))) {
+    if (Op == ' ')
+      Out.push_back({' ', A[Pre + I], unsigned(Pre + I), unsigned(Pre + J)}),
+          ++I, ++J;
+    else if (Op == '-')
+      Out.push_back({'-', A[Pre + I], unsigned(Pre + I), unsigned(Pre + J)}),
+          ++I;
+    else
+      Out.push_back({'+', B[Pre + J], unsigned(Pre + I), unsigned(Pre + J)}),
+          ++J;
   }
   for (size_t K = 0; K < Suf; ++K)
-    Out.push_back({' ', A[Pre + N + K], unsigned(Pre + N + K),
-                   unsigned(Pre + M + K)});
+    Out.push_back(
+        {' ', A[Pre + N + K], unsigned(Pre + N + K), unsigned(Pre + M + K)});
   return Out;
 }
 } // namespace

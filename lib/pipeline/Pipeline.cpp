@@ -145,8 +145,7 @@ public:
     RunResult R;
     if (Error E = facts(**DB, *Files, *Cfg, *Writable).moveInto(R.F))
       return std::move(E);
-    if (Opts.FactsIn.empty() &&
-        llvm::all_of(R.F.FilesOfTU, [](const auto &TU) {
+    if (Opts.FactsIn.empty() && llvm::all_of(R.F.FilesOfTU, [](const auto &TU) {
           return TU.second.empty();
         }))
       return createStringError(inconvertibleErrorCode(),
@@ -268,8 +267,7 @@ private:
     raw_fd_ostream OS(Opts.ExtractOnly, EC, sys::fs::OF_Text);
     if (EC)
       return createStringError(EC, "%s: error: cannot write: %s",
-                               Opts.ExtractOnly.c_str(),
-                               EC.message().c_str());
+                               Opts.ExtractOnly.c_str(), EC.message().c_str());
     writeFacts(OS, F);
     return Error::success();
   }
@@ -298,8 +296,8 @@ private:
       for (const std::string &File : Files)
         Seen.insert(File);
     static constexpr StringRef Extensions[] = {
-        ".h", ".hh", ".hpp", ".hxx", ".h++", ".inl", ".ipp", ".tpp",
-        ".c", ".cc", ".cpp", ".cxx", ".c++"};
+        ".h",   ".hh", ".hpp", ".hxx", ".h++", ".inl", ".ipp",
+        ".tpp", ".c",  ".cc",  ".cpp", ".cxx", ".c++"};
     std::vector<std::string> Unseen;
     for (const std::string &Root : Writable.roots()) {
       if (!sys::fs::is_directory(Root)) {
@@ -308,10 +306,17 @@ private:
         continue;
       }
       std::error_code EC;
-      for (sys::fs::recursive_directory_iterator It(Root, EC), End;
+      // Links are not followed: a directory link may loop (`self -> .`)
+      // or lead out of the paths, where the tool writes nothing anyway.
+      for (sys::fs::recursive_directory_iterator It(Root, EC,
+                                                    /*follow_symlinks=*/false),
+           End;
            It != End && !EC; It.increment(EC)) {
         StringRef Path = It->path();
         StringRef Name = sys::path::filename(Path);
+        if (It->type() == sys::fs::file_type::symlink_file &&
+            !Writable.contains(realPath(Path)))
+          continue;
         if (It->type() == sys::fs::file_type::directory_file) {
           SmallString<256> Cache(Path);
           sys::path::append(Cache, "CMakeCache.txt");
@@ -329,7 +334,8 @@ private:
     llvm::sort(Unseen);
     for (const std::string &File : Unseen)
       WithColor::warning(Err)
-          << File << ": no unit of the compilation database compiles or "
+          << File
+          << ": no unit of the compilation database compiles or "
              "includes this file, so it was not analysed or converted; "
              "configure the build with every option on [vinyl-unseen-file]\n";
   }

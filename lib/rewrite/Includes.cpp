@@ -84,7 +84,8 @@ StringRef directive(StringRef Text, StringRef &Rest) {
   if (!Text.consume_front("#"))
     return "";
   Text = Text.ltrim();
-  StringRef Name = Text.take_while([](char C) { return isalpha(C) || C == '_'; });
+  StringRef Name =
+      Text.take_while([](char C) { return isalpha(C) || C == '_'; });
   Rest = Text.drop_front(Name.size()).trim();
   return Name;
 }
@@ -106,6 +107,13 @@ bool endsWithEndif(StringRef Code) {
 } // namespace
 
 std::optional<IncludeEdit> includeEdit(StringRef Code, StringRef Header) {
+  // A byte order mark stays the first thing in the file.
+  if (Code.starts_with("\xEF\xBB\xBF")) {
+    std::optional<IncludeEdit> E = includeEdit(Code.drop_front(3), Header);
+    if (E)
+      E->Offset += 3;
+    return E;
+  }
   bool MayHaveGuard = endsWithEndif(Code);
   Preamble P(Code);
   Line L;
@@ -150,8 +158,7 @@ std::optional<IncludeEdit> includeEdit(StringRef Code, StringRef Header) {
       continue;
     }
     if (Name == "define" && Directives == 2 && MayHaveGuard &&
-        !GuardCandidate.empty() &&
-        Rest.starts_with(GuardCandidate) &&
+        !GuardCandidate.empty() && Rest.starts_with(GuardCandidate) &&
         (Rest.size() == GuardCandidate.size() ||
          isspace(Rest[GuardCandidate.size()]))) {
       // `#ifndef X_H` `#define X_H`: a header guard, not a condition.
