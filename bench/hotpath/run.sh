@@ -192,8 +192,8 @@ write_db() {
     for f in $(units "$wl"); do
       [ $first = 1 ] || echo ","
       first=0
-      printf '{"directory": "%s", "file": "%s", "arguments": ["%s", "-std=c++20", "-O2", "-c", "%s"]}' \
-        "$dir" "$dir/$f" "$cxx" "$f"
+      printf '{"directory": "%s", "file": "%s", "arguments": ["%s", "-std=c++20", "-O2", "-I%s/common", "-c", "%s"]}' \
+        "$dir" "$dir/$f" "$cxx" "$here" "$f"
     done
     echo "]"
   } >"$dir/compile_commands.json"
@@ -215,7 +215,7 @@ build() {
   local cxx=$1 dir=$2 out=$3 f srcs=""
   for f in $(units "$wl"); do srcs="$srcs $dir/$f"; done
   # shellcheck disable=SC2086,SC2046 # word splitting of the lists is intended
-  nice -n 19 "$cxx" -std=c++20 -O2 -pthread -I"$runtime_include" $srcs \
+  nice -n 19 "$cxx" -std=c++20 -O2 -pthread -I"$runtime_include" -I"$here/common" $srcs \
     -o "$out" $(libs "$wl")
 }
 

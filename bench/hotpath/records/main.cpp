@@ -5,19 +5,14 @@
 //   records FILE PASSES
 #include "record.h"
 
+#include "bench_timer.h"
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <fcntl.h>
 #include <unistd.h>
-
-// CPU time of the process (all threads), in nanoseconds.
-static long long cpu_ns() {
-  timespec ts{};
-  ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 int main(int argc, char **argv) {
   if (argc != 3) {
@@ -26,8 +21,7 @@ int main(int argc, char **argv) {
   }
   int passes = std::atoi(argv[2]);
   std::uint64_t check = 0, ops = 0;
-  long long cpu_start = cpu_ns();
-  auto start = std::chrono::steady_clock::now();
+  bench::timer timer;
   for (int i = 0; i < passes; ++i) {
     int fd = ::open(argv[1], O_RDONLY);
     if (fd < 0) {
@@ -46,12 +40,7 @@ int main(int argc, char **argv) {
     ::close(fd);
     check = check * 31 + (ids ^ static_cast<std::uint64_t>(balance));
   }
-  auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                std::chrono::steady_clock::now() - start)
-                .count();
-  long long cpu = cpu_ns() - cpu_start;
-  std::printf("checksum %016llx ops %llu ns %lld cpu_ns %lld\n",
-              static_cast<unsigned long long>(check),
-              static_cast<unsigned long long>(ops), static_cast<long long>(ns), cpu);
+  timer.stop();
+  timer.print(check, ops);
   return 0;
 }

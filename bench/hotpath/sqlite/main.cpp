@@ -5,18 +5,13 @@
 //   sqlite ROWS LOOKUPS
 #include "queries.h"
 
+#include "bench_timer.h"
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <string>
-
-// CPU time of the process (all threads), in nanoseconds.
-static long long cpu_ns() {
-  timespec ts{};
-  ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 int main(int argc, char **argv) {
   if (argc != 3) {
@@ -37,17 +32,11 @@ int main(int argc, char **argv) {
     }
   if (!store.exec("COMMIT"))
     return 1;
-  long long cpu_start = cpu_ns();
-  auto start = std::chrono::steady_clock::now();
+  bench::timer timer;
   Found f = lookup_many(store, rows, lookups);
-  auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                std::chrono::steady_clock::now() - start)
-                .count();
-  long long cpu = cpu_ns() - cpu_start;
+  timer.stop();
   store.close();
-  std::printf("checksum %016llx ops %ld ns %lld cpu_ns %lld\n",
-              static_cast<unsigned long long>(
-                  (f.hits * 1000003 + f.misses) ^ static_cast<std::uint64_t>(f.sum)),
-              lookups, static_cast<long long>(ns), cpu);
+  timer.print((f.hits * 1000003 + f.misses) ^ static_cast<std::uint64_t>(f.sum),
+              static_cast<unsigned long long>(lookups));
   return 0;
 }

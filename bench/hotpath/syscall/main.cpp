@@ -5,19 +5,14 @@
 //   syscall CALLS [FILE]
 #include "loop.h"
 
+#include "bench_timer.h"
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <fcntl.h>
 #include <unistd.h>
-
-// CPU time of the process (all threads), in nanoseconds.
-static long long cpu_ns() {
-  timespec ts{};
-  ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 int main(int argc, char **argv) {
   if (argc != 2 && argc != 3) {
@@ -31,16 +26,10 @@ int main(int argc, char **argv) {
     std::perror(path);
     return 1;
   }
-  long long cpu_start = cpu_ns();
-  auto start = std::chrono::steady_clock::now();
+  bench::timer timer;
   Read r = read_messages(fd, calls);
-  auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                std::chrono::steady_clock::now() - start)
-                .count();
-  long long cpu = cpu_ns() - cpu_start;
+  timer.stop();
   ::close(fd);
-  std::printf("checksum %016llx ops %ld ns %lld cpu_ns %lld\n",
-              static_cast<unsigned long long>(r.bytes * 1000003 + r.sum), calls,
-              static_cast<long long>(ns), cpu);
+  timer.print(r.bytes * 1000003 + r.sum, static_cast<unsigned long long>(calls));
   return 0;
 }
