@@ -222,9 +222,8 @@ Expected<ConfigFile> parseConfigFile(StringRef Path, StringRef Text) {
                    &Message);
     In >> Raw;
     if (In.error())
-      return createStringError(
-          inconvertibleErrorCode(),
-          Message.empty() ? Path.str() + ": error: invalid YAML" : Message);
+      return createStringError(inconvertibleErrorCode(),
+                               locatedYamlError(Message, Path));
   }
   ConfigFile File;
   File.Path = Path.str();

@@ -26,6 +26,14 @@ void keepFirstYamlError(const SMDiagnostic &D, void *Message) {
      << ": error: " << D.getMessage();
 }
 
+std::string locatedYamlError(StringRef Message, StringRef Path) {
+  if (Message.empty())
+    return (Path + ": error: invalid YAML").str();
+  if (Message.consume_front("<unknown>:0:0: "))
+    return (Path + ": " + Message).str();
+  return Message.str();
+}
+
 void printDiagnostic(raw_ostream &OS, const Diagnostic &D) {
   printLocation(OS, D.Loc);
   if (D.Severity == Diagnostic::Error)

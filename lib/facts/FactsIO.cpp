@@ -272,9 +272,10 @@ Expected<Facts> readFacts(StringRef Path) {
                  &Message);
   In >> Raw;
   if (In.error())
-    return createStringError(
-        inconvertibleErrorCode(),
-        Message.empty() ? Path.str() + ": error: not a facts file" : Message);
+    return createStringError(inconvertibleErrorCode(),
+                             Message.empty()
+                                 ? Path.str() + ": error: not a facts file"
+                                 : locatedYamlError(Message, Path));
   Facts F;
   for (FunctionFact &Fn : Raw.Functions) {
     std::string Id = Fn.Id;

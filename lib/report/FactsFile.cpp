@@ -102,9 +102,8 @@ Expected<FactsFile> parseFactsFile(StringRef Path, StringRef Text) {
                    &Message);
     In >> Raw;
     if (In.error())
-      return createStringError(
-          inconvertibleErrorCode(),
-          Message.empty() ? Path.str() + ": error: invalid YAML" : Message);
+      return createStringError(inconvertibleErrorCode(),
+                               locatedYamlError(Message, Path));
   }
   return FactsFile{std::move(Raw.Functions)};
 }

@@ -26,6 +26,11 @@ namespace vinyl {
 /// (the traits-based readers report one error, at the offending node).
 void keepFirstYamlError(const llvm::SMDiagnostic &D, void *Message);
 
+/// \p Message, kept by keepFirstYamlError, located in \p Path: YAML's own
+/// error for a node it has no place for (`rules: {` and a stray `%`) is
+/// "<unknown>:0:0: ...".
+std::string locatedYamlError(llvm::StringRef Message, llvm::StringRef Path);
+
 struct Note {
   Location Loc;
   std::string Message;
