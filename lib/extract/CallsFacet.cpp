@@ -255,25 +255,7 @@ private:
     if (!Facade.getIdentifier() || X.isTask(Facade.getReturnType()))
       return "";
     std::string Name = X.Cfg.asyncName(Facade.getName());
-    // Every call of the standard library comes here: a name no one wrote
-    // has no declaration, and is not added to the identifier table.
-    auto Ident = X.Ctx.Idents.find(Name);
-    if (Ident == X.Ctx.Idents.end())
-      return "";
-    const DeclContext *DC = Facade.getDeclContext()->getRedeclContext();
-    for (const NamedDecl *ND : DC->lookup(DeclarationName(Ident->getValue()))) {
-      const auto *FD = ND->getAsFunction();
-      if (!FD || !X.isTask(FD->getReturnType()) ||
-          FD->getNumParams() != Facade.getNumParams())
-        continue;
-      bool Same = true;
-      for (unsigned I = 0; I < FD->getNumParams() && Same; ++I)
-        Same = X.Ctx.hasSameType(FD->getParamDecl(I)->getType(),
-                                 Facade.getParamDecl(I)->getType());
-      if (Same)
-        return Name;
-    }
-    return "";
+    return X.taskSibling(Facade, Name) ? Name : "";
   }
 
   bool isMemberBase(const Expr *E) {

@@ -147,8 +147,7 @@ FunctionFact &ExtractContext::fact(const FunctionDecl *FD) {
   }
   F.IsExternC = Canon->isExternC();
   F.IsOperator = Canon->isOverloadedOperator() ||
-                 isa<CXXConversionDecl>(Canon) ||
-                 Canon->getLiteralIdentifier();
+                 isa<CXXConversionDecl>(Canon) || Canon->getLiteralIdentifier();
   for (const FunctionDecl *R : Canon->redecls())
     if (!isWritableLoc(R->getLocation()))
       F.DeclaredOutside = true;
@@ -159,6 +158,29 @@ FunctionFact &ExtractContext::fact(const FunctionDecl *FD) {
                   Canon->getAccess() != AS_private &&
                   declaredInHeader(*this, Canon);
   return F;
+}
+
+const FunctionDecl *ExtractContext::taskSibling(const FunctionDecl &Of,
+                                                StringRef Name, unsigned Skip) {
+  // Every call of the standard library asks: a name no one wrote has no
+  // declaration, and is not added to the identifier table.
+  auto Ident = Ctx.Idents.find(Name);
+  if (Ident == Ctx.Idents.end() || Of.getNumParams() < Skip)
+    return nullptr;
+  const DeclContext *DC = Of.getDeclContext()->getRedeclContext();
+  for (const NamedDecl *ND : DC->lookup(DeclarationName(Ident->getValue()))) {
+    const FunctionDecl *FD = ND->getAsFunction();
+    if (!FD || !isTask(FD->getReturnType()) ||
+        FD->getNumParams() + Skip != Of.getNumParams())
+      continue;
+    bool Same = true;
+    for (unsigned I = 0; I < FD->getNumParams() && Same; ++I)
+      Same = Ctx.hasSameType(FD->getParamDecl(I)->getType(),
+                             Of.getParamDecl(I + Skip)->getType());
+    if (Same)
+      return FD;
+  }
+  return nullptr;
 }
 
 size_t ExtractContext::recordCall(const Expr *E, CallFact C) {

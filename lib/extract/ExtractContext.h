@@ -66,9 +66,13 @@ public:
   Anchor fileAnchor(clang::SourceRange R, std::string &Problem);
   /// The callee's name token in \p CE.
   Anchor nameAnchor(const clang::CallExpr *CE, std::string &Problem);
-  bool isTask(clang::QualType T) const {
-    return isTaskType(T, Cfg.TaskType);
-  }
+  bool isTask(clang::QualType T) const { return isTaskType(T, Cfg.TaskType); }
+  /// A function named \p Name beside \p Of (its context) that returns the
+  /// task type and takes \p Of's parameters after the first \p Skip: a
+  /// facade's coroutine (Skip 0), a synchronous twin's (Skip 1, the tag).
+  const clang::FunctionDecl *taskSibling(const clang::FunctionDecl &Of,
+                                         llvm::StringRef Name,
+                                         unsigned Skip = 0);
   /// @}
 
   /// \name The function being walked

@@ -78,26 +78,11 @@ private:
   /// The coroutine beside \p Twin: of its name or its name's async name,
   /// returning the task type, with its parameters after the tag.
   const FunctionDecl *coroutineOf(const FunctionDecl &Twin) {
-    const DeclContext *DC = Twin.getDeclContext()->getRedeclContext();
     for (std::string Name :
-         {Twin.getName().str(), X.Cfg.asyncName(Twin.getName())}) {
-      auto Ident = X.Ctx.Idents.find(Name);
-      if (Ident == X.Ctx.Idents.end())
-        continue;
-      for (const NamedDecl *ND :
-           DC->lookup(DeclarationName(Ident->getValue()))) {
-        const FunctionDecl *FD = ND->getAsFunction();
-        if (!FD || !X.isTask(FD->getReturnType()) ||
-            FD->getNumParams() + 1 != Twin.getNumParams())
-          continue;
-        bool Same = true;
-        for (unsigned I = 0; I < FD->getNumParams() && Same; ++I)
-          Same = X.Ctx.hasSameType(FD->getParamDecl(I)->getType(),
-                                   Twin.getParamDecl(I + 1)->getType());
-        if (const FunctionDecl *Def = FD->getDefinition(); Same && Def)
+         {Twin.getName().str(), X.Cfg.asyncName(Twin.getName())})
+      if (const FunctionDecl *FD = X.taskSibling(Twin, Name, /*Skip=*/1))
+        if (const FunctionDecl *Def = FD->getDefinition())
           return Def;
-      }
-    }
     return nullptr;
   }
 };

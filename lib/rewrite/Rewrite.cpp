@@ -159,8 +159,9 @@ private:
                          "{0}}}",
                          D.Indent, D.Signature, C.BlockOn, NewName,
                          D.TemplateArgs, D.ForwardArgs,
-                         S.Twins.count(Fn.Id) ? Twins.dispatch(Fn, D, D.Indent)
-                                              : ""),
+                         S.Twins.count(Fn.Id)
+                             ? Twins.dispatch(unqualified(Fn.Name), D, D.Indent)
+                             : ""),
              /*Rank=*/1);
     }
     for (const Anchor &R : Fn.Returns)

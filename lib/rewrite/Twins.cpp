@@ -162,9 +162,8 @@ void TwinWriter::fillFingerprints(StringRef File, StringRef Code,
   }
 }
 
-std::string TwinWriter::dispatch(const FunctionFact &Fn, const DeclFact &D,
+std::string TwinWriter::dispatch(StringRef Name, const DeclFact &D,
                                  StringRef Indent) const {
-  StringRef Name = StringRef(Fn.Name).substr(StringRef(Fn.Name).rfind(':') + 1);
   return fmt::format("{0}  if (vinyl::runs_blocking())\n"
                      "{0}    return {1}{2}({3}{4}{5});\n",
                      Indent, Name, D.TemplateArgs, TwinTag,

@@ -33,8 +33,8 @@ public:
 
   /// The facade's first statement, which runs the twin in blocking mode:
   /// `if (vinyl::runs_blocking())\n  return f(vinyl::twin, a);\n`, each
-  /// line after \p Indent.
-  std::string dispatch(const FunctionFact &Fn, const DeclFact &D,
+  /// line after \p Indent; \p Name is the function's unqualified name.
+  std::string dispatch(llvm::StringRef Name, const DeclFact &D,
                        llvm::StringRef Indent) const;
 
   /// One replacement of a file's final edits.
