@@ -15,6 +15,7 @@
 #include <vinyl/epoll_loop.hpp>
 #include <vinyl/error.hpp>
 #include <vinyl/event_loop.hpp>
+#include <vinyl/fast_task.hpp>
 #include <vinyl/io_uring_loop.hpp>
 #include <vinyl/task.hpp>
 
@@ -111,9 +112,6 @@ template <class T> T run_nested(event_loop &loop, task<T> t) {
   return h.promise().result();
 }
 
-template <class T> inline constexpr bool is_task = false;
-template <class T> inline constexpr bool is_task<task<T>> = true;
-
 template <class A>
 using await_result_t = decltype(std::declval<A &>().await_resume());
 
@@ -155,6 +153,14 @@ template <class T> T block_on(task<T> t) {
   if (!h.done())
     throw no_event_loop();
   return h.promise().result();
+}
+
+// block_on(f(a)) of a function split at a cold guard: the value its plain
+// half returned, or else its coroutine's, waited for as any task.
+template <class T> T block_on(fast_task<T> t) {
+  if (t.ready())
+    return std::move(t).take_value();
+  return block_on(std::move(t).take_task());
 }
 
 // block_on(a) of an awaitable that is no task (a leaf's, a pack's): what

@@ -185,7 +185,21 @@ struct task_access {
   static std::coroutine_handle<promise<T>> handle(const task<T> &t) noexcept {
     return t.handle_;
   }
+  // The frame, which the caller owns from now on.
+  template <class T>
+  static std::coroutine_handle<promise<T>> release(task<T> &t) noexcept {
+    const std::coroutine_handle<promise<T>> h = t.handle_;
+    t.handle_ = {};
+    return h;
+  }
+  template <class T>
+  static task<T> adopt(std::coroutine_handle<promise<T>> h) noexcept {
+    return task<T>(h);
+  }
 };
+
+template <class T> inline constexpr bool is_task = false;
+template <class T> inline constexpr bool is_task<task<T>> = true;
 
 } // namespace detail
 

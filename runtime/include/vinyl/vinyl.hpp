@@ -13,6 +13,7 @@
 #include <vinyl/caught.hpp>
 #include <vinyl/error.hpp>
 #include <vinyl/event_loop.hpp>
+#include <vinyl/fast_task.hpp>
 #include <vinyl/frame_allocator.hpp>
 #include <vinyl/io.hpp>
 #include <vinyl/spawn.hpp>
