@@ -40,6 +40,7 @@ struct RawFile {
   std::optional<RawFacades> Facades;
   std::optional<std::string> NameScheme;
   std::optional<RawTask> Task;
+  std::optional<bool> FastPaths;
   std::optional<vinyl::TargetCompiler> Compiler;
 };
 } // namespace
@@ -166,6 +167,7 @@ template <> struct MappingTraits<RawFile> {
     Io.mapOptional("facades", F.Facades);
     Io.mapOptional("name_scheme", F.NameScheme);
     Io.mapOptional("task", F.Task);
+    Io.mapOptional("fast_paths", F.FastPaths);
     Io.mapOptional("compiler", F.Compiler);
   }
   static std::string validate(IO &Io, RawFile &F) {
@@ -254,6 +256,7 @@ Expected<ConfigFile> parseConfigFile(StringRef Path, StringRef Text) {
     File.Twins = Raw.Facades->Twins;
   }
   File.NameScheme = Raw.NameScheme;
+  File.FastPaths = Raw.FastPaths;
   if (Raw.Compiler) {
     File.Compiler = *Raw.Compiler;
     File.Compiler->Origin = Path.str();
@@ -317,6 +320,8 @@ static Error mergeFile(StringRef Path, Config &C,
     C.Fallback = *File->Fallback;
   if (File->Twins)
     C.Twins = *File->Twins;
+  if (File->FastPaths)
+    C.FastPaths = *File->FastPaths;
   if (File->NameScheme)
     C.NameScheme = *File->NameScheme;
   if (File->Compiler) {

@@ -75,12 +75,20 @@ static const CallExpr *underlyingCall(const Expr *E) {
   return dyn_cast<CallExpr>(E);
 }
 
-bool isTwinTag(const FunctionDecl &FD) {
+static bool firstParameterIs(const FunctionDecl &FD, StringRef Tag) {
   if (FD.getNumParams() == 0)
     return false;
-  const CXXRecordDecl *Tag =
+  const CXXRecordDecl *Type =
       FD.getParamDecl(0)->getType()->getAsCXXRecordDecl();
-  return Tag && Tag->getQualifiedNameAsString() == "vinyl::twin_t";
+  return Type && Type->getQualifiedNameAsString() == Tag;
+}
+
+bool isTwinTag(const FunctionDecl &FD) {
+  return firstParameterIs(FD, "vinyl::twin_t");
+}
+
+bool isSlowTag(const FunctionDecl &FD) {
+  return firstParameterIs(FD, "vinyl::slow_t");
 }
 
 /// `if (vinyl::runs_blocking()) return f(vinyl::twin, ...);`, the first

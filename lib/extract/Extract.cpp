@@ -88,6 +88,7 @@ std::vector<std::unique_ptr<Facet>> makeAllFacets(ExtractContext &X) {
   Facets.push_back(makeHazardsFacet(X));
   Facets.push_back(makeCatchFacet(X));
   Facets.push_back(makeTwinsFacet(X));
+  Facets.push_back(makeFastPathFacet(X));
   return Facets;
 }
 } // namespace extract

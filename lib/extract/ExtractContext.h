@@ -66,7 +66,11 @@ public:
   Anchor fileAnchor(clang::SourceRange R, std::string &Problem);
   /// The callee's name token in \p CE.
   Anchor nameAnchor(const clang::CallExpr *CE, std::string &Problem);
-  bool isTask(clang::QualType T) const { return isTaskType(T, Cfg.TaskType); }
+  /// The task type, or the ready-or-task result of a split function (the
+  /// plain half an earlier run wrote), which is awaited the same way.
+  bool isTask(clang::QualType T) const {
+    return isTaskType(T, Cfg.TaskType) || isTaskType(T, std::string(FastTaskType));
+  }
   /// A function named \p Name beside \p Of (its context) that returns the
   /// task type and takes \p Of's parameters after the first \p Skip: a
   /// facade's coroutine (Skip 0), a synchronous twin's (Skip 1, the tag).
@@ -192,6 +196,7 @@ std::unique_ptr<Facet> makeHazardsFacet(ExtractContext &X);
 std::unique_ptr<Facet> makeCatchFacet(ExtractContext &X);
 std::unique_ptr<Facet> makeUninstantiatedCallsFacet(ExtractContext &X);
 std::unique_ptr<Facet> makeTwinsFacet(ExtractContext &X);
+std::unique_ptr<Facet> makeFastPathFacet(ExtractContext &X);
 /// @}
 
 /// Every facet, in the order each node is shown to them: a facet that

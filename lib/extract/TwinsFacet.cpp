@@ -76,13 +76,37 @@ private:
   }
 
   /// The coroutine beside \p Twin: of its name or its name's async name,
-  /// returning the task type, with its parameters after the tag.
+  /// returning the task type, with its parameters after the tag; of a
+  /// split function (fast_paths), its coroutine half, whose tag is
+  /// vinyl::slow_t, rather than its plain half.
   const FunctionDecl *coroutineOf(const FunctionDecl &Twin) {
     for (std::string Name :
-         {Twin.getName().str(), X.Cfg.asyncName(Twin.getName())})
-      if (const FunctionDecl *FD = X.taskSibling(Twin, Name, /*Skip=*/1))
+         {Twin.getName().str(), X.Cfg.asyncName(Twin.getName())}) {
+      const FunctionDecl *FD = X.taskSibling(Twin, Name, /*Skip=*/1);
+      if (FD && isTaskType(FD->getReturnType(), std::string(FastTaskType)))
+        FD = slowHalfOf(*FD);
+      if (FD)
         if (const FunctionDecl *Def = FD->getDefinition())
           return Def;
+    }
+    return nullptr;
+  }
+
+  /// The overload of \p Plain with vinyl::slow_t before its parameters.
+  const FunctionDecl *slowHalfOf(const FunctionDecl &Plain) {
+    const DeclContext *DC = Plain.getDeclContext()->getRedeclContext();
+    for (const NamedDecl *ND : DC->lookup(Plain.getDeclName())) {
+      const FunctionDecl *FD = ND->getAsFunction();
+      if (!FD || !isSlowTag(*FD) ||
+          FD->getNumParams() != Plain.getNumParams() + 1)
+        continue;
+      bool Same = true;
+      for (unsigned I = 0; I < Plain.getNumParams() && Same; ++I)
+        Same = X.Ctx.hasSameType(FD->getParamDecl(I + 1)->getType(),
+                                 Plain.getParamDecl(I)->getType());
+      if (Same)
+        return FD;
+    }
     return nullptr;
   }
 };

@@ -108,6 +108,9 @@ void Facts::merge(Facts &&Other) {
     Into.IsOutsideOverride |= F.IsOutsideOverride;
     if (F.HasDefinition)
       Into.BodyOpen = F.BodyOpen;
+    if (F.HasDefinition && Into.FastPath.Cold.File.empty() &&
+        Into.FastPath.Problem.empty())
+      Into.FastPath = std::move(F.FastPath);
     if (Into.Problem.empty())
       Into.Problem = std::move(F.Problem);
     if (Into.OverridesOutside.empty())

@@ -147,6 +147,14 @@ template <> struct MappingTraits<CallFact> {
     Io.mapOptional("group", C.Group, std::string());
   }
 };
+template <> struct MappingTraits<FastPathFact> {
+  static void mapping(IO &Io, FastPathFact &P) {
+    Io.mapOptional("cold", P.Cold, Anchor());
+    Io.mapOptional("drop", P.Drop, Anchor());
+    Io.mapOptional("then", P.Then, Anchor());
+    Io.mapOptional("problem", P.Problem, std::string());
+  }
+};
 template <> struct MappingTraits<FunctionFact> {
   static void mapping(IO &Io, FunctionFact &F) {
     Io.mapRequired("id", F.Id);
@@ -182,6 +190,7 @@ template <> struct MappingTraits<FunctionFact> {
     Io.mapOptional("inactive_code", F.InactiveCode, Location());
     Io.mapOptional("inactive_lines", F.InactiveLines);
     Io.mapOptional("body_open", F.BodyOpen, 0u);
+    Io.mapOptional("fast_path", F.FastPath, FastPathFact());
     Io.mapOptional("problem", F.Problem, std::string());
   }
 };

@@ -33,6 +33,10 @@ public:
       OS << ", with a synchronous twin";
     if (auto No = S.NoTwin.find(Fn.Id); No != S.NoTwin.end())
       OS << ", with no synchronous twin (" << No->second << ")";
+    if (S.FastPaths.count(Fn.Id))
+      OS << ", split at its guard for a ready path";
+    if (auto No = S.NoFastPath.find(Fn.Id); No != S.NoFastPath.end())
+      OS << ", with no ready path (" << No->second << ")";
     OS << ": " << Paths << (Paths == 1 ? " path" : " paths")
        << " to blocking I/O\n";
     OnPath.insert(Fn.Id);

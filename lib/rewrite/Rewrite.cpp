@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "vinyl-asyncify/rewrite/Rewrite.h"
 
+#include "FastPaths.h"
 #include "Includes.h"
 #include "Twins.h"
 #include "vinyl-asyncify/facts/Format.h"
@@ -57,7 +58,8 @@ class Rewriter {
 public:
   Rewriter(const Facts &F, const Solution &S, const Config &C,
            SourceFiles &Sources)
-      : F(F), S(S), C(C), Sources(Sources), Twins(F, S, C, Sources) {}
+      : F(F), S(S), C(C), Sources(Sources), Twins(F, S, C, Sources),
+        FastPaths(C, Sources) {}
 
   Expected<std::vector<AtomicChange>> run() {
     for (const auto &[Id, Fn] : F.Functions)
@@ -109,6 +111,7 @@ private:
 
   Error rewriteFunction(const FunctionFact &Fn) {
     bool Facade = S.hasFacade(Fn.Id);
+    bool Split = S.FastPaths.count(Fn.Id);
     if (Facade)
       if (Error E = nameTwinInUsings(Fn))
         return E;
@@ -120,10 +123,13 @@ private:
       unsigned After = D.ReturnType.Offset + D.ReturnType.Length;
       bool Glued = After < Text->size() &&
                    (isalnum((*Text)[After]) || (*Text)[After] == '_');
+      // A split function's other declarations declare its plain half.
+      std::string Result = Split && !D.IsDefinition ? FastPaths.resultType(D)
+                                                    : task(D.Result);
       if (D.InsertReturn)
-        add(D.ReturnType, fmt::format("-> {} ", task(D.Result)));
+        add(D.ReturnType, fmt::format("-> {} ", Result));
       else
-        add(D.ReturnType, task(D.Result) + (Glued ? " " : ""));
+        add(D.ReturnType, Result + (Glued ? " " : ""));
       if (!D.AddParens.File.empty())
         add(D.AddParens, "()");
       // The coroutine returns a class: it cannot have C linkage.
@@ -132,6 +138,15 @@ private:
       if (D.InExternCBlock)
         insert(D.Whole.File, D.Whole.Offset, "extern \"C++\" ", /*Rank=*/-1);
       unsigned End = D.Whole.Offset + D.Whole.Length;
+      if (Split) {
+        if (D.IsDefinition)
+          add(D.ParamsOpen, FastPathWriter::tagParameter(D));
+        Expected<std::string> Half = FastPaths.after(
+            Fn, D, Facade ? StringRef(asyncName(Fn)) : unqualified(Fn.Name));
+        if (!Half)
+          return Half.takeError();
+        insert(D.Whole.File, End, std::move(*Half), /*Rank=*/1);
+      }
       // After the facade, or the old declaration a facade keeps.
       if (S.Twins.count(Fn.Id)) {
         Expected<std::string> Twin = Twins.after(Fn, D);
@@ -637,6 +652,7 @@ private:
   const Config &C;
   SourceFiles &Sources;
   TwinWriter Twins;
+  FastPathWriter FastPaths;
   std::map<std::string, std::vector<Edit>> Files;
   std::set<std::string> Awaits, AwaitsInCondition;
   /// Edits several calls carry; each is made once.

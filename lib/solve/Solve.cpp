@@ -487,6 +487,7 @@ static Solution finishSolution(solver::SolverState &St) {
   solver::checkRewritable(St);
   solver::waitsInCoroutines(St);
   solver::chooseTwins(St);
+  solver::chooseFastPaths(St);
   solver::warnInactiveCode(St);
   sortDiagnostics(St.S.Diags);
   return std::move(St.S);

@@ -127,6 +127,16 @@ void lockAcrossAwait(SolverState &St, const CallFact &Call);
 void waitsInCoroutines(SolverState &St);
 /// Decides which async functions keep a synchronous twin (Twins.cpp).
 void chooseTwins(SolverState &St);
+/// Decides which async functions are split at a cold guard (FastPaths.cpp).
+void chooseFastPaths(SolverState &St);
+/// @}
+
+/// Why \p Fn, as declared, cannot get a second overload that copies it
+/// with a tag parameter first (a twin, a split's coroutine half), or "".
+std::string whyNoTaggedCopy(const SolverState &St, const FunctionFact &Fn);
+/// Whether \p Inner is defined inside the body of \p Outer.
+bool definedInside(const FunctionFact &Inner, const FunctionFact &Outer);
+/// @{
 /// @}
 
 } // namespace vinyl::solver

@@ -43,10 +43,7 @@ TwinCall twinCall(const Facts &F, const Solution &S, const CallFact &Call) {
 
 namespace solver {
 
-namespace {
-
-/// Why \p Fn, as declared, cannot have a twin, or "".
-std::string whyNoTwin(const SolverState &St, const FunctionFact &Fn) {
+std::string whyNoTaggedCopy(const SolverState &St, const FunctionFact &Fn) {
   if (Fn.IsCoroutine || !Fn.Writable || !Fn.HasDefinition ||
       !Fn.Problem.empty() || St.S.Refused.count(Fn.Id))
     return "it is not rewritten";
@@ -81,7 +78,6 @@ std::string whyNoTwin(const SolverState &St, const FunctionFact &Fn) {
   return "";
 }
 
-/// Whether \p Inner is defined inside the body of \p Outer.
 bool definedInside(const FunctionFact &Inner, const FunctionFact &Outer) {
   for (const DeclFact &O : Outer.Decls) {
     if (!O.IsDefinition)
@@ -94,8 +90,6 @@ bool definedInside(const FunctionFact &Inner, const FunctionFact &Outer) {
   return false;
 }
 
-} // namespace
-
 void chooseTwins(SolverState &St) {
   const Facts &F = St.F;
   Solution &S = St.S;
@@ -105,7 +99,7 @@ void chooseTwins(SolverState &St) {
     const FunctionFact *Fn = St.function(Id);
     if (!State.Async || !Fn)
       continue;
-    if (std::string Why = whyNoTwin(St, *Fn); !Why.empty())
+    if (std::string Why = whyNoTaggedCopy(St, *Fn); !Why.empty())
       S.NoTwin[Id] = std::move(Why);
     else
       S.Twins.insert(Id);

@@ -80,6 +80,11 @@ enum class FacadePolicy {
   Callers,   ///< Only those called from code that stays synchronous.
 };
 
+/// What the plain half of a split function returns (Config::FastPaths),
+/// and the tag of its coroutine half.
+inline constexpr llvm::StringLiteral FastTaskType = "vinyl::fast_task";
+inline constexpr llvm::StringLiteral SlowTag = "vinyl::slow";
+
 struct Config {
   std::vector<LeafRule> Leaves;
   std::vector<SpawnRule> Spawns;
@@ -107,6 +112,11 @@ struct Config {
   /// twin `R f(vinyl::twin_t, P...)`, which its facade runs in blocking
   /// mode: converted code then costs what the original did there.
   bool Twins = false;
+  /// A converted function whose waits all sit behind one cold guard (a
+  /// buffer's refill) is split into a plain half returning
+  /// vinyl::fast_task<T>, ready without a coroutine frame where the guard
+  /// is false, and its coroutine, `task<T> f(vinyl::slow_t, P...)`.
+  bool FastPaths = false;
   /// What the converted code is built with: the g++ workarounds are
   /// written only for g++ (or a compiler not known).
   TargetCompiler Compiler;
@@ -137,6 +147,7 @@ struct ConfigFile {
   std::optional<bool> AllowBlockingConstructors;
   std::optional<BlockingFallback> Fallback;
   std::optional<bool> Twins;
+  std::optional<bool> FastPaths;
   std::optional<TargetCompiler> Compiler;
 };
 

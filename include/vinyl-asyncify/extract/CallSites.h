@@ -40,6 +40,9 @@ bool isTaskType(clang::QualType T, llvm::ArrayRef<std::string> TaskTypes);
 /// Whether \p FD is a synchronous twin: its first parameter is the twin
 /// tag, `vinyl::twin_t`.
 bool isTwinTag(const clang::FunctionDecl &FD);
+/// Whether \p FD is the coroutine half of a split function: its first
+/// parameter is `vinyl::slow_t`.
+bool isSlowTag(const clang::FunctionDecl &FD);
 
 /// For a facade, `R f(P... p) { return block_on(g(p...)); }` (or the same
 /// wait as the only statement of a void function), the call of its async

@@ -199,6 +199,26 @@ struct CallFact {
   std::string Group;
 };
 
+/// Where a definition may be split for its ready path (`fast_paths`): its
+/// first statement, after declarations without side effects, is `if (G)
+/// THEN` or `if (G && REST) THEN` with G free of side effects. If every
+/// await of the converted body lies in Cold, a plain copy of the body that
+/// hands the call to the coroutine where G holds (`if (G) return f(
+/// vinyl::slow, a);`) makes the calls the original made up to there, and
+/// the coroutine, run from the start, makes them again: G cannot tell.
+struct FastPathFact {
+  /// From the end of G to the end of the then-branch.
+  Anchor Cold;
+  /// ` && REST`, removed from the condition in the plain copy; empty when
+  /// G is the whole condition.
+  Anchor Drop;
+  /// The then-branch, which the plain copy replaces by the hand-over.
+  Anchor Then;
+  /// Why the body has no such guard, when it has none (for --explain).
+  std::string Problem;
+  bool operator==(const FastPathFact &) const = default;
+};
+
 struct FunctionFact {
   std::string Id;   ///< USR of the canonical declaration.
   std::string Name; ///< Qualified name, for messages.
@@ -253,6 +273,8 @@ struct FunctionFact {
   Location InactiveCode;
   std::vector<unsigned> InactiveLines;
   unsigned BodyOpen = 0;        ///< Offset just after the body's '{'.
+  /// Where its definition may be split for a ready path.
+  FastPathFact FastPath;
   std::string Problem; ///< Why its body cannot be rewritten textually, if so.
 
   /// Where its definition is (where the edits go, and where --check and

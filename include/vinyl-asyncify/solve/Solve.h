@@ -55,6 +55,11 @@ struct Solution {
   /// and for those left without one, why (for --explain).
   std::set<std::string> Twins;
   std::map<std::string, std::string> NoTwin;
+  /// Async functions split at a cold guard (`fast_paths`) into a plain
+  /// half returning vinyl::fast_task and a coroutine half, and for those
+  /// left whole, why (for --explain).
+  std::set<std::string> FastPaths;
+  std::map<std::string, std::string> NoFastPath;
 
   bool isAsync(const std::string &Id) const;
   bool hasFacade(const std::string &Id) const;

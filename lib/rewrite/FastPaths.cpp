@@ -1,0 +1,133 @@
+//===- FastPaths.cpp - The text of a function split at a cold guard -------===//
+//
+// See FastPaths.h. Both copies are made from the original text: the
+// coroutine's edits (awaits, co_return, lowerings) stay in the definition
+// converted in place, and the plain half needs none, since nothing outside
+// its cold branch awaits.
+//
+//===----------------------------------------------------------------------===//
+#include "FastPaths.h"
+
+#include "vinyl-asyncify/facts/Format.h"
+
+#include "llvm/ADT/STLExtras.h"
+
+using namespace llvm;
+
+namespace vinyl {
+
+namespace {
+
+/// A replacement in a copy of a range of the text.
+struct Piece {
+  unsigned Offset, Length;
+  std::string Text;
+};
+
+/// [Begin, End) of \p Text with \p Pieces (inside it, not overlapping)
+/// made.
+std::string copyWith(StringRef Text, unsigned Begin, unsigned End,
+                     std::vector<Piece> Pieces) {
+  llvm::stable_sort(Pieces, [](const Piece &A, const Piece &B) {
+    return A.Offset < B.Offset;
+  });
+  std::string Out;
+  unsigned At = Begin;
+  for (const Piece &P : Pieces) {
+    Out += Text.slice(At, P.Offset);
+    Out += P.Text;
+    At = P.Offset + P.Length;
+  }
+  Out += Text.slice(At, End);
+  return Out;
+}
+
+bool inside(const Anchor &A, const Anchor &Range) {
+  return A.File == Range.File && A.Offset >= Range.Offset &&
+         A.Offset + A.Length <= Range.Offset + Range.Length;
+}
+
+} // namespace
+
+std::string FastPathWriter::resultType(const DeclFact &D) const {
+  return fmt::format("{}<{}>", FastTaskType.str(), D.Result);
+}
+
+std::string FastPathWriter::tagParameter(const DeclFact &D) {
+  return D.ParamsEmpty ? "vinyl::slow_t" : "vinyl::slow_t, ";
+}
+
+Expected<std::string> FastPathWriter::after(const FunctionFact &Fn,
+                                            const DeclFact &D,
+                                            StringRef Name) {
+  if (D.IsDefinition)
+    return plainHalf(Fn, D, Name);
+  Expected<StringRef> Text = Sources.get(D.Whole.File);
+  if (!Text)
+    return Text.takeError();
+  // `int get(P);` -> `vinyl::fast_task<int> get(P);` in place, and after
+  // it `vinyl::task<int> get(vinyl::slow_t, P);`.
+  bool Glued = isalnum((*Text)[D.ReturnType.Offset + D.ReturnType.Length]) ||
+               (*Text)[D.ReturnType.Offset + D.ReturnType.Length] == '_';
+  std::vector<Piece> Pieces{
+      {D.ReturnType.Offset, D.ReturnType.Length,
+       fmt::format("{}<{}>{}", C.TaskType, D.Result, Glued ? " " : "")},
+      {D.ParamsOpen.Offset, 0, tagParameter(D)}};
+  if (!D.Name.File.empty())
+    Pieces.push_back({D.Name.Offset, D.Name.Length, Name.str()});
+  return fmt::format("\n{}{}", D.Indent,
+                     copyWith(*Text, D.Whole.Offset,
+                              D.Whole.Offset + D.Whole.Length, Pieces));
+}
+
+Expected<std::string> FastPathWriter::plainHalf(const FunctionFact &Fn,
+                                                const DeclFact &D,
+                                                StringRef Name) {
+  Expected<StringRef> Text = Sources.get(D.Whole.File);
+  if (!Text)
+    return Text.takeError();
+  const FastPathFact &P = Fn.FastPath;
+  // The signature as the facade writes it (every parameter named, since
+  // the hand-over passes them on), with the new result type and name;
+  // neither moved when the parameters were named, which follow both.
+  std::string Signature = D.Signature;
+  unsigned RT = D.ReturnType.Offset - D.Whole.Offset,
+           NameAt = D.Name.Offset - D.Whole.Offset;
+  Signature.replace(NameAt, D.Name.Length, Name.str());
+  bool Glued = isalnum(Signature[RT + D.ReturnType.Length]) ||
+               Signature[RT + D.ReturnType.Length] == '_';
+  Signature.replace(RT, D.ReturnType.Length,
+                    resultType(D) + (Glued ? " " : ""));
+
+  // A branch that is a statement keeps its ';', which its range leaves
+  // out.
+  std::string HandOver =
+      fmt::format("return {}{}({}{}{})", Name, D.TemplateArgs, SlowTag.str(),
+                  D.ForwardArgs.empty() ? "" : ", ", D.ForwardArgs);
+  if (Text->substr(P.Then.Offset).starts_with("{"))
+    HandOver = "{ " + HandOver + "; }";
+  std::vector<Piece> Pieces{{P.Then.Offset, P.Then.Length, HandOver}};
+  if (!P.Drop.File.empty())
+    Pieces.push_back({P.Drop.Offset, P.Drop.Length, ""});
+  bool Void = D.Result == "void";
+  if (Void) {
+    // fast_task<void> is a class: `return;` cannot make one.
+    for (const Anchor &R : Fn.Returns)
+      if (R.File == D.Whole.File && R.Offset > Fn.BodyOpen &&
+          R.Offset < D.BodyClose && !inside(R, P.Cold))
+        Pieces.push_back({R.Offset + R.Length, 0, " {}"});
+    StringRef Before = Text->slice(Fn.BodyOpen, D.BodyClose);
+    StringRef Line = Before.substr(Before.rfind('\n') + 1);
+    Pieces.push_back({D.BodyClose, 0,
+                      Line.trim().empty() && Before.contains('\n')
+                          ? fmt::format("  return {{}};\n{}", Line)
+                          : std::string("return {}; ")});
+  }
+  return fmt::format(
+      "\n\n{0}// The ready path of '{1}' (vinyl-asyncify fast_paths).\n"
+      "{0}{2} {3}",
+      D.Indent, Fn.Name, Signature,
+      copyWith(*Text, Fn.BodyOpen - 1, D.BodyClose + 1, Pieces));
+}
+
+} // namespace vinyl
