@@ -3,17 +3,22 @@
 #
 # Converts a copy of a multi-file example (examples/calc by default) N times
 # and kills the tool with SIGKILL at a random point of its write phase each
-# time, then checks that
-#   1. the files the conversion changes are each byte-identical to the
-#      original or to the full conversion, and all of them to the same one
-#      (outcome "original" or "converted"; otherwise "mixed" or "corrupt"),
-#   2. what the killed run left next to them (temporaries NAME.vinyl-XXXXXX,
-#      backups NAME.vinyl-old-XXXXXX) is counted,
+# time, then
+#   1. classifies the files the conversion changes: each byte-identical to
+#      the original or to the full conversion, and all of them to the same
+#      one (outcome "original" or "converted"; otherwise "mixed", which a
+#      kill between two renames leaves, or "corrupt"), and counts what the
+#      killed run left next to them (temporaries NAME.vinyl-TAG-XXXXXX,
+#      backups NAME.vinyl-old-TAG-XXXXXX);
+#   2. runs `vinyl-asyncify --recover` (what every writing run does first)
+#      and classifies the tree again: it must be original or converted,
+#      with nothing left next to the files;
 #   3. a second, unkilled run converts the tree to exactly the full
-#      conversion, removes those leftovers and says so on stderr (names
-#      one, or says "interrupted", "recovered" or "left over").
-# and prints the count of each outcome. Exit 0 if every killed run left the
-# original or the converted tree, 1 otherwise (2: the harness itself failed).
+#      conversion and, where something was left, the two runs said so on
+#      stderr (name one, or say "interrupted", "recovered" or "left over").
+# and prints the count of each outcome. Exit 0 if every tree after
+# recovery is the original or the converted one and every next run is
+# clean, 1 otherwise (2: the harness itself failed).
 #
 # How the write phase is hit. The tool spends ~3 s parsing and ~1 ms writing,
 # so a delay sampled over the whole run almost never lands in the write. A
@@ -183,7 +188,7 @@ units = args.files.split() if args.files else sorted(
 subprocess.run([sys.executable, os.path.join(ROOT, "test/tools/mkdb.py"), orig]
                + units, check=True)
 
-LEFTOVER = re.compile(r"\.vinyl-(old-)?[0-9a-zA-Z]{6}$")
+LEFTOVER = re.compile(r"\.vinyl-(old-)?([0-9a-f]{16}-)?[0-9a-zA-Z]{6}$")
 
 def files_of(d):
     out = {}
@@ -299,6 +304,7 @@ sys.stdout.flush()
 from collections import Counter
 killed_outcomes = Counter()
 rerun_outcomes = Counter()
+recovered_outcomes = Counter()
 leftover_kinds = Counter()
 runs_with_leftovers = 0
 failures = []
@@ -347,12 +353,19 @@ for i in range(1, args.n + 1):
     runs_with_leftovers += bool(left)
     for l in left:
         leftover_kinds["backup" if ".vinyl-old-" in l else "temporary"] += 1
-    # The next run, unkilled.
+    # Recovery alone (what every writing run does first), then the next
+    # run, unkilled.
+    rr = subprocess.run([args.tool, "--recover", tree], capture_output=True,
+                        text=True)
+    s_rec, left_rec, bad_rec = state(tree)
+    recovered_outcomes[s_rec if rr.returncode == 0 and not left_rec else
+                       "failed" if rr.returncode else s_rec + ", leftovers remain"] += 1
     r2 = run_tool(tree)
     s2, left2, bad2 = state(tree)
     # "Says so": names a leftover, or speaks of an interrupted run.
-    mentions = [l for l in left if os.path.basename(l) in r2.stderr] or \
-        re.findall(r"(?i)\.vinyl-|interrupted|recover|left ?over", r2.stderr)
+    said = rr.stderr + r2.stderr
+    mentions = [l for l in left if os.path.basename(l) in said] or \
+        re.findall(r"(?i)\.vinyl-|interrupted|recover|left ?over", said)
     if r2.returncode == 0 and s2 == "converted" and not left2:
         o2 = ("converted, nothing to clean" if not left else
               "recovered, said so" if mentions else "recovered, silently")
@@ -361,11 +374,13 @@ for i in range(1, args.n + 1):
     else:
         o2 = "failed (exit %d, tree %s)" % (r2.returncode, s2)
     rerun_outcomes[o2] += 1
-    if s not in ("original", "converted") or not o2.startswith(("recovered, said", "converted, nothing")):
-        failures.append((i, point, tag, left, bad, o2, r2.stderr.strip()[-600:]))
+    if s_rec not in ("original", "converted") or left_rec or rr.returncode \
+            or not o2.startswith(("recovered, said", "converted, nothing")):
+        failures.append((i, point, tag, left, bad_rec, o2,
+                         (rr.stderr + r2.stderr).strip()[-600:]))
     if not args.quiet:
-        print("run %3d: kill at %-40s -> %-10s leftovers %d -> next run: %s"
-              % (i, point, tag, len(left), o2))
+        print("run %3d: kill at %-40s -> %-10s leftovers %d -> recovered: %-10s -> next run: %s"
+              % (i, point, tag, len(left), s_rec, o2))
         sys.stdout.flush()
 
 elapsed = time.monotonic() - t_start
@@ -378,6 +393,12 @@ for k in ("original", "converted", "mixed", "corrupt"):
 print("files left next to the sources: %d temporaries, %d backups (in %d runs)"
       % (leftover_kinds["temporary"], leftover_kinds["backup"],
          runs_with_leftovers))
+print("tree after --recover:")
+for k in ("original", "converted", "mixed", "corrupt"):
+    print("  %-10s %d" % (k, recovered_outcomes[k]))
+for k, v in sorted(recovered_outcomes.items()):
+    if k not in ("original", "converted", "mixed", "corrupt"):
+        print("  %-10s %d" % (k, v))
 print("next run:")
 for k, v in sorted(rerun_outcomes.items()):
     print("  %-40s %d" % (k, v))
@@ -389,7 +410,8 @@ if failures:
               % (i, point, tag, left, bad, o2))
 if not args.keep and not args.work:
     shutil.rmtree(work, ignore_errors=True)
-bad_tree = killed_outcomes["mixed"] + killed_outcomes["corrupt"]
+bad_tree = sum(v for k, v in recovered_outcomes.items()
+               if k not in ("original", "converted"))
 sys.exit(1 if bad_tree or any(not k.startswith(("recovered, said", "converted, nothing"))
                                for k in rerun_outcomes) else 0)
 PYTHON

@@ -37,6 +37,11 @@ static cl::opt<bool>
           cl::desc("CI gate: report code that is not at the fixpoint or "
                    "misuses coroutines; exit 1 if anything is found"),
           cl::cat(Category));
+static cl::opt<bool> Recover(
+    "recover",
+    cl::desc("Only finish or undo what an interrupted conversion left "
+             "(every run that writes does this first), then stop"),
+    cl::cat(Category));
 static cl::opt<std::string>
     Sarif("sarif", cl::desc("Write the diagnostics as SARIF 2.1.0"),
           cl::value_desc("file"), cl::cat(Category));
@@ -126,6 +131,7 @@ vinyl::RunOptions runOptions(const vinyl::Layout &L) {
   R.RulesFiles = RulesFiles;
   R.Where = L;
   R.Check = Check;
+  R.RecoverOnly = Recover;
   R.Diff = Diff;
   R.Sarif = Sarif;
   R.Explain = Explain;

@@ -118,7 +118,7 @@ Error cannotWrite(StringRef Path, std::error_code EC, StringRef What) {
 /// permissions.
 Expected<std::string> writeTemp(StringRef Final, StringRef Text) {
   SmallString<256> Model(Final);
-  Model += ".vinyl-%%%%%%";
+  Model += ".vinyl-" + writeTag(Text) + "-%%%%%%";
   int FD;
   SmallString<256> Temp;
   if (std::error_code EC = sys::fs::createUniqueFile(Model, FD, Temp))
@@ -137,22 +137,34 @@ Expected<std::string> writeTemp(StringRef Final, StringRef Text) {
   return std::string(Temp);
 }
 
-/// Keeps the old contents of \p Final under a new name: a hard link where
-/// the file system has them, else a copy.
-Expected<std::string> keepOld(StringRef Final) {
+/// Keeps the old contents of \p Final under a new name, which names its
+/// new text \p NewText: a hard link where the file system has them, else a
+/// copy.
+Expected<std::string> keepOld(StringRef Final, StringRef NewText) {
   SmallString<256> Model(Final);
-  Model += ".vinyl-old-%%%%%%";
-  SmallString<256> Backup;
-  if (std::error_code EC = sys::fs::createUniqueFile(Model, Backup))
-    return cannotWrite(Final, EC, "back up");
-  sys::fs::remove(Backup);
-  if (!sys::fs::create_hard_link(Final, Backup))
+  Model += ".vinyl-old-" + writeTag(NewText) + "-%%%%%%";
+  // A name, not a file: an empty file made first and removed would be
+  // one more thing a kill could leave.
+  std::error_code EC;
+  for (int Try = 0; Try < 16; ++Try) {
+    SmallString<256> Backup;
+    sys::fs::createUniquePath(Model, Backup, /*MakeAbsolute=*/false);
+    EC = sys::fs::create_hard_link(Final, Backup);
+    if (!EC)
+      return std::string(Backup);
+    if (EC == std::errc::file_exists)
+      continue;
+    // No hard links here: a copy, which a kill may cut short, but only
+    // before any file is replaced, when no backup is needed.
+    if (sys::fs::exists(Backup))
+      continue;
+    if ((EC = sys::fs::copy_file(Final, Backup))) {
+      sys::fs::remove(Backup);
+      break;
+    }
     return std::string(Backup);
-  if (std::error_code EC = sys::fs::copy_file(Final, Backup)) {
-    sys::fs::remove(Backup);
-    return cannotWrite(Final, EC, "back up");
   }
-  return std::string(Backup);
+  return cannotWrite(Final, EC, "back up");
 }
 } // namespace
 
@@ -213,7 +225,7 @@ Error writeAtomically(ArrayRef<ChangedFile> Files, RenameFunction Rename) {
     }
     R.Temp = std::move(*Temp);
     Reps.push_back(R);
-    Expected<std::string> Backup = keepOld(R.Final);
+    Expected<std::string> Backup = keepOld(R.Final, C.After);
     if (!Backup) {
       Discard();
       return Backup.takeError();

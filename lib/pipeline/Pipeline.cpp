@@ -35,6 +35,11 @@ bool RunOptions::writesSources() const {
          Explain.empty() && FactsOut.empty();
 }
 
+bool RunOptions::repairsLeftovers() const {
+  return RecoverOnly ||
+         (writesSources() && !Check && ExtractOnly.empty() && FactsIn.empty());
+}
+
 /// The bundled rules files by pack name: the POSIX rules ("posix") first,
 /// then the packs beside them (rules/<pack>.yaml) in name order.
 static std::vector<std::pair<std::string, std::string>>
@@ -130,6 +135,12 @@ public:
     auto Writable = PathSet::create(Opts.Paths);
     if (!Writable)
       return Writable.takeError();
+    // Before anything is parsed: a killed run's half-written tree would
+    // not compile. Only a run that writes repairs it.
+    unsigned Leftovers = recoverInterruptedWrite(
+        Writable->roots(), Opts.repairsLeftovers(), Err);
+    if (Opts.RecoverOnly)
+      return RunResult();
     auto Cfg = config();
     if (!Cfg)
       return Cfg.takeError();
@@ -143,6 +154,8 @@ public:
       Cfg->Compiler = detectCompiler(**DB, *Files);
 
     RunResult R;
+    if (Leftovers && Opts.Check)
+      R.Status = RunStatus::Findings;
     if (Error E = facts(**DB, *Files, *Cfg, *Writable).moveInto(R.F))
       return std::move(E);
     if (Opts.FactsIn.empty() && llvm::all_of(R.F.FilesOfTU, [](const auto &TU) {

@@ -98,4 +98,113 @@ TEST_F(WriteAtomicallyTest, SymbolicLinkStaysALinkToTheNewText) {
   EXPECT_EQ(names(), (std::vector<std::string>{"link.h", "real.h"}));
 }
 
+
+// What a killed write phase leaves, made by hand as writeAtomically names
+// it (NAME.vinyl-TAG-XXXXXX, NAME.vinyl-old-TAG-XXXXXX, TAG the new
+// text's), and what the next run's recovery makes of it.
+class RecoverTest : public WriteAtomicallyTest {
+protected:
+  void temp(llvm::StringRef Name, llvm::StringRef NewText,
+            llvm::StringRef Written, llvm::StringRef Unique) {
+    put((Name + ".vinyl-" + writeTag(NewText) + "-" + Unique).str(), Written);
+  }
+  void backup(llvm::StringRef Name, llvm::StringRef NewText,
+              llvm::StringRef Old, llvm::StringRef Unique) {
+    put((Name + ".vinyl-old-" + writeTag(NewText) + "-" + Unique).str(), Old);
+  }
+  unsigned recover(bool Repair = true) {
+    llvm::raw_string_ostream OS(Log);
+    return recoverInterruptedWrite({Dir.str().str()}, Repair, OS);
+  }
+  std::string Log;
+};
+
+TEST_F(RecoverTest, FinishesAWriteKilledBetweenRenames) {
+  put("a.cpp", "new a\n"); // Renamed already.
+  backup("a.cpp", "new a\n", "old a\n", "00000a");
+  put("b.h", "old b\n");
+  temp("b.h", "new b\n", "new b\n", "00000b");
+  backup("b.h", "new b\n", "old b\n", "00000c");
+  EXPECT_EQ(recover(), 2u);
+  EXPECT_EQ(get("a.cpp"), "new a\n");
+  EXPECT_EQ(get("b.h"), "new b\n");
+  EXPECT_EQ(names(), (std::vector<std::string>{"a.cpp", "b.h"}));
+  EXPECT_NE(Log.find("b.h: note: recovered from an interrupted conversion: "
+                     "finished writing its conversion"),
+            std::string::npos)
+      << Log;
+}
+
+TEST_F(RecoverTest, UndoesAWriteKilledBeforeAnyRename) {
+  put("a.cpp", "old a\n");
+  temp("a.cpp", "new a\n", "new a\n", "00000a");
+  backup("a.cpp", "new a\n", "old a\n", "00000b");
+  put("b.h", "old b\n");
+  temp("b.h", "new b\n", "ne", "00000c"); // Cut short by the kill.
+  EXPECT_EQ(recover(), 2u);
+  EXPECT_EQ(get("a.cpp"), "old a\n");
+  EXPECT_EQ(get("b.h"), "old b\n");
+  EXPECT_EQ(names(), (std::vector<std::string>{"a.cpp", "b.h"}));
+}
+
+TEST_F(RecoverTest, PutsBackTheOriginalsWhenNoWholeTemporaryIsLeft) {
+  put("a.cpp", "new a\n");
+  backup("a.cpp", "new a\n", "old a\n", "00000a");
+  put("b.h", "old b\n");
+  temp("b.h", "new b\n", "new", "00000b"); // Not the text its tag names.
+  backup("b.h", "new b\n", "old b\n", "00000c");
+  recover();
+  EXPECT_EQ(get("a.cpp"), "old a\n");
+  EXPECT_EQ(get("b.h"), "old b\n");
+  EXPECT_EQ(names(), (std::vector<std::string>{"a.cpp", "b.h"}));
+  EXPECT_NE(Log.find("a.cpp: note: recovered from an interrupted "
+                     "conversion: put its original back"),
+            std::string::npos)
+      << Log;
+}
+
+TEST_F(RecoverTest, KeepsAFileEditedSinceWithItsBackup) {
+  put("a.cpp", "edited by hand\n"); // Replaced, then edited.
+  backup("a.cpp", "new a\n", "old a\n", "00000a");
+  put("b.h", "new b\n");
+  backup("b.h", "new b\n", "old b\n", "00000b");
+  recover();
+  EXPECT_EQ(get("a.cpp"), "edited by hand\n");
+  EXPECT_EQ(get("b.h"), "new b\n");
+  EXPECT_EQ(names().size(), 3u);
+  EXPECT_NE(Log.find("a.cpp: warning: an interrupted conversion replaced "
+                     "this file, and it was changed since"),
+            std::string::npos)
+      << Log;
+}
+
+TEST_F(RecoverTest, OnlyReportsWithoutRepair) {
+  put("a.cpp", "new a\n");
+  backup("a.cpp", "new a\n", "old a\n", "00000a");
+  EXPECT_EQ(recover(/*Repair=*/false), 1u);
+  EXPECT_EQ(names().size(), 2u);
+  EXPECT_NE(Log.find("a.cpp: warning: an interrupted conversion left"),
+            std::string::npos)
+      << Log;
+}
+
+TEST_F(RecoverTest, TheWritePhaseNamesItsFilesSoRecoveryKnowsThem) {
+  put("a.cpp", "old a\n");
+  // A rename that fails leaves nothing, so look at the names it uses.
+  std::vector<std::string> Seen;
+  auto Fail = [&](const llvm::Twine &From, const llvm::Twine &) {
+    Seen = names();
+    return std::make_error_code(std::errc::io_error);
+  };
+  std::vector<ChangedFile> Files = {{path("a.cpp"), "old a\n", "new a\n"}};
+  llvm::consumeError(writeAtomically(Files, Fail));
+  std::string Tag = writeTag("new a\n");
+  ASSERT_EQ(Seen.size(), 3u);
+  EXPECT_TRUE(llvm::StringRef(Seen[1]).starts_with("a.cpp.vinyl-" + Tag + "-"))
+      << Seen[1];
+  EXPECT_TRUE(
+      llvm::StringRef(Seen[2]).starts_with("a.cpp.vinyl-old-" + Tag + "-"))
+      << Seen[2];
+}
+
 } // namespace

@@ -49,6 +49,21 @@ using RenameFunction =
 llvm::Error writeAtomically(llvm::ArrayRef<ChangedFile> Files,
                             RenameFunction Rename = nullptr);
 
+/// 16 hex digits naming \p NewText, carried by the names of the
+/// temporary (NAME.vinyl-TAG-XXXXXX) and the backup (NAME.vinyl-old-TAG-
+/// XXXXXX) writeAtomically makes for a file: a later run can tell from the
+/// file whether it was replaced.
+std::string writeTag(llvm::StringRef NewText);
+
+/// Finds what an interrupted run's write phase left next to the files
+/// under \p Roots and, when \p Repair, finishes or undoes that write, so
+/// that the files are all converted or all original, and removes the
+/// leftovers; a file edited since is kept as it is, with its backup. Says
+/// on \p Log what it did (or, without \p Repair, what it found, as
+/// warnings). Returns how many files it reported.
+unsigned recoverInterruptedWrite(llvm::ArrayRef<std::string> Roots,
+                                 bool Repair, llvm::raw_ostream &Log);
+
 /// Replacements that turn \p File's old text into its new one, one per
 /// changed run of lines.
 std::vector<clang::tooling::Replacement> replacementsOf(const ChangedFile &File);

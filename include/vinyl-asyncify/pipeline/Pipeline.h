@@ -43,6 +43,8 @@ struct RunOptions {
 
   /// Report what is not at the fixpoint instead of converting.
   bool Check = false;
+  /// Finish or undo what an interrupted run left, and stop.
+  bool RecoverOnly = false;
   /// Print a unified diff instead of writing.
   bool Diff = false;
   /// Reports, each written when its file (or function) is named; any of
@@ -69,6 +71,9 @@ struct RunOptions {
 
   /// Whether this run writes sources: no report and no --diff asked for.
   bool writesSources() const;
+  /// Whether it repairs what an interrupted run left: a run that may
+  /// write, not one that only looks (--check, --extract-only).
+  bool repairsLeftovers() const;
 };
 
 enum class RunStatus {
