@@ -501,6 +501,13 @@ TEST_P(AsyncJoin, JoinerOfATaskThatNeverFinishesIsADeadlock) {
 
 // In blocking mode a thread joining itself is refused by pthread_join.
 TEST_P(JoinBlocking, AThreadJoiningItselfThrows) {
+#ifdef VINYL_TEST_TSAN
+  // TSan's pthread_join (GCC 12's and clang 22's) forgets the thread as
+  // it is called, even when the join fails (EDEADLK), so the handle's later
+  // pthread_detach of it aborts TSan itself ("CHECK failed: tid <
+  // kMaxTid"). glibc is fine with it.
+  GTEST_SKIP() << "ThreadSanitizer cannot follow a failed self-join";
+#endif
   std::atomic<int> code{0};
   vinyl::join_handle self;
   std::atomic<bool> ready{false};

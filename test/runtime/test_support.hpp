@@ -27,6 +27,16 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+// Set in the ThreadSanitizer build (*_tsan), for the few tests that cannot
+// run under it; each says why where it skips.
+#if defined(__SANITIZE_THREAD__)
+#define VINYL_TEST_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define VINYL_TEST_TSAN 1
+#endif
+#endif
+
 namespace vinyl_test {
 
 class fd_closer {

@@ -96,6 +96,10 @@ private:
   static long long call_once(operation &op) noexcept {
     if (is_socket_call(op.code))
       return call_now(op, MSG_DONTWAIT);
+    // Loops on other threads may call on the same descriptor meanwhile:
+    // the flags they would read, set and put back are the process's (see
+    // fd_flags_lock).
+    const fd_flags_lock lock(op.fd);
     if (op.file_flags == -1)
       op.file_flags = ::fcntl(op.fd, F_GETFL);
     const bool toggle = op.file_flags != -1 && !(op.file_flags & O_NONBLOCK);

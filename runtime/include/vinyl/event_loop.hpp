@@ -361,6 +361,14 @@ inline void close_own(int fd, const file_identity &identity) noexcept {
   throw os_error("vinyl: the event loop's wait failed", error);
 }
 
+// The locks of fd_flags_lock (below), one per stripe of descriptor
+// numbers, each on a cache line of its own.
+struct alignas(64) fd_flags_stripe {
+  int word;
+};
+inline constexpr unsigned fd_flags_stripes = 32;
+inline fd_flags_stripe fd_flags_locks[fd_flags_stripes] = {};
+
 // Counts the forks this process came from, so that a loop cached before a
 // fork is not reused in the child (an io_uring instance takes submissions
 // from its creator only) without asking getpid on every block_on.
@@ -368,6 +376,10 @@ inline unsigned fork_generation = 0;
 
 inline void count_fork() noexcept {
   __atomic_add_fetch(&fork_generation, 1, __ATOMIC_RELAXED);
+  // The child has only the thread that forked, which held none of them: a
+  // lock another thread held at the fork would never be let go here.
+  for (fd_flags_stripe &stripe : fd_flags_locks)
+    __atomic_store_n(&stripe.word, 0, __ATOMIC_RELAXED);
 }
 
 inline unsigned current_fork_generation() noexcept {
@@ -385,6 +397,44 @@ inline void spin_pause() noexcept {
   asm volatile("yield");
 #endif
 }
+
+// O_NONBLOCK belongs to the open file description, which every thread of
+// the process shares. The epoll backend sets it for the length of one call
+// (the descriptor is the program's, and stays blocking otherwise), so two
+// loops on different threads calling on one descriptor at once (a
+// listening socket every thread's loop accepts on, a pipe several loops
+// read) saw each other's temporary flag: one took it for the program's own
+// choice and gave the program EAGAIN from a blocking accept or read
+// (AsyncThreads.EightLoopsShareAListenerAndAPipe, in threads_test.cpp,
+// failed 17 runs in 20 that way), or could put the flags back after the
+// other had, leaving the descriptor non-blocking. Reading the flags,
+// setting them, the call and putting them back are therefore one step for
+// the process, under a lock per stripe of descriptor numbers (unrelated
+// descriptors rarely share one). Held for a few system calls that do not
+// wait, except on a regular file, where O_NONBLOCK means nothing and the
+// epoll backend's reads block anyway. One description open under two
+// numbers in two loops at once is not covered, nor a plain blocking call
+// of another thread, which still sees the flag (see docs/runtime.md).
+class fd_flags_lock {
+public:
+  explicit fd_flags_lock(int fd) noexcept
+      : word_(&fd_flags_locks[static_cast<unsigned>(fd) % fd_flags_stripes]
+                   .word) {
+    for (unsigned i = 1; __atomic_exchange_n(word_, 1, __ATOMIC_ACQUIRE);) {
+      while (__atomic_load_n(word_, __ATOMIC_RELAXED)) {
+        spin_pause();
+        if (++i % 64 == 0)
+          ::sched_yield();
+      }
+    }
+  }
+  fd_flags_lock(const fd_flags_lock &) = delete;
+  fd_flags_lock &operator=(const fd_flags_lock &) = delete;
+  ~fd_flags_lock() { __atomic_store_n(word_, 0, __ATOMIC_RELEASE); }
+
+private:
+  int *word_;
+};
 
 inline long long monotonic_ns() noexcept;
 
@@ -596,8 +646,12 @@ inline long long timed_out_result(const operation &op) noexcept {
 inline bool caller_nonblocking(operation &op) noexcept {
   if (is_socket_call(op.code) && (op.flags & MSG_DONTWAIT))
     return true;
-  if (op.file_flags == -1)
+  if (op.file_flags == -1) {
+    // Not while an epoll loop on another thread has set O_NONBLOCK for
+    // one call (see fd_flags_lock).
+    const fd_flags_lock lock(op.fd);
     op.file_flags = ::fcntl(op.fd, F_GETFL);
+  }
   // A descriptor that is not open: the call fails at once anyway.
   return op.file_flags == -1 || (op.file_flags & O_NONBLOCK);
 }
