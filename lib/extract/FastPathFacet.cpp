@@ -145,6 +145,11 @@ private:
       return true;
     if (const auto *ME = dyn_cast<MemberExpr>(E))
       return pure(ME->getBase(), Depth);
+    // In a template: `s.pos` of a dependent `s`, `T::limit`.
+    if (const auto *DM = dyn_cast<CXXDependentScopeMemberExpr>(E))
+      return DM->isImplicitAccess() || pure(DM->getBase(), Depth);
+    if (isa<DependentScopeDeclRefExpr>(E))
+      return true;
     if (const auto *CE = dyn_cast<CastExpr>(E))
       return CE->getCastKind() != CK_UserDefinedConversion &&
              CE->getCastKind() != CK_ConstructorConversion &&

@@ -77,7 +77,7 @@ constexpr auto at_least = 40ms;
 
 TEST_P(SocketTimeout, RecvWithNothingToReadFailsWithEagain) {
   socket_pair s;
-  set_timeout(s.a, SO_RCVTIMEO, 50);
+  set_timeout(s.a, SO_RCVTIMEO, timeout.count());
   char buf[8];
   const call_result r =
       timed_on_fresh_thread(vinyl::io::recv(s.a, buf, sizeof buf, 0));
@@ -88,7 +88,7 @@ TEST_P(SocketTimeout, RecvWithNothingToReadFailsWithEagain) {
 
 TEST_P(SocketTimeout, ReadOnASocketHonoursItToo) {
   socket_pair s;
-  set_timeout(s.a, SO_RCVTIMEO, 50);
+  set_timeout(s.a, SO_RCVTIMEO, timeout.count());
   char buf[8];
   const call_result r =
       timed_on_fresh_thread(vinyl::io::read(s.a, buf, sizeof buf));
@@ -99,7 +99,7 @@ TEST_P(SocketTimeout, ReadOnASocketHonoursItToo) {
 
 TEST_P(SocketTimeout, WaitallRecvReturnsWhatArrivedBeforeTheTimeout) {
   socket_pair s;
-  set_timeout(s.a, SO_RCVTIMEO, 50);
+  set_timeout(s.a, SO_RCVTIMEO, timeout.count());
   ASSERT_EQ(::write(s.b, "abc", 3), 3);
   char buf[10] = {};
   const call_result r = timed_on_fresh_thread(
@@ -113,7 +113,7 @@ TEST_P(SocketTimeout, AcceptWithNoConnectionFailsWithEagain) {
   sockaddr_in addr{};
   fd_closer listener = bound_socket(SOCK_STREAM, addr);
   ASSERT_EQ(::listen(listener.get(), 4), 0);
-  set_timeout(listener.get(), SO_RCVTIMEO, 50);
+  set_timeout(listener.get(), SO_RCVTIMEO, timeout.count());
   const call_result r = timed_on_fresh_thread(
       vinyl::io::accept(listener.get(), nullptr, nullptr));
   EXPECT_EQ(r.value, -1);
@@ -131,7 +131,7 @@ TEST_P(SocketTimeout, SendIntoAFullSocketFailsWithEagain) {
   }
   ASSERT_EQ(errno, EAGAIN);
   ASSERT_EQ(::fcntl(s.a, F_SETFL, flags), 0);
-  set_timeout(s.a, SO_SNDTIMEO, 50);
+  set_timeout(s.a, SO_SNDTIMEO, timeout.count());
   const call_result r =
       timed_on_fresh_thread(vinyl::io::send(s.a, chunk.data(), 1, 0));
   EXPECT_EQ(r.value, -1);
@@ -160,7 +160,7 @@ TEST_P(AsyncSocketTimeout, DataBeforeTheTimeoutIsRead) {
 // The loop is not blocked while the receive waits for its timeout.
 TEST_P(AsyncSocketTimeout, OtherTasksRunDuringTheWait) {
   socket_pair s;
-  set_timeout(s.a, SO_RCVTIMEO, 50);
+  set_timeout(s.a, SO_RCVTIMEO, timeout.count());
   std::vector<std::string> log;
   auto reader = [&]() -> vinyl::task<long long> {
     char buf[8];
