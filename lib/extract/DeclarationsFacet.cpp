@@ -169,6 +169,7 @@ private:
       for (unsigned Line = First; Line <= Last; ++Line)
         F.InactiveLines.push_back(Line);
     }
+    F.SometimesInactive |= !F.InactiveLines.empty();
     llvm::sort(F.InactiveLines);
     F.InactiveLines.erase(
         std::unique(F.InactiveLines.begin(), F.InactiveLines.end()),

@@ -102,6 +102,7 @@ void Facts::merge(Facts &&Other) {
     Into.ExternalApi |= F.ExternalApi;
     Into.DeclaredOutside |= F.DeclaredOutside;
     Into.HasLocals |= F.HasLocals;
+    Into.SometimesInactive |= F.SometimesInactive;
     if (!Into.StaticLocal.valid())
       Into.StaticLocal = F.StaticLocal;
     Into.IsCallbackType |= F.IsCallbackType;

@@ -189,6 +189,7 @@ template <> struct MappingTraits<FunctionFact> {
     Io.mapOptional("static_local", F.StaticLocal, Location());
     Io.mapOptional("inactive_code", F.InactiveCode, Location());
     Io.mapOptional("inactive_lines", F.InactiveLines);
+    Io.mapOptional("sometimes_inactive", F.SometimesInactive, false);
     Io.mapOptional("body_open", F.BodyOpen, 0u);
     Io.mapOptional("fast_path", F.FastPath, FastPathFact());
     Io.mapOptional("problem", F.Problem, std::string());

@@ -76,7 +76,15 @@ public:
     for (const auto &[Id, Fn] : F.Functions) {
       if (!S.isAsync(Id))
         continue;
-      if (!Fn.IsCoroutine && !Awaits.count(Id) && Fn.Returns.empty())
+      // A void function whose awaits may all be in a branch some build
+      // leaves out (`#ifdef USE_TLS`) gets a `co_return;` of its own too:
+      // without one it would not be a coroutine there.
+      bool MaybeNoAwait =
+          Fn.SometimesInactive && llvm::any_of(Fn.Decls, [](const DeclFact &D) {
+            return D.Result == "void";
+          });
+      if (!Fn.IsCoroutine &&
+          ((!Awaits.count(Id) && Fn.Returns.empty()) || MaybeNoAwait))
         if (Error E = makeCoroutine(Fn))
           return std::move(E);
       if (AwaitsInCondition.count(Id) && !Fn.HasLocals &&

@@ -272,6 +272,10 @@ struct FunctionFact {
   /// several units, only lines every unit skipped (InactiveLines).
   Location InactiveCode;
   std::vector<unsigned> InactiveLines;
+  /// Some unit skipped such a branch (the union, where InactiveLines is
+  /// the intersection): its awaits may all be in code a build leaves out,
+  /// so a coroutine of it needs a `co_return` of its own.
+  bool SometimesInactive = false;
   unsigned BodyOpen = 0;        ///< Offset just after the body's '{'.
   /// Where its definition may be split for a ready path.
   FastPathFact FastPath;
