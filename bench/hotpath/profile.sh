@@ -6,7 +6,8 @@
 # a run of 2 units of work and one of 1 unit, over the difference in
 # operations, so start-up and set-up cancel out) and the heap allocations
 # per operation (memcheck's "total heap usage", the same difference), in
-# blocking mode.
+# blocking mode. The variants are those run.sh built: orig, conv, twins,
+# fast and fast+twins (the last two where the tool split a function).
 #
 # Usage: bench/hotpath/profile.sh DIR [workload...]
 #   DIR: the directory run.sh kept (its inputs and <workload>-<compiler>/
@@ -52,7 +53,7 @@ for wl in $workloads; do
   for cxx in g++ clang++-22; do
     base=$dir/$wl-$cxx
     [ -d "$base" ] || continue
-    for v in orig conv twins; do
+    for v in orig conv twins fast fasttwins; do
       bin=$base/$v.bin
       [ -x "$bin" ] || continue
       declare -A ir=() allocs=() ops=()
@@ -66,7 +67,7 @@ for wl in $workloads; do
         allocs[$k]=$(sed -n 's/.*total heap usage: \([0-9,]*\) allocs.*/\1/p' "$out.mc" | tr -d ,)
       done
       awk -v i1="${ir[1]}" -v i2="${ir[2]}" -v a1="${allocs[1]}" -v a2="${allocs[2]}" \
-        -v o1="${ops[1]}" -v o2="${ops[2]}" -v w="$wl" -v c="$cxx" -v v="$v" \
+        -v o1="${ops[1]}" -v o2="${ops[2]}" -v w="$wl" -v c="$cxx" -v v="${v/fasttwins/fast+twins}" \
         'BEGIN { printf "| %s | %s | %s | %.1f | %.3f |\n", w, c, v, (i2 - i1) / (o2 - o1), (a2 - a1) / (o2 - o1) }'
       unset ir allocs ops
     done

@@ -4,19 +4,22 @@
 # copy of examples/calc) this script
 #   1. copies the sources to a scratch directory, writes its
 #      compile_commands.json and converts the copy with vinyl-asyncify
-#      (the plain conversion), and a second copy with a .vinyl.yaml asking
-#      for synchronous twins (`facades: { twins: true }`) when the tool
-#      accepts that key ("n/a" in the table when it does not);
-#   2. builds the original, the converted and the converted-with-twins
-#      program with g++ and clang++-22 (-O2, one compile at a time, nice 19);
-#      each compiler gets its own conversion, from a compile database that
-#      names it, as a project built with it would;
+#      (the plain conversion), and three more copies, each with a
+#      .vinyl.yaml: synchronous twins (`facades: { twins: true }`), fast
+#      paths (`fast_paths: true`) and both; a variant the tool does not
+#      accept the key of, or for which it writes nothing of its kind (no
+#      vinyl::twin_t, no vinyl::fast_task), is "n/a" in the table;
+#   2. builds the original and each converted program with g++ and
+#      clang++-22 (-O2, one compile at a time, nice 19); each compiler gets
+#      its own conversions, from a compile database that names it, as a
+#      project built with it would;
 #   3. runs them interleaved (original, converted, converted async, twins,
-#      twins async, original, ...) $HOTPATH_RUNS times (default 7), the
-#      converted ones in blocking mode and with VINYL_IO=async, checks that
-#      every checksum equals the original's and prints, per workload and
-#      compiler, the original's minimum ns per operation, each converted
-#      variant's minimum as a multiple of it, and each binary's .text size.
+#      twins async, fast, fast async, fast+twins, fast+twins async,
+#      original, ...) $HOTPATH_RUNS times (default 7), the converted ones
+#      in blocking mode and with VINYL_IO=async, checks that every checksum
+#      equals the original's and prints, per workload and compiler, the
+#      original's minimum ns per operation, each converted variant's
+#      minimum as a multiple of it, and each binary's .text size.
 # Time is the process's CPU time (user + system, all threads) over the
 # timed work, which a shared machine disturbs less than wall-clock time
 # does (the programs read CLOCK_PROCESS_CPUTIME_ID around their work; calc,
@@ -26,7 +29,9 @@
 # The tool, its rules and the runtime headers are copied once at the start,
 # so a rebuild of build/bin during the run changes nothing.
 # This is a benchmark, not a test: it stops on a wrong checksum, a failed
-# build or a failed plain conversion, never on a time.
+# build or a failed plain conversion, never on a time (a failed twins or
+# fast conversion, or one that does not build, is a note under the table
+# and "n/a" in it).
 #
 # Usage: bench/hotpath/run.sh [workload...]   (default: all six:
 #          bytes lines records calc sqlite syscall)
@@ -36,7 +41,7 @@
 #   HOTPATH_SCALE    multiplies the work of each run (default 1: on a quiet
 #                    2-vCPU VM the original runs about 0.1-0.3 s, the
 #                    converted programs up to about 0.8 s; the whole script
-#                    6-9 minutes, depending on the machine's load)
+#                    10-20 minutes, depending on the machine's load)
 #   HOTPATH_KEEP     a directory to keep the scratch tree in (else removed)
 #   HOTPATH_CSV      a file to write the results to, as CSV
 set -eu
@@ -219,6 +224,38 @@ build() {
     -o "$out" $(libs "$wl")
 }
 
+# option_variant NAME KEY MARKER YAML: a copy of the workload in
+# $base/NAME, converted with YAML as its .vinyl.yaml and built as
+# $base/NAME.bin; sets built[NAME] to yes, or to no when the tool rejects
+# KEY as unknown (the option has not landed), when the conversion fails,
+# writes no MARKER or does not build (each of the last three a note).
+option_variant() {
+  local name=$1 key=$2 marker=$3 yaml=$4 dir=$base/$1
+  built[$name]=no
+  copy_sources "$dir"
+  write_db "$dir" "$cxx"
+  printf '%s\n' "$yaml" >"$dir/.vinyl.yaml"
+  if nice -n 19 "$tool" -j 1 -p "$dir" "$dir" >"$base/$name.log" 2>&1; then
+    if grep -rq "$marker" "$dir"/*.cpp "$dir"/*.h; then
+      if build "$cxx" "$dir" "$base/$name.bin" 2>"$base/$name-build.log"; then
+        built[$name]=yes
+      else
+        log "the $name conversion of $wl ($cxx) does not build:"
+        head -30 "$base/$name-build.log" >&2
+        echo "$wl $cxx: $name conversion does not build (see $base/$name-build.log)" >>"$notes"
+      fi
+    else
+      echo "$wl $cxx: $name: key accepted but no $marker in the output" >>"$notes"
+    fi
+  elif grep -q "unknown key '$key'" "$base/$name.log"; then
+    : # the option has not landed
+  else
+    log "the $name conversion of $wl ($cxx) failed:"
+    cat "$base/$name.log" >&2
+    echo "$wl $cxx: $name conversion failed: $(grep -m1 error "$base/$name.log" || head -1 "$base/$name.log")" >>"$notes"
+  fi
+}
+
 text_size() {
   size -A "$1" | awk '$1 == ".text" { print $2 }'
 }
@@ -274,6 +311,8 @@ ratio() {
   fi
 }
 tsize() { if [ -f "$1" ]; then text_size "$1"; else echo "n/a"; fi; }
+# vbin NAME: the binary of an optional variant, or a path that is none.
+vbin() { if [ "${built[$1]}" = yes ]; then echo "$base/$1.bin"; else echo /nonexistent; fi; }
 loadavg() { cut -d' ' -f1 /proc/loadavg; }
 
 # ------------------------------------------------------------------ main --
@@ -283,6 +322,8 @@ make_inputs
 
 twins_yaml='facades:
   twins: true'
+fast_yaml='fast_paths: true'
+declare -A built=()
 
 results=$tmp/results.txt
 : >"$results"
@@ -325,35 +366,19 @@ for wl in $workloads; do
       exit 1
     fi
     build "$cxx" "$base/conv" "$base/conv.bin"
-    # The conversion with synchronous twins, when the tool knows the key.
-    twins=no
-    copy_sources "$base/twins"
-    write_db "$base/twins" "$cxx"
-    printf '%s\n' "$twins_yaml" >"$base/twins/.vinyl.yaml"
-    if nice -n 19 "$tool" -j 1 -p "$base/twins" "$base/twins" >"$base/twins.log" 2>&1; then
-      if grep -rq "twin_t" "$base/twins"/*.cpp "$base/twins"/*.h; then
-        if build "$cxx" "$base/twins" "$base/twins.bin" 2>"$base/twins-build.log"; then
-          twins=yes
-        else
-          log "the twins conversion of $wl ($cxx) does not build:"
-          head -30 "$base/twins-build.log" >&2
-          echo "$wl $cxx: twins conversion does not build (see $base/twins-build.log)" >>"$notes"
-        fi
-      else
-        echo "$wl $cxx: twins key accepted but no vinyl::twin_t in the output" >>"$notes"
-      fi
-    elif grep -q "unknown key 'twins'" "$base/twins.log"; then
-      : # the option has not landed
-    else
-      log "the twins conversion of $wl ($cxx) failed:"
-      cat "$base/twins.log" >&2
-      echo "$wl $cxx: twins conversion failed: $(grep -m1 error "$base/twins.log" || head -1 "$base/twins.log")" >>"$notes"
-    fi
+    # The conversions with synchronous twins, with fast paths and with both,
+    # when the tool knows the keys.
+    option_variant twins twins twin_t "$twins_yaml"
+    option_variant fast fast_paths vinyl::fast_task "$fast_yaml"
+    option_variant fasttwins fast_paths vinyl::fast_task "$fast_yaml
+$twins_yaml"
 
     # Runs, interleaved.
     load0=$(loadavg)
     variants="orig:blocking conv:blocking conv:async"
-    [ $twins = no ] || variants="$variants twins:blocking twins:async"
+    for v in twins fast fasttwins; do
+      [ "${built[$v]}" = no ] || variants="$variants $v:blocking $v:async"
+    done
     ref=""
     declare -A best=() best_wall=()
     for ((r = 0; r < runs; r++)); do
@@ -377,13 +402,15 @@ for wl in $workloads; do
       done
     done
     orig_ns=$(awk -v a="${best[orig:blocking]}" -v n="$refops" 'BEGIN { printf "%.2f", a / n }')
-    if [ $twins = yes ]; then twins_bin=$base/twins.bin; else twins_bin=/nonexistent; fi
     echo "$wl $cxx $(op_name "$wl") $orig_ns $(ratio conv:blocking) $(ratio conv:async)" \
       "$(ratio twins:blocking) $(ratio twins:async)" \
-      "$(tsize "$base/orig.bin") $(tsize "$base/conv.bin") $(tsize "$twins_bin")" >>"$results"
+      "$(ratio fast:blocking) $(ratio fast:async)" \
+      "$(ratio fasttwins:blocking) $(ratio fasttwins:async)" \
+      "$(tsize "$base/orig.bin") $(tsize "$base/conv.bin") $(tsize "$(vbin twins)")" \
+      "$(tsize "$(vbin fast)") $(tsize "$(vbin fasttwins)")" >>"$results"
     tail -1 "$results" >&2
     wall_of() { echo "${best_wall[$1]:-n/a}"; }
-    echo "$wl,$cxx,$refops,$(wall_of orig:blocking),$(wall_of conv:blocking),$(wall_of conv:async),$(wall_of twins:blocking),$(wall_of twins:async)" >>"$walls"
+    echo "$wl,$cxx,$refops,$(wall_of orig:blocking),$(wall_of conv:blocking),$(wall_of conv:async),$(wall_of twins:blocking),$(wall_of twins:async),$(wall_of fast:blocking),$(wall_of fast:async),$(wall_of fasttwins:blocking),$(wall_of fasttwins:async)" >>"$walls"
     echo "$wl $cxx: 1-min load average $load0 before the runs, $(loadavg) after" >>"$loads"
     unset best best_wall
   done
@@ -393,11 +420,12 @@ done
 echo
 if [ $have_perf = yes ]; then calc_clock="perf task-clock"; else calc_clock="wall clock"; fi
 echo "CPU time, min of $runs runs (calc: $calc_clock); x = converted time / original time; .text in bytes"
+echo "(fast: fast_paths: true; fast+twins: fast_paths and facades: { twins: true })"
 echo
-echo "| workload | compiler | original ns/op | converted x | converted async x | twins x | twins async x | .text original / converted / twins |"
-echo "|---|---|---|---|---|---|---|---|"
-while read -r w c op o x xa t ta so sc st; do
-  echo "| $w | $c | $o ns/$op | $x | $xa | $t | $ta | $so / $sc / $st |"
+echo "| workload | compiler | original ns/op | converted x | converted async x | twins x | twins async x | fast x | fast async x | fast+twins x | fast+twins async x | .text original / converted / twins / fast / fast+twins |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+while read -r w c op o x xa t ta f fa ft fta so sc st sf sft; do
+  echo "| $w | $c | $o ns/$op | $x | $xa | $t | $ta | $f | $fa | $ft | $fta | $so / $sc / $st / $sf / $sft |"
 done <"$results"
 echo
 cat "$loads"
@@ -407,10 +435,10 @@ if [ -s "$notes" ]; then
 fi
 if [ -n "${HOTPATH_CSV:-}" ]; then
   {
-    echo "workload,compiler,op,original_ns_per_op,converted_x,converted_async_x,twins_x,twins_async_x,text_original,text_converted,text_twins"
+    echo "workload,compiler,op,original_ns_per_op,converted_x,converted_async_x,twins_x,twins_async_x,fast_x,fast_async_x,fast_twins_x,fast_twins_async_x,text_original,text_converted,text_twins,text_fast,text_fast_twins"
     tr ' ' ',' <"$results"
     echo
-    echo "workload,compiler,ops,wall_ns_original,wall_ns_converted,wall_ns_converted_async,wall_ns_twins,wall_ns_twins_async"
+    echo "workload,compiler,ops,wall_ns_original,wall_ns_converted,wall_ns_converted_async,wall_ns_twins,wall_ns_twins_async,wall_ns_fast,wall_ns_fast_async,wall_ns_fast_twins,wall_ns_fast_twins_async"
     cat "$walls"
   } >"$HOTPATH_CSV"
 fi
