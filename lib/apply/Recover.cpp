@@ -73,7 +73,8 @@ std::optional<std::string> contents(StringRef Path) {
 }
 
 /// The leftovers under \p Roots, by file. Directory links are not
-/// followed (a link may loop, or lead out of the paths).
+/// followed (a link may loop, or lead out of the paths), nor are the
+/// folders the unseen-file search leaves out.
 std::map<std::string, Group> findLeftovers(ArrayRef<std::string> Roots) {
   std::map<std::string, Group> Found;
   auto See = [&](StringRef Path) {
@@ -99,9 +100,20 @@ std::map<std::string, Group> findLeftovers(ArrayRef<std::string> Roots) {
     for (sys::fs::recursive_directory_iterator It(Root, EC,
                                                   /*follow_symlinks=*/false),
          End;
-         It != End && !EC; It.increment(EC))
+         It != End && !EC; It.increment(EC)) {
+      // Hidden folders (.git) and build trees hold no source the tool
+      // writes, and may hold many files.
+      if (It->type() == sys::fs::file_type::directory_file) {
+        SmallString<256> Cache(It->path());
+        sys::path::append(Cache, "CMakeCache.txt");
+        if (sys::path::filename(It->path()).starts_with(".") ||
+            sys::fs::exists(Cache))
+          It.no_push();
+        continue;
+      }
       if (It->type() == sys::fs::file_type::regular_file)
         See(It->path());
+    }
   }
   return Found;
 }

@@ -8,6 +8,7 @@
 #include "vinyl-asyncify/pipeline/Pipeline.h"
 
 #include "DetectCompiler.h"
+#include "RelativeDirectories.h"
 
 #include "vinyl-asyncify/config/Paths.h"
 #include "vinyl-asyncify/extract/Extract.h"
@@ -121,7 +122,9 @@ loadDatabase(StringRef BuildPath, StringRef FirstPath) {
         BuildPath.empty() ? "above " : "in ",
         BuildPath.empty() ? FirstPath.str().c_str() : BuildPath.str().c_str(),
         Message.c_str());
-  return std::move(DB);
+  return resolveRelativeDirectories(
+      std::move(DB),
+      BuildPath.empty() ? findDatabaseDir(FirstPath) : BuildPath.str());
 }
 
 namespace {

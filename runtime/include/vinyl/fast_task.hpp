@@ -111,8 +111,8 @@ public:
     requires std::is_void_v<T>
   {}
   // The slow path: `return f(vinyl::slow, a);`.
-  fast_task(task<T> &&slow) noexcept {
-    this->handle_ = detail::task_access::release(slow);
+  fast_task(task<T> &&coroutine) noexcept {
+    this->handle_ = detail::task_access::release(coroutine);
   }
 
   fast_task(fast_task &&other) noexcept(
