@@ -64,6 +64,13 @@ public:
 private:
   FastPathFact analyse(const CompoundStmt &Body) {
     FastPathFact P;
+    // No `if` at all says more than the first statement that is no
+    // declaration free of side effects.
+    if (llvm::none_of(Body.body(),
+                      [](const Stmt *S) { return isa<IfStmt>(S); })) {
+      P.Problem = "its body has no 'if' to split at";
+      return P;
+    }
     const IfStmt *If = nullptr;
     for (const Stmt *S : Body.body()) {
       if ((If = dyn_cast<IfStmt>(S)))

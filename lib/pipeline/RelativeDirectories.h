@@ -1,4 +1,4 @@
-//===- RelativeDirectories.h - Database entries with a relative folder -*- C++ -*-===//
+//===- RelativeDirectories.h - Relative database folders -------*- C++ -*-===//
 //
 // Private to lib/pipeline/.
 //

@@ -1,4 +1,4 @@
-//===- FastPaths.h - The text of a function split at a cold guard -*- C++ -*-===//
+//===- FastPaths.h - The text of a split function ---------------*- C++ -*-===//
 //
 // A split function (solve/FastPaths.cpp) is written as three pieces:
 //  - its coroutine, converted in place as any other, with the tag first:
