@@ -160,8 +160,9 @@ FunctionFact &ExtractContext::fact(const FunctionDecl *FD) {
   return F;
 }
 
-const FunctionDecl *ExtractContext::taskSibling(const FunctionDecl &Of,
-                                                StringRef Name, unsigned Skip) {
+const FunctionDecl *ExtractContext::sibling(
+    const FunctionDecl &Of, StringRef Name, unsigned Skip,
+    unsigned SiblingSkip, function_ref<bool(const FunctionDecl &)> Accept) {
   // Every call of the standard library asks: a name no one wrote has no
   // declaration, and is not added to the identifier table.
   auto Ident = Ctx.Idents.find(Name);
@@ -170,17 +171,30 @@ const FunctionDecl *ExtractContext::taskSibling(const FunctionDecl &Of,
   const DeclContext *DC = Of.getDeclContext()->getRedeclContext();
   for (const NamedDecl *ND : DC->lookup(DeclarationName(Ident->getValue()))) {
     const FunctionDecl *FD = ND->getAsFunction();
-    if (!FD || !isTask(FD->getReturnType()) ||
-        FD->getNumParams() + Skip != Of.getNumParams())
+    if (!FD || !Accept(*FD) ||
+        FD->getNumParams() + Skip != Of.getNumParams() + SiblingSkip)
       continue;
     bool Same = true;
-    for (unsigned I = 0; I < FD->getNumParams() && Same; ++I)
+    for (unsigned I = SiblingSkip; I < FD->getNumParams() && Same; ++I)
       Same = Ctx.hasSameType(FD->getParamDecl(I)->getType(),
-                             Of.getParamDecl(I + Skip)->getType());
+                             Of.getParamDecl(I - SiblingSkip + Skip)->getType());
     if (Same)
       return FD;
   }
   return nullptr;
+}
+
+const FunctionDecl *ExtractContext::taskSibling(const FunctionDecl &Of,
+                                                StringRef Name, unsigned Skip) {
+  return sibling(Of, Name, Skip, 0, [&](const FunctionDecl &FD) {
+    return isTask(FD.getReturnType());
+  });
+}
+
+const FunctionDecl *ExtractContext::slowSibling(const FunctionDecl &Of,
+                                                StringRef Name, unsigned Skip) {
+  return sibling(Of, Name, Skip, 1,
+                 [](const FunctionDecl &FD) { return isSlowTag(FD); });
 }
 
 size_t ExtractContext::recordCall(const Expr *E, CallFact C) {

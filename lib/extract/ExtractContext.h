@@ -77,6 +77,12 @@ public:
   const clang::FunctionDecl *taskSibling(const clang::FunctionDecl &Of,
                                          llvm::StringRef Name,
                                          unsigned Skip = 0);
+  /// The same for the coroutine half of a split function (fast_paths):
+  /// named \p Name, its first parameter vinyl::slow_t, then \p Of's
+  /// parameters after the first \p Skip.
+  const clang::FunctionDecl *slowSibling(const clang::FunctionDecl &Of,
+                                         llvm::StringRef Name,
+                                         unsigned Skip);
   /// @}
 
   /// \name The function being walked
@@ -131,6 +137,14 @@ public:
   /// @}
 
 private:
+  /// A function named \p Name beside \p Of that \p Accept takes, whose
+  /// parameters after its first \p SiblingSkip are \p Of's after its first
+  /// \p Skip.
+  const clang::FunctionDecl *
+  sibling(const clang::FunctionDecl &Of, llvm::StringRef Name, unsigned Skip,
+          unsigned SiblingSkip,
+          llvm::function_ref<bool(const clang::FunctionDecl &)> Accept);
+
   llvm::DenseMap<clang::FileID, std::string> WritableFiles;
   llvm::DenseMap<const clang::FunctionDecl *, std::string> Ids;
 };

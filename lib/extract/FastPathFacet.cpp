@@ -52,9 +52,7 @@ public:
     FunctionFact &F = X.fact(FD);
     std::string Problem;
     Anchor At = X.fileAnchor(RS.getSourceRange(), Problem);
-    const Anchor &Cold = F.FastPath.Cold;
-    if (At.File == Cold.File && At.Offset >= Cold.Offset &&
-        At.Offset < Cold.Offset + Cold.Length)
+    if (F.FastPath.Cold.contains(At))
       return;
     F.FastPath = {};
     F.FastPath.Problem = fmt::format(

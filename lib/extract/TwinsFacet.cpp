@@ -84,28 +84,10 @@ private:
          {Twin.getName().str(), X.Cfg.asyncName(Twin.getName())}) {
       const FunctionDecl *FD = X.taskSibling(Twin, Name, /*Skip=*/1);
       if (FD && isTaskType(FD->getReturnType(), std::string(FastTaskType)))
-        FD = slowHalfOf(*FD);
+        FD = X.slowSibling(Twin, Name, /*Skip=*/1);
       if (FD)
         if (const FunctionDecl *Def = FD->getDefinition())
           return Def;
-    }
-    return nullptr;
-  }
-
-  /// The overload of \p Plain with vinyl::slow_t before its parameters.
-  const FunctionDecl *slowHalfOf(const FunctionDecl &Plain) {
-    const DeclContext *DC = Plain.getDeclContext()->getRedeclContext();
-    for (const NamedDecl *ND : DC->lookup(Plain.getDeclName())) {
-      const FunctionDecl *FD = ND->getAsFunction();
-      if (!FD || !isSlowTag(*FD) ||
-          FD->getNumParams() != Plain.getNumParams() + 1)
-        continue;
-      bool Same = true;
-      for (unsigned I = 0; I < Plain.getNumParams() && Same; ++I)
-        Same = X.Ctx.hasSameType(FD->getParamDecl(I + 1)->getType(),
-                                 Plain.getParamDecl(I)->getType());
-      if (Same)
-        return FD;
     }
     return nullptr;
   }

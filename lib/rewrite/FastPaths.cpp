@@ -42,11 +42,6 @@ std::string copyWith(StringRef Text, unsigned Begin, unsigned End,
   return Out;
 }
 
-bool inside(const Anchor &A, const Anchor &Range) {
-  return A.File == Range.File && A.Offset >= Range.Offset &&
-         A.Offset + A.Length <= Range.Offset + Range.Length;
-}
-
 } // namespace
 
 std::string FastPathWriter::resultType(const DeclFact &D) const {
@@ -114,7 +109,7 @@ Expected<std::string> FastPathWriter::plainHalf(const FunctionFact &Fn,
     // fast_task<void> is a class: `return;` cannot make one.
     for (const Anchor &R : Fn.Returns)
       if (R.File == D.Whole.File && R.Offset > Fn.BodyOpen &&
-          R.Offset < D.BodyClose && !inside(R, P.Cold))
+          R.Offset < D.BodyClose && !P.Cold.contains(R))
         Pieces.push_back({R.Offset + R.Length, 0, " {}"});
     StringRef Before = Text->slice(Fn.BodyOpen, D.BodyClose);
     StringRef Line = Before.substr(Before.rfind('\n') + 1);

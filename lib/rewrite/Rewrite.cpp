@@ -472,10 +472,8 @@ private:
   Expected<std::vector<AtomicChange>> changes() {
     for (const TextEdit *E : UnlessAwaited) {
       const Anchor &R = E->Unless;
-      bool Awaits = llvm::any_of(AwaitedCalls, [&](const Anchor &A) {
-        return A.File == R.File && A.Offset >= R.Offset &&
-               A.Offset + A.Length <= R.Offset + R.Length;
-      });
+      bool Awaits = llvm::any_of(
+          AwaitedCalls, [&](const Anchor &A) { return R.contains(A); });
       if (!Awaits)
         add(E->Where, E->Text, std::numeric_limits<long>::min());
     }

@@ -25,11 +25,6 @@ namespace vinyl::solver {
 
 namespace {
 
-bool inside(const Anchor &A, const Anchor &Range) {
-  return A.File == Range.File && A.Offset >= Range.Offset &&
-         A.Offset + A.Length <= Range.Offset + Range.Length;
-}
-
 /// Whether the rewrite may turn \p Call into an await (or a wait).
 bool mayAwait(const SolverState &St, const CallFact &Call) {
   if (Call.Kind == CallKind::BlockingWait || isLeafId(Call.Callee))
@@ -66,7 +61,7 @@ std::string whyNoFastPath(const SolverState &St, const FunctionFact &Fn) {
       continue;
     if (Call.Callee == Fn.Id && !Declared)
       return "it calls itself and has no declaration before its definition";
-    if (mayAwait(St, Call) && !inside(Call.Call, Cold))
+    if (mayAwait(St, Call) && !Cold.contains(Call.Call))
       return fmt::format("it waits at line {}, outside the branch its "
                          "'if' guards",
                          Call.Loc.Line);

@@ -41,6 +41,11 @@ struct Anchor {
   bool operator==(const Anchor &O) const {
     return File == O.File && Offset == O.Offset && Length == O.Length;
   }
+  /// Whether \p O lies wholly within this range.
+  bool contains(const Anchor &O) const {
+    return File == O.File && O.Offset >= Offset &&
+           O.Offset + O.Length <= Offset + Length;
+  }
 };
 
 /// DeclFact::Problem of an `auto` function whose type no instantiation in
