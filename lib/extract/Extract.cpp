@@ -89,6 +89,7 @@ std::vector<std::unique_ptr<Facet>> makeAllFacets(ExtractContext &X) {
   Facets.push_back(makeCatchFacet(X));
   Facets.push_back(makeTwinsFacet(X));
   Facets.push_back(makeFastPathFacet(X));
+  Facets.push_back(makeResumeFacet(X));
   return Facets;
 }
 } // namespace extract

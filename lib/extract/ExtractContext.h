@@ -211,6 +211,7 @@ std::unique_ptr<Facet> makeCatchFacet(ExtractContext &X);
 std::unique_ptr<Facet> makeUninstantiatedCallsFacet(ExtractContext &X);
 std::unique_ptr<Facet> makeTwinsFacet(ExtractContext &X);
 std::unique_ptr<Facet> makeFastPathFacet(ExtractContext &X);
+std::unique_ptr<Facet> makeResumeFacet(ExtractContext &X);
 /// @}
 
 /// Every facet, in the order each node is shown to them: a facet that

@@ -16,9 +16,9 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ExtractContext.h"
+#include "Purity.h"
 
 #include "vinyl-asyncify/facts/Format.h"
-#include "clang/AST/Attr.h"
 
 using namespace clang;
 using namespace llvm;
@@ -75,7 +75,7 @@ private:
         break;
       const auto *DS = dyn_cast<DeclStmt>(S);
       if (!DS || !llvm::all_of(DS->decls(), [&](const Decl *D) {
-            return pureDeclaration(D);
+            return isPureDeclaration(D);
           })) {
         P.Problem = fmt::format("its statement at line {} comes before any "
                                 "'if' and may have side effects",
@@ -98,7 +98,7 @@ private:
     // its left that is free of side effects.
     const Expr *Cond = If->getCond();
     const Expr *Guard = Cond;
-    while (Guard && !pure(Guard)) {
+    while (Guard && !isPure(Guard)) {
       const auto *And = dyn_cast<BinaryOperator>(Guard->IgnoreParens());
       Guard = And && And->getOpcode() == BO_LAnd ? And->getLHS() : nullptr;
     }
@@ -124,97 +124,6 @@ private:
       P.Drop = {};
     P.Cold = {G.File, GuardEnd, P.Then.Offset + P.Then.Length - GuardEnd};
     return P;
-  }
-
-  /// `int n = s.size();`, `const char *p = buf + pos;`: nothing to undo.
-  bool pureDeclaration(const Decl *D) {
-    const auto *VD = dyn_cast<VarDecl>(D);
-    if (!VD)
-      return isa<TypedefNameDecl, UsingDecl, UsingDirectiveDecl>(D);
-    return !VD->isStaticLocal() && VD->getType().isDestructedType() ==
-                                       QualType::DK_none &&
-           !VD->getType().isVolatileQualified() && pure(VD->getInit());
-  }
-
-  /// Whether evaluating \p E twice in a row gives the same values and
-  /// changes nothing.
-  bool pure(const Expr *E, unsigned Depth = 0) {
-    if (!E)
-      return true;
-    E = E->IgnoreParens();
-    if (E->getType().isVolatileQualified())
-      return false;
-    if (isa<DeclRefExpr, IntegerLiteral, FloatingLiteral, CharacterLiteral,
-            clang::StringLiteral, CXXBoolLiteralExpr, CXXNullPtrLiteralExpr,
-            CXXThisExpr, UnaryExprOrTypeTraitExpr, SizeOfPackExpr>(E))
-      return true;
-    if (const auto *ME = dyn_cast<MemberExpr>(E))
-      return pure(ME->getBase(), Depth);
-    // In a template: `s.pos` of a dependent `s`, `T::limit`.
-    if (const auto *DM = dyn_cast<CXXDependentScopeMemberExpr>(E))
-      return DM->isImplicitAccess() || pure(DM->getBase(), Depth);
-    if (isa<DependentScopeDeclRefExpr>(E))
-      return true;
-    if (const auto *CE = dyn_cast<CastExpr>(E))
-      return CE->getCastKind() != CK_UserDefinedConversion &&
-             CE->getCastKind() != CK_ConstructorConversion &&
-             pure(CE->getSubExpr(), Depth);
-    if (const auto *UO = dyn_cast<UnaryOperator>(E))
-      return !UO->isIncrementDecrementOp() && UO->getOpcode() != UO_Coawait &&
-             pure(UO->getSubExpr(), Depth);
-    if (const auto *BO = dyn_cast<BinaryOperator>(E))
-      return !BO->isAssignmentOp() && pure(BO->getLHS(), Depth) &&
-             pure(BO->getRHS(), Depth);
-    if (const auto *CO = dyn_cast<AbstractConditionalOperator>(E))
-      return pure(CO->getCond(), Depth) && pure(CO->getTrueExpr(), Depth) &&
-             pure(CO->getFalseExpr(), Depth);
-    if (const auto *AS = dyn_cast<ArraySubscriptExpr>(E))
-      return pure(AS->getLHS(), Depth) && pure(AS->getRHS(), Depth);
-    if (const auto *MT = dyn_cast<MaterializeTemporaryExpr>(E))
-      return pure(MT->getSubExpr(), Depth);
-    if (const auto *EC = dyn_cast<ExprWithCleanups>(E))
-      return pure(EC->getSubExpr(), Depth);
-    if (const auto *DA = dyn_cast<CXXDefaultArgExpr>(E))
-      return pure(DA->getExpr(), Depth);
-    if (const auto *CE = dyn_cast<CXXConstructExpr>(E))
-      return CE->getConstructor()->isTrivial() &&
-             llvm::all_of(CE->arguments(),
-                          [&](const Expr *A) { return pure(A, Depth); });
-    if (const auto *Call = dyn_cast<CallExpr>(E))
-      return pureCall(*Call, Depth);
-    return false;
-  }
-
-  bool pureCall(const CallExpr &Call, unsigned Depth) {
-    const FunctionDecl *FD = Call.getDirectCallee();
-    if (!FD || !llvm::all_of(Call.arguments(),
-                             [&](const Expr *A) { return pure(A, Depth); }))
-      return false;
-    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(&Call);
-        MC && !pure(MC->getImplicitObjectArgument(), Depth))
-      return false;
-    if (FD->hasAttr<PureAttr>() || FD->hasAttr<ConstAttr>())
-      return true;
-    const auto *MD = dyn_cast<CXXMethodDecl>(FD);
-    if (MD && MD->isVirtual())
-      return false;
-    // The standard library's observers: `size()`, `empty()`, `==`.
-    if (FD->isInStdNamespace())
-      return MD ? MD->isConst()
-                : llvm::all_of(FD->parameters(), [](const ParmVarDecl *P) {
-                    QualType T = P->getType();
-                    return !T->isReferenceType() ||
-                           T->getPointeeType().isConstQualified();
-                  });
-    // An accessor: `bool empty() const { return pos_ == len_; }`.
-    const FunctionDecl *Def = nullptr;
-    if (Depth >= 3 || !FD->hasBody(Def))
-      return false;
-    const auto *Body = dyn_cast_or_null<CompoundStmt>(Def->getBody());
-    const auto *Ret = Body && Body->size() == 1
-                          ? dyn_cast<ReturnStmt>(Body->body_front())
-                          : nullptr;
-    return Ret && Ret->getRetValue() && pure(Ret->getRetValue(), Depth + 1);
   }
 
   /// Functions with a guard, and whether they return void.

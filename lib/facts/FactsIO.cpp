@@ -112,6 +112,14 @@ template <> struct MappingTraits<DeclFact> {
     Io.mapOptional("facade_problem", D.FacadeProblem, std::string());
   }
 };
+template <> struct MappingTraits<ResumePoint> {
+  static void mapping(IO &Io, ResumePoint &P) {
+    Io.mapOptional("statement", P.Statement, Anchor());
+    Io.mapOptional("braces", P.Braces, false);
+    Io.mapOptional("splits", P.Splits);
+    Io.mapOptional("problem", P.Problem, std::string());
+  }
+};
 template <> struct MappingTraits<CallFact> {
   static void mapping(IO &Io, CallFact &C) {
     Io.mapOptional("caller", C.Caller, std::string());
@@ -142,6 +150,7 @@ template <> struct MappingTraits<CallFact> {
     Io.mapOptional("spawn_edits", C.SpawnEdits);
     Io.mapOptional("await_edits", C.AwaitEdits);
     Io.mapOptional("lowerings", C.Lowerings);
+    Io.mapOptional("resume", C.Resume, ResumePoint());
     Io.mapOptional("callback_type", C.CallbackType, std::string());
     Io.mapOptional("spawn_with", C.SpawnWith, std::string());
     Io.mapOptional("group", C.Group, std::string());

@@ -33,7 +33,9 @@ public:
       OS << ", with a synchronous twin";
     if (auto No = S.NoTwin.find(Fn.Id); No != S.NoTwin.end())
       OS << ", with no synchronous twin (" << No->second << ")";
-    if (S.FastPaths.count(Fn.Id))
+    if (S.Resumes.count(Fn.Id))
+      OS << ", split at its waits for a ready path";
+    else if (S.FastPaths.count(Fn.Id))
       OS << ", split at its guard for a ready path";
     if (auto No = S.NoFastPath.find(Fn.Id); No != S.NoFastPath.end())
       OS << ", with no ready path (" << No->second << ")";

@@ -48,15 +48,17 @@ std::string FastPathWriter::resultType(const DeclFact &D) const {
   return fmt::format("{}<{}>", FastTaskType.str(), D.Result);
 }
 
-std::string FastPathWriter::tagParameter(const DeclFact &D) {
-  return D.ParamsEmpty ? "vinyl::slow_t" : "vinyl::slow_t, ";
+std::string FastPathWriter::tagParameter(const DeclFact &D, bool Named) {
+  std::string Tag = Named ? "vinyl::slow_t vinyl_at" : "vinyl::slow_t";
+  return D.ParamsEmpty ? Tag : Tag + ", ";
 }
 
 Expected<std::string> FastPathWriter::after(const FunctionFact &Fn,
                                             const DeclFact &D,
-                                            StringRef Name) {
+                                            StringRef Name,
+                                            ArrayRef<HandOver> Resume) {
   if (D.IsDefinition)
-    return plainHalf(Fn, D, Name);
+    return plainHalf(Fn, D, Name, Resume);
   Expected<StringRef> Text = Sources.get(D.Whole.File);
   if (!Text)
     return Text.takeError();
@@ -77,7 +79,8 @@ Expected<std::string> FastPathWriter::after(const FunctionFact &Fn,
 
 Expected<std::string> FastPathWriter::plainHalf(const FunctionFact &Fn,
                                                 const DeclFact &D,
-                                                StringRef Name) {
+                                                StringRef Name,
+                                                ArrayRef<HandOver> Resume) {
   Expected<StringRef> Text = Sources.get(D.Whole.File);
   if (!Text)
     return Text.takeError();
@@ -94,22 +97,40 @@ Expected<std::string> FastPathWriter::plainHalf(const FunctionFact &Fn,
   Signature.replace(RT, D.ReturnType.Length,
                     resultType(D) + (Glued ? " " : ""));
 
-  // A branch that is a statement keeps its ';', which its range leaves
-  // out.
-  std::string HandOver =
-      fmt::format("return {}{}({}{}{})", Name, D.TemplateArgs, SlowTag.str(),
-                  D.ForwardArgs.empty() ? "" : ", ", D.ForwardArgs);
-  if (Text->substr(P.Then.Offset).starts_with("{"))
-    HandOver = "{ " + HandOver + "; }";
-  std::vector<Piece> Pieces{{P.Then.Offset, P.Then.Length, HandOver}};
-  if (!P.Drop.File.empty())
-    Pieces.push_back({P.Drop.Offset, P.Drop.Length, ""});
+  auto Return = [&](StringRef Tag) {
+    return fmt::format("return {}{}({}{}{})", Name, D.TemplateArgs, Tag,
+                       D.ForwardArgs.empty() ? "" : ", ", D.ForwardArgs);
+  };
+  std::vector<Piece> Pieces;
+  if (Resume.empty()) {
+    // A branch that is a statement keeps its ';', which its range leaves
+    // out.
+    std::string Over = Return(SlowTag);
+    if (Text->substr(P.Then.Offset).starts_with("{"))
+      Over = "{ " + Over + "; }";
+    Pieces.push_back({P.Then.Offset, P.Then.Length, Over});
+    if (!P.Drop.File.empty())
+      Pieces.push_back({P.Drop.Offset, P.Drop.Length, ""});
+  }
+  for (size_t K = 1; K <= Resume.size(); ++K) {
+    const HandOver &H = Resume[K - 1];
+    std::string Ready = fmt::format("vinyl_ready_{}", K);
+    Pieces.push_back(
+        {H.Statement.Offset, 0,
+         fmt::format("{}auto {} = {}; if (!{}.ready()) {}; ",
+                     H.Braces ? "{ " : "", Ready, H.CallText, Ready,
+                     Return(fmt::format("vinyl::slow_t({})", K)))});
+    Pieces.push_back({H.Call.Offset, H.Call.Length,
+                      fmt::format("std::move({}).take_value()", Ready)});
+    if (H.Braces)
+      Pieces.push_back({H.Statement.Offset + H.Statement.Length, 0, " }"});
+  }
   bool Void = D.Result == "void";
   if (Void) {
     // fast_task<void> is a class: `return;` cannot make one.
     for (const Anchor &R : Fn.Returns)
       if (R.File == D.Whole.File && R.Offset > Fn.BodyOpen &&
-          R.Offset < D.BodyClose && !P.Cold.contains(R))
+          R.Offset < D.BodyClose && !(Resume.empty() && P.Cold.contains(R)))
         Pieces.push_back({R.Offset + R.Length, 0, " {}"});
     StringRef Before = Text->slice(Fn.BodyOpen, D.BodyClose);
     StringRef Line = Before.substr(Before.rfind('\n') + 1);

@@ -10,6 +10,14 @@
 //    declaration of the coroutine.
 // The facade (if any) and a twin follow, as for any converted function.
 //
+// A caller split at its waits (Solution::Resumes) has no guard: its plain
+// half hoists each awaited call before its statement, `auto vinyl_ready_K
+// = g(a); if (!vinyl_ready_K.ready()) return f(vinyl::slow_t(K), p...);`,
+// and uses `std::move(vinyl_ready_K).take_value()` where the call was. The
+// coroutine half, `task<R> f(vinyl::slow_t vinyl_at, P... p)`, starts
+// with `switch (vinyl_at.at) { case K: goto vinyl_at_K; ... }` and has the
+// label `vinyl_at_K:` before the statement (Rewrite.cpp writes those).
+//
 // Private to lib/rewrite/.
 //
 //===----------------------------------------------------------------------===//
@@ -20,6 +28,15 @@
 
 namespace vinyl {
 
+/// One point at which a caller's plain half hands over: the call, its
+/// statement, and the call as the plain half writes it (its callee's
+/// plain half, renamed beside a facade).
+struct HandOver {
+  Anchor Call, Statement;
+  bool Braces = false;
+  std::string CallText;
+};
+
 class FastPathWriter {
 public:
   FastPathWriter(const Config &C, SourceFiles &Sources)
@@ -28,19 +45,24 @@ public:
   /// What the return type of declaration \p D of a split function becomes.
   std::string resultType(const DeclFact &D) const;
 
-  /// The coroutine's tag parameter, inserted at D.ParamsOpen.
-  static std::string tagParameter(const DeclFact &D);
+  /// The coroutine's tag parameter, inserted at D.ParamsOpen; \p Named
+  /// where the body reads it (a caller split at its waits).
+  static std::string tagParameter(const DeclFact &D, bool Named = false);
 
   /// What goes after declaration \p D of the split function \p Fn, whose
   /// coroutine is named \p Name (unqualified): after the definition, the
-  /// plain half; after another declaration, the coroutine's.
+  /// plain half; after another declaration, the coroutine's. \p Resume
+  /// holds the hand-over points of a caller split at its waits, and is
+  /// empty for a function split at a guard.
   llvm::Expected<std::string> after(const FunctionFact &Fn, const DeclFact &D,
-                                    llvm::StringRef Name);
+                                    llvm::StringRef Name,
+                                    llvm::ArrayRef<HandOver> Resume);
 
 private:
   llvm::Expected<std::string> plainHalf(const FunctionFact &Fn,
                                         const DeclFact &D,
-                                        llvm::StringRef Name);
+                                        llvm::StringRef Name,
+                                        llvm::ArrayRef<HandOver> Resume);
 
   const Config &C;
   SourceFiles &Sources;

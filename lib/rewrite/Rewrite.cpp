@@ -147,10 +147,22 @@ private:
         insert(D.Whole.File, D.Whole.Offset, "extern \"C++\" ", /*Rank=*/-1);
       unsigned End = D.Whole.Offset + D.Whole.Length;
       if (Split) {
+        auto Resume = S.Resumes.find(Fn.Id);
+        std::vector<HandOver> Points;
+        if (Resume != S.Resumes.end()) {
+          Expected<std::vector<HandOver>> P = handOvers(Resume->second);
+          if (!P)
+            return P.takeError();
+          Points = std::move(*P);
+          if (D.IsDefinition)
+            resumePoints(Fn, D, Resume->second);
+        }
         if (D.IsDefinition)
-          add(D.ParamsOpen, FastPathWriter::tagParameter(D));
+          add(D.ParamsOpen,
+              FastPathWriter::tagParameter(D, /*Named=*/!Points.empty()));
         Expected<std::string> Half = FastPaths.after(
-            Fn, D, Facade ? StringRef(asyncName(Fn)) : unqualified(Fn.Name));
+            Fn, D, Facade ? StringRef(asyncName(Fn)) : unqualified(Fn.Name),
+            Points);
         if (!Half)
           return Half.takeError();
         insert(D.Whole.File, End, std::move(*Half), /*Rank=*/1);
@@ -198,6 +210,51 @@ private:
       insert(D.Whole.File, D.BodyClose, "} catch (...) { std::terminate(); } ",
              /*Rank=*/1);
     });
+  }
+
+  /// The plain half of a caller split at its waits hands over at \p Calls:
+  /// each call as that half writes it, calling its callee's plain half.
+  Expected<std::vector<HandOver>> handOvers(ArrayRef<size_t> Calls) {
+    std::vector<HandOver> Out;
+    for (size_t I : Calls) {
+      const CallFact &Call = F.Calls[I];
+      Expected<StringRef> Text = Sources.get(Call.Call.File);
+      if (!Text)
+        return Text.takeError();
+      HandOver H{Call.Call, Call.Resume.Statement, Call.Resume.Braces,
+                 Text->substr(Call.Call.Offset, Call.Call.Length).str()};
+      if (S.hasFacade(Call.Callee) && Call.Call.contains(Call.CalleeName))
+        H.CallText.replace(Call.CalleeName.Offset - Call.Call.Offset,
+                           Call.CalleeName.Length,
+                           asyncName(F.Functions.at(Call.Callee)));
+      Out.push_back(std::move(H));
+    }
+    return Out;
+  }
+
+  /// The coroutine half of a caller split at its waits: where the plain
+  /// half stopped, it goes on (`switch (vinyl_at.at) { case K: goto
+  /// vinyl_at_K; }`, a label before each statement), and a declaration
+  /// the jump crosses no longer initialises (`int b; b = e;`).
+  void resumePoints(const FunctionFact &Fn, const DeclFact &D,
+                    ArrayRef<size_t> Calls) {
+    std::string Jumps;
+    for (size_t K = 1; K <= Calls.size(); ++K) {
+      const CallFact &Call = F.Calls[Calls[K - 1]];
+      Jumps += fmt::format("case {0}: goto vinyl_at_{0}; ", K);
+      insert(Call.Resume.Statement.File, Call.Resume.Statement.Offset,
+             fmt::format("vinyl_at_{}: ", K),
+             std::numeric_limits<long>::min());
+      for (const TextEdit &E : Call.Resume.Splits)
+        if (SharedEdits.insert({E.Where, E.Text}).second)
+          add(E.Where, E.Text);
+    }
+    // On a line of its own, after the local g++ 12 may need (which
+    // the jumps must not cross).
+    insert(D.Whole.File, Fn.BodyOpen,
+           fmt::format("\n{}  switch (vinyl_at.at) {{ {}default: break; }}",
+                       D.Indent, Jumps),
+           /*Rank=*/1);
   }
 
   /// `using detail::query;` names the facade: the twin goes beside it,

@@ -1,4 +1,4 @@
-//===- FastPaths.cpp - Which async functions are split at a cold guard ----===//
+//===- FastPaths.cpp - Which async functions are split for a ready path ---===//
 //
 // Under `fast_paths: true` a converted function whose every wait lies
 // behind one guard free of side effects (extraction's FastPathFact) is
@@ -13,6 +13,12 @@
 // awaits or locks a vinyl mutex, its address is never taken (a second
 // overload would make it ambiguous) and no thread runs it, and a
 // recursive call finds the plain half declared before the coroutine.
+//
+// Then the callers of those: a function whose every wait is a call of a
+// function split at a guard, each at a statement extraction found it can
+// resume at (ResumePoint), is split at those waits (Solution::Resumes).
+// Only one level: a caller split so may have done work by the time it
+// hands over, so a call of it cannot simply be made again.
 //
 //===----------------------------------------------------------------------===//
 #include "SolverState.h"
@@ -35,28 +41,39 @@ bool mayAwait(const SolverState &St, const CallFact &Call) {
   return St.S.isAsync(Call.Callee) || (Callee && Callee->IsCoroutine);
 }
 
-/// Why \p Fn, async and not a coroutine yet, cannot be split, or "".
-std::string whyNoFastPath(const SolverState &St, const FunctionFact &Fn) {
+/// Why \p Fn cannot have a plain half beside its coroutine, whatever the
+/// split, or "".
+std::string whyNoPlainHalf(const SolverState &St, const FunctionFact &Fn) {
   if (std::string Why = whyNoTaggedCopy(St, Fn); !Why.empty())
     return Why;
-  if (!Fn.FastPath.Problem.empty())
-    return Fn.FastPath.Problem;
-  if (Fn.FastPath.Cold.File.empty())
-    return "its definition was not seen";
-  bool Declared = false;
   for (const DeclFact &D : Fn.Decls) {
     if (D.TrailingReturn)
       return "its return type trails its parameters";
     if (D.Result.empty() || D.Result.back() == '&')
       return "it returns a reference";
-    Declared |= !D.IsDefinition;
   }
-  const Anchor &Cold = Fn.FastPath.Cold;
-  for (const CallFact &Call : St.F.Calls) {
+  for (const CallFact &Call : St.F.Calls)
     if (Call.Callee == Fn.Id &&
         (Call.Kind == CallKind::AddressTaken || Call.Kind == CallKind::Spawn ||
          Call.Kind == CallKind::Join))
       return "its address is taken or a thread runs it";
+  for (const SyncUseFact &U : St.F.SyncUses)
+    if (U.Caller == Fn.Id && St.S.SyncConverted.count(U.Object))
+      return "it uses a mutex or condition variable that becomes a vinyl one";
+  return "";
+}
+
+/// Why \p Fn, async and not a coroutine yet, cannot be split at a cold
+/// guard, or "".
+std::string whyNoGuardSplit(const SolverState &St, const FunctionFact &Fn) {
+  if (!Fn.FastPath.Problem.empty())
+    return Fn.FastPath.Problem;
+  if (Fn.FastPath.Cold.File.empty())
+    return "its definition was not seen";
+  bool Declared = llvm::any_of(
+      Fn.Decls, [](const DeclFact &D) { return !D.IsDefinition; });
+  const Anchor &Cold = Fn.FastPath.Cold;
+  for (const CallFact &Call : St.F.Calls) {
     if (Call.Caller != Fn.Id)
       continue;
     if (Call.Callee == Fn.Id && !Declared)
@@ -66,9 +83,54 @@ std::string whyNoFastPath(const SolverState &St, const FunctionFact &Fn) {
                          "'if' guards",
                          Call.Loc.Line);
   }
-  for (const SyncUseFact &U : St.F.SyncUses)
-    if (U.Caller == Fn.Id && St.S.SyncConverted.count(U.Object))
-      return "it uses a mutex or condition variable that becomes a vinyl one";
+  return "";
+}
+
+/// Why \p Fn cannot be split as a caller of functions split at a guard,
+/// resuming at the statement of each of its waits, or "". \p Points gets
+/// those calls.
+std::string whyNoResume(const SolverState &St, const FunctionFact &Fn,
+                        std::vector<size_t> &Points) {
+  for (size_t I = 0; I < St.F.Calls.size(); ++I) {
+    const CallFact &Call = St.F.Calls[I];
+    if (Call.Caller != Fn.Id || !mayAwait(St, Call))
+      continue;
+    const FunctionFact *Callee = St.function(Call.Callee);
+    std::string Name = Callee ? Callee->Name : Call.Callee;
+    if (!Callee || !St.S.FastPaths.count(Call.Callee) ||
+        St.S.Resumes.count(Call.Callee))
+      return fmt::format("it waits at line {} on '{}', which has no ready "
+                         "path that does nothing when it is not ready",
+                         Call.Loc.Line, Name);
+    if (!Call.Resume.Problem.empty())
+      return Call.Resume.Problem;
+    if (Call.Resume.Statement.File.empty() || Call.Kind != CallKind::Direct ||
+        Call.Dependent || !Call.AwaitEdits.empty() ||
+        !Call.Lowerings.empty() || !Call.Problem.empty())
+      return fmt::format("its wait at line {} is rewritten beyond an "
+                         "await",
+                         Call.Loc.Line);
+    // `return g();` of a void g: the plain half cannot return the value.
+    bool Void = llvm::any_of(Fn.Decls, [](const DeclFact &D) {
+      return D.IsDefinition && D.Result == "void";
+    });
+    if (Void && llvm::any_of(Fn.Returns, [&](const Anchor &R) {
+          return Call.Resume.Statement.contains(R);
+        }))
+      return fmt::format("it returns a void call at line {}", Call.Loc.Line);
+    Points.push_back(I);
+  }
+  if (Points.empty())
+    return "it has no wait to resume at";
+  llvm::sort(Points, [&](size_t A, size_t B) {
+    return St.F.Calls[A].Call < St.F.Calls[B].Call;
+  });
+  // Two awaits in one statement would resume at the same place.
+  for (size_t I = 1; I < Points.size(); ++I)
+    if (St.F.Calls[Points[I]].Resume.Statement ==
+        St.F.Calls[Points[I - 1]].Resume.Statement)
+      return fmt::format("its statement at line {} waits twice",
+                         St.F.Calls[Points[I]].Loc.Line);
   return "";
 }
 
@@ -78,15 +140,38 @@ void chooseFastPaths(SolverState &St) {
   Solution &S = St.S;
   if (!St.C.FastPaths)
     return;
+  std::vector<const FunctionFact *> Candidates;
   for (const auto &[Id, State] : S.States) {
     const FunctionFact *Fn = St.function(Id);
     if (!State.Async || !Fn || Fn->IsCoroutine)
       continue;
-    if (std::string Why = whyNoFastPath(St, *Fn); !Why.empty())
+    if (std::string Why = whyNoPlainHalf(St, *Fn); !Why.empty())
       S.NoFastPath[Id] = std::move(Why);
+    else if (std::string Why = whyNoGuardSplit(St, *Fn); !Why.empty())
+      Candidates.push_back(Fn);
     else
       S.FastPaths.insert(Id);
   }
+  // Callers of the functions split at a guard (one level: a caller's
+  // plain half may have done work before it hands over, so its callers
+  // could not run its call again).
+  for (const FunctionFact *Fn : Candidates) {
+    std::vector<size_t> Points;
+    if (std::string Why = whyNoResume(St, *Fn, Points); !Why.empty()) {
+      // Where it waits on I/O itself, a guard is what it lacks; where it
+      // only calls converted functions, what keeps it from resuming.
+      bool WaitsItself = llvm::any_of(St.F.Calls, [&](const CallFact &Call) {
+        return Call.Caller == Fn->Id && mayAwait(St, Call) &&
+               !St.function(Call.Callee);
+      });
+      S.NoFastPath[Fn->Id] =
+          WaitsItself ? whyNoGuardSplit(St, *Fn) : std::move(Why);
+      continue;
+    }
+    S.Resumes[Fn->Id] = std::move(Points);
+  }
+  for (const auto &[Id, Points] : S.Resumes)
+    S.FastPaths.insert(Id);
   // A lambda inside that becomes a coroutine is rewritten in the
   // coroutine half only.
   for (const auto &[Id, Fn] : St.F.Functions)
@@ -94,6 +179,7 @@ void chooseFastPaths(SolverState &St) {
       for (const std::string &Outer : std::set<std::string>(S.FastPaths))
         if (definedInside(Fn, St.F.Functions.at(Outer))) {
           S.FastPaths.erase(Outer);
+          S.Resumes.erase(Outer);
           S.NoFastPath[Outer] = "a lambda inside it becomes a coroutine";
         }
 }

@@ -12,6 +12,7 @@
 // RUN: rm -rf %t && split-file %s %t && %mkdb %t reader.cpp main.cpp
 // RUN: %vinyl --explain count_line %t > %t.explain
 // RUN: %vinyl --explain skip_to %t >> %t.explain
+// RUN: %vinyl --explain echo_next %t >> %t.explain
 // RUN: FileCheck %s --check-prefix=EXPLAIN --input-file=%t.explain
 // RUN: %build-both %t/orig %t/reader.cpp %t/main.cpp && %t/orig.gcc < %t/input.txt > %t/orig.out
 // RUN: %vinyl %t 2> %t/err.txt
@@ -64,9 +65,11 @@
 // CHECK-NEXT:   return {};
 // CHECK-NEXT: }
 
-// Not split: the callers, whose waits are not behind a guard.
+// Not split: a caller whose waits are not behind a guard, and which
+// waits on I/O itself. (skip_to, whose waits are all calls of a split
+// function, is split at them: fast-path-resumes-caller-at-its-waits.cpp.)
 // CHECK-NOT:  fast_task<long> count_line
-// CHECK-NOT:  fast_task<int> skip_to
+// CHECK-NOT:  fast_task<int> echo_next
 
 // HEADER:        vinyl::fast_task<int> peek_async();
 // HEADER-NEXT:   vinyl::task<int> peek_async(vinyl::slow_t);
@@ -76,7 +79,8 @@
 // HEADER-NEXT: int get_byte(Reader &r);
 
 // EXPLAIN: count_line (reader.cpp:[[#]]:[[#]]) is async, with no ready path (its statement at line [[#]] comes before any 'if' and may have side effects): {{[0-9]+ paths?}} to blocking I/O
-// EXPLAIN: skip_to (reader.cpp:[[#]]:[[#]]) is async, with no ready path (it waits at line [[#]], outside the branch its 'if' guards): {{[0-9]+ paths?}} to blocking I/O
+// EXPLAIN: skip_to (reader.cpp:[[#]]:[[#]]) is async, split at its waits for a ready path: {{[0-9]+ paths?}} to blocking I/O
+// EXPLAIN: echo_next (reader.cpp:[[#]]:[[#]]) is async, with no ready path (it waits at line [[#]], outside the branch its 'if' guards): {{[0-9]+ paths?}} to blocking I/O
 
 //--- .vinyl.yaml
 fast_paths: true
@@ -145,6 +149,13 @@ static int skip_to(Reader &r, int c) {
   return get_byte(r);
 }
 
+static int echo_next(Reader &r, int c) {
+  if (c == 0)
+    return -1;
+  write(1, "<", 1);
+  return get_byte(r);
+}
+
 static long count_line(Reader &r) {
   long n = 0;
   skip_blanks(r, 8);
@@ -165,7 +176,7 @@ long count_all(Reader &r) {
   long words = 0;
   for (long n = count_line(r); n >= 0; n = count_line(r))
     words += n;
-  return words + skip_to(r, 'x');
+  return words + skip_to(r, 'x') + echo_next(r, 1);
 }
 //--- main.cpp
 #include "reader.h"

@@ -111,6 +111,7 @@ struct TextEdit {
   /// When set, the edit is made only if no call inside this range is
   /// awaited (a skipped operand made a lambda, which cannot await).
   Anchor Unless;
+  bool operator==(const TextEdit &) const = default;
 };
 
 /// One piece of a lowered statement: Text, or (Source set) a range of the
@@ -136,6 +137,29 @@ struct Lowering {
 };
 
 /// One call in a function body (or at namespace scope, with no caller).
+/// Where the plain half of a split caller (`fast_paths`) can stop and hand
+/// the rest of its body to the coroutine half: a statement whose first
+/// effect is this call, of a function split at a cold guard. The plain half
+/// hoists the call before the statement and, when its result is not ready
+/// (so the callee has done nothing yet), returns `f(vinyl::slow_t(K), a)`;
+/// the coroutine half jumps to the statement (`goto vinyl_at_K`) and runs
+/// it again, call and all. Extraction checks what that needs: whatever the
+/// statement evaluates before the call is free of side effects; no local
+/// but the one the call assigns is read after it (the coroutine has its
+/// own); and the jump crosses no declaration that initialises.
+struct ResumePoint {
+  /// The statement, with its ';'. Empty when Problem says why not.
+  Anchor Statement;
+  /// The statement is not directly in a block: the plain half's version
+  /// goes in braces.
+  bool Braces = false;
+  /// `int b = e;` declarations the jump crosses, each `int b; b = e;` in
+  /// the coroutine half: the ` = ` to replace, and its replacement.
+  std::vector<TextEdit> Splits;
+  std::string Problem;
+  bool operator==(const ResumePoint &) const = default;
+};
+
 struct CallFact {
   std::string Caller; ///< Function id; empty for namespace-scope initialisers.
   std::string Callee; ///< Function id, or "leaf:<name>" for a rules leaf.
@@ -198,6 +222,8 @@ struct CallFact {
   /// Statements rewritten when the call is awaited (once however many
   /// calls carry them), for g++'s sake.
   std::vector<Lowering> Lowerings;
+  /// Recorded with `fast_paths` for a direct call in a function's body.
+  ResumePoint Resume;
   /// Spawn and Join of a thread kept in a local container: the container
   /// ("file:line:col name"). Its threads become tasks together or not at
   /// all, since the container holds one type.

@@ -60,6 +60,10 @@ struct Solution {
   /// left whole, why (for --explain).
   std::set<std::string> FastPaths;
   std::map<std::string, std::string> NoFastPath;
+  /// Those of FastPaths split with no guard, as callers of functions split
+  /// at one: the calls (indices into Facts::Calls, in the order of the
+  /// text) at whose statements the plain half hands over (ResumePoint).
+  std::map<std::string, std::vector<size_t>> Resumes;
 
   bool isAsync(const std::string &Id) const;
   bool hasFacade(const std::string &Id) const;

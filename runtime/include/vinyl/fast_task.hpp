@@ -24,9 +24,13 @@ namespace vinyl {
 
 // The tag of the coroutine half of a split function,
 // `task<R> f(vinyl::slow_t, P... p)`. Explicit, so that no argument
-// converts to it.
+// converts to it. A caller split at its waits (rather than at a guard)
+// says where its plain half stopped: `f(vinyl::slow_t(2), p...)` starts
+// the coroutine half at its second resume point.
 struct slow_t {
   explicit slow_t() = default;
+  explicit constexpr slow_t(int point) noexcept : at(point) {}
+  int at = 0;
 };
 inline constexpr slow_t slow{};
 

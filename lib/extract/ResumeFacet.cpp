@@ -1,0 +1,444 @@
+//===- ResumeFacet.cpp - Where a split caller can hand over ---------------===//
+//
+// A caller of a split function (`fast_paths`: `next_token` looping over
+// `next_byte`, `get` calling `peek`) builds a coroutine frame per call
+// even when every call it makes is ready. It can be split too, without a
+// guard: its plain half hoists each such call before its statement and,
+// when the result is not ready, hands the rest of the body to the
+// coroutine half, which jumps to that statement and runs it again. A
+// callee split at a cold guard has done nothing when it is not ready (its
+// guard is free of side effects and its task has not started), so running
+// the call again makes the calls the original made.
+//
+// This records, per call, whether its statement can be such a point
+// (ResumePoint): the call is the first thing the statement does that has
+// an effect, and is evaluated once, unconditionally; the statement is one
+// a label can precede (a declaration, return, expression, or an `if` or
+// `switch` on the call); the jump to it enters no try block or range-for
+// and crosses no declaration that initialises, except a scalar one the
+// coroutine half can write as `int b; b = e;`; and no local other than
+// the one the call assigns is read after it (clang's LiveVariables), or
+// has its address taken, since the coroutine half starts with its own.
+// Whether the callee is split, and whether every await of the caller is
+// such a point, is the solver's question.
+//
+//===----------------------------------------------------------------------===//
+#include "ExtractContext.h"
+#include "Purity.h"
+
+#include "vinyl-asyncify/facts/Format.h"
+
+#include "clang/AST/ParentMapContext.h"
+#include "clang/Analysis/Analyses/LiveVariables.h"
+#include "clang/Analysis/AnalysisDeclContext.h"
+#include "clang/Lex/Lexer.h"
+
+using namespace clang;
+using namespace llvm;
+
+namespace vinyl::extract {
+namespace {
+
+/// What a function's points share: its locals' liveness, and the locals
+/// whose address is taken.
+struct FunctionState {
+  std::unique_ptr<AnalysisDeclContext> Context;
+  std::unique_ptr<LiveVariables> Live;
+  DenseSet<const VarDecl *> Addressed;
+};
+
+class ResumeFacet : public Facet {
+public:
+  using Facet::Facet;
+
+  void annotate(const Expr &E, CallFact &C) override {
+    if (!X.Cfg.FastPaths || X.inInstantiation() ||
+        C.Kind != CallKind::Direct)
+      return;
+    const auto *CE = dyn_cast<CallExpr>(&E);
+    const FunctionDecl *FD = X.currentFunction();
+    if (!CE || !FD || !FD->doesThisDeclarationHaveABody())
+      return;
+    C.Resume = point(*FD, *CE);
+  }
+
+  void finish() override { States.clear(); }
+
+private:
+  static ResumePoint fail(std::string Why) {
+    ResumePoint P;
+    P.Problem = std::move(Why);
+    return P;
+  }
+
+  ResumePoint point(const FunctionDecl &FD, const CallExpr &CE) {
+    unsigned Line = X.lineOf(&CE);
+    if (const auto *MD = dyn_cast<CXXMethodDecl>(&FD);
+        MD && MD->getParent()->isLambda())
+      return fail("it is in a lambda");
+    if (FD.isTemplated())
+      return fail("it is in a template");
+    for (const Stmt *Part : CE.children())
+      if (!isPure(dyn_cast_or_null<Expr>(Part)) && Part != CE.getCallee())
+        return fail(fmt::format("an argument of its call at line {} may have "
+                                "side effects",
+                                Line));
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(&CE);
+        MC && !isPure(MC->getImplicitObjectArgument()))
+      return fail(fmt::format("the object of its call at line {} may have "
+                              "side effects",
+                              Line));
+
+    // Up from the call to its statement.
+    const Stmt *Child = &CE, *Statement = nullptr;
+    const VarDecl *Declared = nullptr;
+    const Expr *AssignedTo = nullptr;
+    while (!Statement) {
+      DynTypedNodeList Parents = X.Ctx.getParents(*Child);
+      if (Parents.size() != 1)
+        return fail("its statement is not plain code");
+      if (const auto *VD = Parents[0].get<VarDecl>()) {
+        DynTypedNodeList Up = X.Ctx.getParents(*VD);
+        const auto *DS = Up.size() == 1 ? Up[0].get<DeclStmt>() : nullptr;
+        if (!DS || !DS->isSingleDecl() || !VD->isLocalVarDecl() ||
+            VD->isStaticLocal())
+          return fail(fmt::format("its call at line {} initialises a "
+                                  "variable of a larger declaration",
+                                  Line));
+        Declared = VD;
+        Statement = DS;
+        break;
+      }
+      const Stmt *P = Parents[0].get<Stmt>();
+      if (!P)
+        return fail("its statement is not plain code");
+      if (const auto *PE = dyn_cast<Expr>(P)) {
+        if (std::string Why = evaluatedFirst(*PE, *Child, Line); !Why.empty())
+          return fail(std::move(Why));
+        if (const auto *BO = dyn_cast<BinaryOperator>(PE);
+            BO && BO->getOpcode() == BO_Assign && BO->getRHS() == Child)
+          AssignedTo = BO->getLHS()->IgnoreParens();
+        Child = PE;
+        continue;
+      }
+      if (isa<ReturnStmt>(P)) {
+        Statement = P;
+      } else if (const auto *If = dyn_cast<IfStmt>(P);
+                 If && If->getCond() == Child) {
+        if (If->getInit() || If->getConditionVariable() || If->isConsteval() ||
+            If->isConstexpr())
+          return fail(fmt::format("its 'if' at line {} declares a variable "
+                                  "or is constexpr",
+                                  Line));
+        Statement = If;
+      } else if (const auto *Switch = dyn_cast<SwitchStmt>(P);
+                 Switch && Switch->getCond() == Child) {
+        if (Switch->getInit() || Switch->getConditionVariable())
+          return fail(fmt::format("its 'switch' at line {} declares a "
+                                  "variable",
+                                  Line));
+        Statement = Switch;
+      } else if (isLoopControl(*P, *Child)) {
+        return fail(fmt::format("its call at line {} is in the condition or "
+                                "increment of a loop",
+                                Line));
+      } else if (const auto *Branch = dyn_cast<IfStmt>(P);
+                 isa<SwitchStmt>(P) ||
+                 (Branch && Branch->getThen() != Child &&
+                  Branch->getElse() != Child)) {
+        return fail("its statement is not plain code");
+      } else {
+        Statement = Child; // An expression statement.
+      }
+    }
+
+    ResumePoint Point;
+    DynTypedNodeList Up = X.Ctx.getParents(*Statement);
+    bool InBlock = Up.size() == 1 && Up[0].get<CompoundStmt>();
+    if (!InBlock && isa<IfStmt, SwitchStmt>(Statement))
+      return fail(fmt::format("its statement at line {} is not directly in "
+                              "a block",
+                              Line));
+    Point.Braces = !InBlock;
+    // A declaration's range ends at its ';', other statements' before it.
+    SourceLocation End =
+        isa<DeclStmt>(Statement)
+            ? Lexer::getLocForEndOfToken(Statement->getEndLoc(), 0, X.SM,
+                                         X.LO)
+            : Lexer::findLocationAfterToken(Statement->getEndLoc(), tok::semi,
+                                            X.SM, X.LO, false);
+    if (isa<IfStmt, SwitchStmt>(Statement))
+      End = Statement->getBeginLoc();
+    CharSourceRange Range = Lexer::makeFileCharRange(
+        CharSourceRange::getCharRange(Statement->getBeginLoc(), End), X.SM,
+        X.LO);
+    if (End.isInvalid() || Range.isInvalid() ||
+        !X.isWritableLoc(Range.getBegin()))
+      return fail(fmt::format("its statement at line {} is written by a "
+                              "macro",
+                              Line));
+    Point.Statement = X.anchor(Range);
+
+    // The jump to the statement: what it enters, and the locals in scope.
+    FunctionState &State = state(FD);
+    if (!State.Live)
+      return fail("its control flow could not be analysed");
+    SmallVector<const VarDecl *, 8> InScope, Fixed;
+    if (std::string Why = enclosing(FD, *Statement, InScope, Fixed);
+        !Why.empty())
+      return fail(std::move(Why));
+    DenseSet<const VarDecl *> ReadHere = readIn(*Statement, AssignedTo);
+    auto Needed = [&](const VarDecl *VD) {
+      return ReadHere.contains(VD) || State.Live->isLive(&CE, VD) ||
+             State.Addressed.contains(VD);
+    };
+    for (const VarDecl *VD : Fixed)
+      if (VD != Declared && (Needed(VD) || !vacuous(*VD)))
+        return fail(fmt::format("the jump to its statement at line {} would "
+                                "enter the scope of '{}', declared in a "
+                                "condition or 'for'",
+                                Line, VD->getName()));
+    for (const VarDecl *VD : InScope) {
+      if (VD == Declared)
+        continue;
+      if (Needed(VD))
+        return fail(fmt::format(
+            "'{}' is {} after its call at line {}, and the coroutine half "
+            "would start without it",
+            VD->getName(),
+            State.Addressed.contains(VD) ? "reachable through its address"
+                                         : "still read",
+            Line));
+      if (vacuous(*VD))
+        continue;
+      std::optional<TextEdit> Split = splitDeclaration(*VD);
+      if (!Split)
+        return fail(fmt::format("the jump to its statement at line {} would "
+                                "skip the initialisation of '{}'",
+                                Line, VD->getName()));
+      Point.Splits.push_back(std::move(*Split));
+    }
+    return Point;
+  }
+
+  /// Why what \p Parent evaluates besides \p Child could come first or
+  /// have effects, or "".
+  static std::string evaluatedFirst(const Expr &Parent, const Stmt &Child,
+                                    unsigned Line) {
+    if (const auto *CO = dyn_cast<ConditionalOperator>(&Parent))
+      return CO->getCond() == &Child
+                 ? ""
+                 : fmt::format("its call at line {} is made on one side of "
+                               "'?:' only",
+                               Line);
+    if (isa<BinaryConditionalOperator, LambdaExpr, StmtExpr,
+            CoroutineSuspendExpr, UnaryExprOrTypeTraitExpr, CXXTypeidExpr,
+            CXXNoexceptExpr>(&Parent))
+      return fmt::format("its call at line {} is not plain code", Line);
+    if (const auto *BO = dyn_cast<BinaryOperator>(&Parent)) {
+      // The right operand of && and || runs after the left, and only
+      // sometimes; an assignment's target is evaluated after its value.
+      if (BO->isLogicalOp())
+        return BO->getLHS() == &Child
+                   ? ""
+                   : fmt::format("its call at line {} is made only "
+                                 "sometimes, right of '{}'",
+                                 Line, BO->getOpcodeStr());
+      if (BO->isAssignmentOp() && BO->getRHS() == &Child)
+        return "";
+    }
+    for (const Stmt *Other : Parent.children())
+      if (Other && Other != &Child && !isPure(dyn_cast<Expr>(Other)))
+        return fmt::format("its statement at line {} does something with an "
+                           "effect beside the call",
+                           Line);
+    return "";
+  }
+
+  static bool isLoopControl(const Stmt &Loop, const Stmt &Child) {
+    if (const auto *W = dyn_cast<WhileStmt>(&Loop))
+      return W->getBody() != &Child;
+    if (const auto *D = dyn_cast<DoStmt>(&Loop))
+      return D->getBody() != &Child;
+    if (const auto *F = dyn_cast<ForStmt>(&Loop))
+      return F->getBody() != &Child;
+    if (const auto *R = dyn_cast<CXXForRangeStmt>(&Loop))
+      return R->getBody() != &Child;
+    return false;
+  }
+
+  /// The locals in scope at \p Statement: declared in the blocks around
+  /// it (\p InScope), or by a condition or a `for` (\p Fixed, which cannot
+  /// be rewritten). Or why a jump cannot reach it.
+  std::string enclosing(const FunctionDecl &FD, const Stmt &Statement,
+                        SmallVectorImpl<const VarDecl *> &InScope,
+                        SmallVectorImpl<const VarDecl *> &Fixed) {
+    auto AddAll = [](const Stmt *S, SmallVectorImpl<const VarDecl *> &To) {
+      if (const auto *DS = dyn_cast_or_null<DeclStmt>(S))
+        for (const Decl *D : DS->decls())
+          if (const auto *VD = dyn_cast<VarDecl>(D))
+            To.push_back(VD);
+    };
+    const Stmt *Cur = &Statement;
+    while (Cur != FD.getBody()) {
+      DynTypedNodeList Parents = X.Ctx.getParents(*Cur);
+      const Stmt *P = Parents.size() == 1 ? Parents[0].get<Stmt>() : nullptr;
+      if (!P)
+        return "its statement is not plain code";
+      if (isa<CXXTryStmt, CXXCatchStmt, CXXForRangeStmt, SEHTryStmt,
+              SEHExceptStmt, SEHFinallyStmt, CapturedStmt>(P))
+        return fmt::format("its statement at line {} is inside a try "
+                           "block, a handler or a range-for, which a jump "
+                           "cannot enter",
+                           X.lineOf(&Statement));
+      if (const auto *CS = dyn_cast<CompoundStmt>(P)) {
+        for (const Stmt *S : CS->body()) {
+          if (S == Cur)
+            break;
+          AddAll(S, InScope);
+        }
+      } else if (const auto *For = dyn_cast<ForStmt>(P)) {
+        AddAll(For->getInit(), Fixed);
+        if (const VarDecl *V = For->getConditionVariable())
+          Fixed.push_back(V);
+      } else if (const auto *If = dyn_cast<IfStmt>(P)) {
+        AddAll(If->getInit(), Fixed);
+        if (const VarDecl *V = If->getConditionVariable())
+          Fixed.push_back(V);
+      } else if (const auto *While = dyn_cast<WhileStmt>(P)) {
+        if (const VarDecl *V = While->getConditionVariable())
+          Fixed.push_back(V);
+      } else if (const auto *Switch = dyn_cast<SwitchStmt>(P)) {
+        AddAll(Switch->getInit(), Fixed);
+        if (const VarDecl *V = Switch->getConditionVariable())
+          Fixed.push_back(V);
+      }
+      Cur = P;
+    }
+    return "";
+  }
+
+  /// The locals \p Statement reads, all but the target of its `=`.
+  static DenseSet<const VarDecl *> readIn(const Stmt &Statement,
+                                         const Expr *AssignedTo) {
+    DenseSet<const VarDecl *> Read;
+    SmallVector<const Stmt *, 16> Work{&Statement};
+    while (!Work.empty()) {
+      const Stmt *S = Work.pop_back_val();
+      if (!S || S == AssignedTo || isa<LambdaExpr>(S))
+        continue;
+      if (const auto *DR = dyn_cast<DeclRefExpr>(S))
+        if (const auto *VD = dyn_cast<VarDecl>(DR->getDecl()))
+          Read.insert(VD);
+      // An `if` or `switch` reads only its condition before the call.
+      if (const auto *If = dyn_cast<IfStmt>(S)) {
+        Work.push_back(If->getCond());
+        continue;
+      }
+      if (const auto *Switch = dyn_cast<SwitchStmt>(S)) {
+        Work.push_back(Switch->getCond());
+        continue;
+      }
+      if (const auto *DS = dyn_cast<DeclStmt>(S)) {
+        for (const Decl *D : DS->decls())
+          if (const auto *VD = dyn_cast<VarDecl>(D))
+            Work.push_back(VD->getInit());
+        continue;
+      }
+      for (const Stmt *C : S->children())
+        Work.push_back(C);
+    }
+    return Read;
+  }
+
+  /// Whether a jump may cross \p VD's declaration as it is written: no
+  /// initialiser, and a type whose default initialisation does nothing.
+  bool vacuous(const VarDecl &VD) const {
+    QualType T = VD.getType();
+    if (T->isReferenceType() || T.isDestructedType())
+      return false;
+    const Expr *Init = VD.getInit();
+    if (!Init)
+      return true;
+    const auto *Construct = dyn_cast<CXXConstructExpr>(Init);
+    return Construct && Construct->getNumArgs() == 0 &&
+           Construct->getConstructor()->isTrivial();
+  }
+
+  /// `int b = e;` as `int b; b = e;`: the edit of the ` = `, for a
+  /// scalar alone in its declaration with its type written out.
+  std::optional<TextEdit> splitDeclaration(const VarDecl &VD) {
+    QualType T = VD.getType();
+    DynTypedNodeList Up = X.Ctx.getParents(VD);
+    const auto *DS = Up.size() == 1 ? Up[0].get<DeclStmt>() : nullptr;
+    if (!DS || !DS->isSingleDecl() || !T->isScalarType() ||
+        T.isConstQualified() || VD.getInitStyle() != VarDecl::CInit ||
+        !VD.getInit() || T->getContainedDeducedType() ||
+        !VD.getLocation().isFileID())
+      return std::nullopt;
+    SourceLocation NameEnd =
+        Lexer::getLocForEndOfToken(VD.getLocation(), 0, X.SM, X.LO);
+    SourceLocation InitBegin = VD.getInit()->getBeginLoc();
+    if (NameEnd.isInvalid() || !InitBegin.isFileID())
+      return std::nullopt;
+    TextEdit Split;
+    Split.Where = X.anchor(CharSourceRange::getCharRange(NameEnd, InitBegin));
+    StringRef Between = Lexer::getSourceText(
+        CharSourceRange::getCharRange(NameEnd, InitBegin), X.SM, X.LO);
+    if (Between.trim() != "=")
+      return std::nullopt;
+    Split.Text = fmt::format("; {} = ", VD.getName());
+    return Split;
+  }
+
+  FunctionState &state(const FunctionDecl &FD) {
+    std::unique_ptr<FunctionState> &S = States[&FD];
+    if (S)
+      return *S;
+    S = std::make_unique<FunctionState>();
+    S->Context = std::make_unique<AnalysisDeclContext>(nullptr, &FD);
+    S->Context->getCFGBuildOptions().setAllAlwaysAdd();
+    S->Live = LiveVariables::computeLiveness(*S->Context,
+                                             /*killAtAssign=*/true);
+    // A local is used through its address unless each use reads it or
+    // assigns it.
+    SmallVector<const Stmt *, 32> Work{FD.getBody()};
+    while (!Work.empty()) {
+      const Stmt *St = Work.pop_back_val();
+      if (!St)
+        continue;
+      for (const Stmt *C : St->children())
+        Work.push_back(C);
+      const auto *DR = dyn_cast<DeclRefExpr>(St);
+      const auto *VD = DR ? dyn_cast<VarDecl>(DR->getDecl()) : nullptr;
+      if (!VD || !VD->hasLocalStorage() || isa<ParmVarDecl>(VD))
+        continue;
+      DynTypedNodeList Parents = X.Ctx.getParents(*DR);
+      const Stmt *P = Parents.size() == 1 ? Parents[0].get<Stmt>() : nullptr;
+      while (const auto *Paren = dyn_cast_or_null<ParenExpr>(P)) {
+        DynTypedNodeList Above = X.Ctx.getParents(*Paren);
+        P = Above.size() == 1 ? Above[0].get<Stmt>() : nullptr;
+      }
+      bool Plain = false;
+      if (const auto *Cast = dyn_cast_or_null<ImplicitCastExpr>(P))
+        Plain = Cast->getCastKind() == CK_LValueToRValue;
+      else if (const auto *BO = dyn_cast_or_null<BinaryOperator>(P))
+        Plain = BO->isAssignmentOp();
+      else if (const auto *UO = dyn_cast_or_null<UnaryOperator>(P))
+        Plain = UO->isIncrementDecrementOp();
+      if (!Plain)
+        S->Addressed.insert(VD);
+    }
+    return *S;
+  }
+
+  DenseMap<const FunctionDecl *, std::unique_ptr<FunctionState>> States;
+};
+
+} // namespace
+
+std::unique_ptr<Facet> makeResumeFacet(ExtractContext &X) {
+  return std::make_unique<ResumeFacet>(X);
+}
+
+} // namespace vinyl::extract
