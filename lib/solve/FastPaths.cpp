@@ -158,12 +158,16 @@ void chooseFastPaths(SolverState &St) {
   for (const FunctionFact *Fn : Candidates) {
     std::vector<size_t> Points;
     if (std::string Why = whyNoResume(St, *Fn, Points); !Why.empty()) {
-      // Where it waits on I/O itself, a guard is what it lacks; where it
-      // only calls converted functions, what keeps it from resuming.
-      bool WaitsItself = llvm::any_of(St.F.Calls, [&](const CallFact &Call) {
-        return Call.Caller == Fn->Id && mayAwait(St, Call) &&
-               !St.function(Call.Callee);
-      });
+      // Where it waits on I/O itself (or not at all), a guard is what it
+      // lacks; where it only calls converted functions, what keeps it
+      // from resuming.
+      bool Waits = false, WaitsItself = false;
+      for (const CallFact &Call : St.F.Calls)
+        if (Call.Caller == Fn->Id && mayAwait(St, Call)) {
+          Waits = true;
+          WaitsItself |= !St.function(Call.Callee);
+        }
+      WaitsItself |= !Waits;
       S.NoFastPath[Fn->Id] =
           WaitsItself ? whyNoGuardSplit(St, *Fn) : std::move(Why);
       continue;
