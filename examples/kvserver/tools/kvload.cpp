@@ -11,6 +11,18 @@
 // --pid it also prints the CPU time and context switches of the request
 // phase, its own (getrusage) and the server's (/proc/<pid>/stat, and the
 // sum over /proc/<pid>/task/*/status), to tell which side was the limit.
+//
+// For a soak (test/examples/kvserver-converted-asan-soak.test):
+// --until-file F keeps every connection going round its --requests again
+// (the same keys and values, every reply still checked) until F exists, so
+// that its connections stay busy for as long as the harness's faults last
+// however fast the machine is; --gap-ms N makes each connection wait N ms
+// between its batches, so that they do so without taking a whole CPU.
+// --storm instead opens --conns connections at once, gets a PONG on each
+// (so the server holds them all), gives each a part (below, run_storm) and
+// drops them all at once: plain close or RST, idle, mid-request, with a
+// reply in flight, and --mid-reply of them while the server is writing a
+// reply of several MiB.
 #include <algorithm>
 #include <arpa/inet.h>
 #include <cerrno>
@@ -25,9 +37,11 @@
 #include <netinet/tcp.h>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <thread>
 #include <unistd.h>
 #include <vector>
@@ -48,6 +62,12 @@ struct Options {
   int hold_ms = 300;
   bool linger0 = false;
   std::string prefix = "k";
+  std::string until_file;
+  int gap_ms = 0;
+  bool storm = false;
+  int mid_reply = 16;
+  int big_value = 60000;
+  int big_gets = 160;
 };
 
 enum class State { Connecting, Pinging, Idle, Running, Done };
@@ -62,6 +82,7 @@ struct Conn {
   int in_flight = 0;
   int batch_n = 0;
   Clock::time_point batch_sent;
+  Clock::time_point due; // with --gap-ms: when the next batch goes
 };
 
 long status_field(int pid, const char *name) {
@@ -131,9 +152,293 @@ int usage(const char *argv0) {
   std::fprintf(stderr,
                "usage: %s --port N [--conns N] [--requests N] [--pipeline N]\n"
                "  [--connect-batch N] [--pid PID] [--max-threads N] [--timeout-s S]\n"
-               "  [--hold-ms MS] [--linger0] [--prefix P]\n",
+               "  [--hold-ms MS] [--linger0] [--prefix P] [--until-file F] [--gap-ms MS]\n"
+               "  [--storm [--mid-reply N] [--big-value BYTES] [--big-gets N]]\n",
                argv0);
   return 2;
+}
+
+// A blocking connection for the storm's set-up and check; a timeout on
+// both directions so that a server that stopped answering fails the run.
+int connect_blocking(const sockaddr_in &addr) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return -1;
+  timeval tv{10, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  if (::connect(fd, reinterpret_cast<const sockaddr *>(&addr), sizeof addr) < 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// Sends request (one line) and returns the reply line, "" on failure.
+std::string ask(int fd, const std::string &request) {
+  std::string_view rest = request;
+  while (!rest.empty()) {
+    ssize_t n = ::send(fd, rest.data(), rest.size(), MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return "";
+    rest.remove_prefix(static_cast<std::size_t>(n));
+  }
+  std::string reply;
+  char ch;
+  for (;;) {
+    ssize_t n = ::recv(fd, &ch, 1, 0);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return "";
+    if (ch == '\n')
+      return reply;
+    reply.push_back(ch);
+  }
+}
+
+// Sends all of data on a connection that has room for it (a fresh one).
+bool send_small(int fd, const std::string &data) {
+  ssize_t n;
+  do {
+    n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
+  } while (n < 0 && errno == EINTR);
+  return n == static_cast<ssize_t>(data.size());
+}
+
+// The storm (--storm): --conns connections opened at once and dropped.
+// Every connection gets a PING answered first, so that the server has
+// accepted and is serving all of them at the same moment (not some still
+// in the listen queue). Then, by index:
+//   - the first --mid-reply: --big-gets pipelined GETs of one --big-value
+//     value (about 9.6 MB of replies with the defaults). Loopback takes
+//     about 4 MB from a sender whose peer does not read (the send buffer
+//     grows to tcp_wmem's 4 MiB), so the server cannot have written it all:
+//     once the first bytes of the reply have come, and a moment later, the
+//     connection is reset while the server is in the middle of the reply;
+//   - the others in turn: nothing more, closed; nothing more, reset; half a
+//     request line, closed; half a line, reset; a PING whose PONG is never
+//     read, closed (the unread data makes the close a reset too); a PING
+//     not read, reset.
+// They are then all dropped in one loop. Afterwards a fresh connection
+// checks that the server answers and that no half line was executed.
+// Exit status 0 only if all of that held, within --timeout-s.
+int run_storm(const Options &o, const sockaddr_in &addr, Clock::time_point deadline) {
+  enum class Part { MidReply, Close, Reset, HalfLineClose, HalfLineReset, PingClose, PingReset };
+  static const char *const part_names[] = {"mid_reply_reset", "idle_close",       "idle_reset",
+                                           "half_line_close", "half_line_reset",  "ping_close",
+                                           "ping_reset"};
+  const std::string big_key = o.prefix + "big";
+  {
+    int fd = connect_blocking(addr);
+    if (fd < 0) {
+      std::fprintf(stderr, "kvload: storm: cannot connect\n");
+      return 3;
+    }
+    std::string value(static_cast<std::size_t>(o.big_value), 'b');
+    std::string reply = ask(fd, "SET " + big_key + " " + value + "\n");
+    ::close(fd);
+    if (reply != "OK") {
+      std::fprintf(stderr, "kvload: storm: SET of the big value got '%s'\n", reply.c_str());
+      return 3;
+    }
+  }
+  auto part_of = [&](int i) {
+    if (i < o.mid_reply)
+      return Part::MidReply;
+    return static_cast<Part>(1 + (i - o.mid_reply) % 6);
+  };
+
+  struct StormConn {
+    int fd = -1;
+    bool connected = false;
+    std::string in;
+  };
+  std::vector<StormConn> conns(static_cast<std::size_t>(o.conns));
+  int ep = epoll_create1(EPOLL_CLOEXEC);
+  int started = 0, connecting = 0, ready = 0;
+  auto fail = [&](const char *what) {
+    std::fprintf(stderr, "kvload: storm: %s (started %d, answered %d of %d)\n", what, started,
+                 ready, o.conns);
+    std::exit(3);
+  };
+  auto watch = [&](int i, std::uint32_t events, int op) {
+    epoll_event ev{};
+    ev.events = events;
+    ev.data.u32 = static_cast<std::uint32_t>(i);
+    if (epoll_ctl(ep, op, conns[i].fd, &ev) < 0)
+      fail("epoll_ctl");
+  };
+  auto start_connect = [&]() {
+    int i = started++;
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+      fail("socket (raise ulimit -n)");
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    conns[i].fd = fd;
+    int rc = ::connect(fd, reinterpret_cast<const sockaddr *>(&addr), sizeof addr);
+    if (rc < 0 && errno != EINPROGRESS)
+      fail("connect failed");
+    ++connecting;
+    watch(i, EPOLLOUT, EPOLL_CTL_ADD);
+  };
+
+  // Phase 1: everything connected and answered a PING.
+  auto connect_start = Clock::now();
+  std::vector<epoll_event> events(1024);
+  while (started < o.conns && connecting < o.connect_batch)
+    start_connect();
+  while (ready < o.conns) {
+    if (Clock::now() > deadline)
+      fail("timed out opening the connections");
+    int n = epoll_wait(ep, events.data(), static_cast<int>(events.size()), 100);
+    if (n < 0 && errno != EINTR)
+      fail("epoll_wait");
+    for (int e = 0; e < n; ++e) {
+      int i = static_cast<int>(events[e].data.u32);
+      StormConn &c = conns[i];
+      if (!c.connected) {
+        int err = 0;
+        socklen_t len = sizeof err;
+        getsockopt(c.fd, SOL_SOCKET, SO_ERROR, &err, &len);
+        if (err != 0) {
+          std::fprintf(stderr, "kvload: storm: connect: %s\n", std::strerror(err));
+          fail("connect failed");
+        }
+        c.connected = true;
+        --connecting;
+        if (!send_small(c.fd, "PING\n"))
+          fail("send of a PING failed");
+        watch(i, EPOLLIN, EPOLL_CTL_MOD);
+        while (started < o.conns && connecting < o.connect_batch)
+          start_connect();
+        continue;
+      }
+      char buf[64];
+      ssize_t r = ::recv(c.fd, buf, sizeof buf, 0);
+      if (r < 0 && (errno == EAGAIN || errno == EINTR))
+        continue;
+      if (r <= 0)
+        fail("the server closed a connection before its PONG");
+      c.in.append(buf, static_cast<std::size_t>(r));
+      if (c.in.find('\n') == std::string::npos)
+        continue;
+      if (c.in != "PONG\n")
+        fail("bad reply to PING");
+      c.in.clear();
+      ++ready;
+      watch(i, 0, EPOLL_CTL_DEL);
+    }
+  }
+  std::printf("storm_open %d\n", ready);
+  if (o.pid) {
+    // What the server holds now: every storm connection at once.
+    int fds = 0;
+    if (DIR *d = opendir(("/proc/" + std::to_string(o.pid) + "/fd").c_str())) {
+      while (dirent *e = readdir(d))
+        fds += e->d_name[0] != '.';
+      closedir(d);
+    }
+    std::printf("storm_server_fds %d\n", fds);
+  }
+  std::printf("storm_connect_seconds %.3f\n",
+              std::chrono::duration<double>(Clock::now() - connect_start).count());
+
+  // Phase 2: every connection plays its part.
+  std::string gets;
+  for (int k = 0; k < o.big_gets; ++k)
+    gets += "GET " + big_key + "\n";
+  int counts[7] = {};
+  int replies_pending = 0;
+  for (int i = 0; i < o.conns; ++i) {
+    Part p = part_of(i);
+    ++counts[static_cast<int>(p)];
+    switch (p) {
+    case Part::MidReply:
+      if (!send_small(conns[i].fd, gets))
+        fail("send of the pipelined GETs failed");
+      watch(i, EPOLLIN, EPOLL_CTL_ADD);
+      ++replies_pending;
+      break;
+    case Part::HalfLineClose:
+    case Part::HalfLineReset:
+      if (!send_small(conns[i].fd, "SET " + o.prefix + "half" + std::to_string(i) + " abc"))
+        fail("send of a half line failed");
+      break;
+    case Part::PingClose:
+    case Part::PingReset:
+      if (!send_small(conns[i].fd, "PING\n"))
+        fail("send of a PING failed");
+      break;
+    default:
+      break;
+    }
+  }
+  // The large replies have begun: the server is writing them. Each is read
+  // once (a few KiB of it), then left unread.
+  while (replies_pending > 0) {
+    if (Clock::now() > deadline)
+      fail("timed out waiting for the large replies to begin");
+    int n = epoll_wait(ep, events.data(), static_cast<int>(events.size()), 100);
+    if (n < 0 && errno != EINTR)
+      fail("epoll_wait");
+    for (int e = 0; e < n; ++e) {
+      int i = static_cast<int>(events[e].data.u32);
+      char buf[4096];
+      ssize_t r = ::recv(conns[i].fd, buf, sizeof buf, 0);
+      if (r < 0 && (errno == EAGAIN || errno == EINTR))
+        continue;
+      if (r <= 0)
+        fail("the server closed a connection before its large reply");
+      std::size_t got = static_cast<std::size_t>(std::min<ssize_t>(r, 6));
+      if (std::string_view(buf, got) != std::string_view("VALUE ").substr(0, got))
+        fail("the large reply does not begin with VALUE");
+      --replies_pending;
+      watch(i, 0, EPOLL_CTL_DEL);
+    }
+  }
+  // A moment for the server to fill the socket's buffers and block in its
+  // send, and for the PINGs and half lines to reach it.
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+
+  // Phase 3: all dropped at once, resets by SO_LINGER 0.
+  for (int i = 0; i < o.conns; ++i) {
+    Part p = part_of(i);
+    if (p == Part::MidReply || p == Part::Reset || p == Part::HalfLineReset ||
+        p == Part::PingReset) {
+      linger l{1, 0};
+      setsockopt(conns[i].fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+    }
+    ::close(conns[i].fd);
+  }
+  ::close(ep);
+  std::printf("storm_dropped %d:", o.conns);
+  for (int k = 0; k < 7; ++k)
+    std::printf(" %s %d", part_names[k], counts[k]);
+  std::printf("\n");
+
+  // The server still answers, and what the half lines began never ran.
+  int fd = connect_blocking(addr);
+  if (fd < 0)
+    fail("cannot connect after the storm");
+  std::string pong = ask(fd, "PING\n");
+  int half = -1;
+  for (int i = 0; i < o.conns && half < 0; ++i)
+    if (part_of(i) == Part::HalfLineClose)
+      half = i;
+  std::string nil =
+      half < 0 ? "NIL" : ask(fd, "GET " + o.prefix + "half" + std::to_string(half) + "\n");
+  ::close(fd);
+  if (pong != "PONG")
+    fail("no PONG after the storm");
+  if (nil != "NIL")
+    fail("a half request line was executed");
+  std::printf("storm ok\n");
+  std::fflush(stdout);
+  return 0;
 }
 
 } // namespace
@@ -145,6 +450,7 @@ int main(int argc, char **argv) {
     auto next = [&]() -> const char * { return i + 1 < argc ? argv[++i] : nullptr; };
     const char *v = nullptr;
     if (a == "--linger0") { o.linger0 = true; continue; }
+    if (a == "--storm") { o.storm = true; continue; }
     if (!(v = next())) return usage(argv[0]);
     if (a == "--port") o.port = std::atoi(v);
     else if (a == "--conns") o.conns = std::atoi(v);
@@ -156,6 +462,11 @@ int main(int argc, char **argv) {
     else if (a == "--timeout-s") o.timeout_s = std::atof(v);
     else if (a == "--hold-ms") o.hold_ms = std::atoi(v);
     else if (a == "--prefix") o.prefix = v;
+    else if (a == "--until-file") o.until_file = v;
+    else if (a == "--gap-ms") o.gap_ms = std::max(0, std::atoi(v));
+    else if (a == "--mid-reply") o.mid_reply = std::max(0, std::atoi(v));
+    else if (a == "--big-value") o.big_value = std::max(1, std::atoi(v));
+    else if (a == "--big-gets") o.big_gets = std::max(1, std::atoi(v));
     else return usage(argv[0]);
   }
   if (o.port <= 0 || o.conns <= 0)
@@ -175,6 +486,8 @@ int main(int argc, char **argv) {
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<std::uint16_t>(o.port));
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (o.storm)
+    return run_storm(o, addr, deadline);
 
   long rss_base = o.pid ? status_field(o.pid, "VmRSS") : -1;
   long threads_base = o.pid ? status_field(o.pid, "Threads") : -1;
@@ -183,7 +496,8 @@ int main(int argc, char **argv) {
   std::vector<Conn> conns(static_cast<std::size_t>(o.conns));
   std::vector<double> latencies_us;
   latencies_us.reserve(static_cast<std::size_t>(o.conns) * static_cast<std::size_t>(o.requests));
-  long bad = 0, requests_ok = 0;
+  long bad = 0, requests_ok = 0, requests_sent = 0;
+  std::vector<int> waiting; // with --gap-ms: connections between batches
   int started = 0, connecting = 0, ready = 0, finished = 0;
   std::string first_bad;
 
@@ -239,6 +553,7 @@ int main(int argc, char **argv) {
     int n = std::min(o.pipeline, o.requests - c.next_request);
     for (int k = 0; k < n; ++k)
       request_text(i, c.next_request++, c.out);
+    requests_sent += n;
     c.in_flight = n;
     c.batch_n = n;
     c.batch_sent = Clock::now();
@@ -271,9 +586,30 @@ int main(int argc, char **argv) {
   while (finished < o.conns) {
     if (Clock::now() > deadline)
       fail("timed out");
-    int n = epoll_wait(ep, events.data(), static_cast<int>(events.size()), 100);
+    int timeout_ms = 100;
+    if (!waiting.empty()) {
+      auto first = std::min_element(waiting.begin(), waiting.end(), [&](int a, int b) {
+        return conns[a].due < conns[b].due;
+      });
+      auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(conns[*first].due -
+                                                                      Clock::now())
+                    .count();
+      timeout_ms = static_cast<int>(std::clamp<long long>(ms + 1, 0, 100));
+    }
+    int n = epoll_wait(ep, events.data(), static_cast<int>(events.size()), timeout_ms);
     if (n < 0 && errno != EINTR)
       fail("epoll_wait");
+    if (!waiting.empty()) {
+      auto now = Clock::now();
+      std::vector<int> still;
+      for (int i : waiting) {
+        if (conns[i].due <= now)
+          send_batch(i);
+        else
+          still.push_back(i);
+      }
+      waiting.swap(still);
+    }
     for (int e = 0; e < n; ++e) {
       int i = static_cast<int>(events[e].data.u32);
       Conn &c = conns[i];
@@ -328,8 +664,19 @@ int main(int argc, char **argv) {
             // Every request of the batch waited this long.
             for (int j = 0; j < c.batch_n; ++j)
               latencies_us.push_back(us);
+            if (c.next_request == o.requests && !o.until_file.empty() &&
+                ::access(o.until_file.c_str(), F_OK) != 0) {
+              // Another lap over the same keys until the file appears.
+              c.next_request = 0;
+              c.answered = 0;
+            }
             if (c.next_request < o.requests) {
-              send_batch(i);
+              if (o.gap_ms > 0) {
+                c.due = Clock::now() + std::chrono::milliseconds(o.gap_ms);
+                waiting.push_back(i);
+              } else {
+                send_batch(i);
+              }
             } else {
               c.state = State::Done;
               ++finished;
@@ -390,7 +737,9 @@ int main(int argc, char **argv) {
   }
   ::close(ep);
 
-  long total = static_cast<long>(o.conns) * o.requests;
+  // Every request sent was answered (the loop ends when every connection
+  // is done); without --until-file that is --conns times --requests.
+  long total = requests_sent;
   std::printf("requests %ld\n", total);
   std::printf("replies_ok %ld\n", requests_ok);
   std::printf("replies_bad %ld\n", bad);

@@ -19,6 +19,28 @@ after their requests, send one byte at a time (interleaved, while a probe
 client's PINGs keep being answered promptly), send an overlong line, or
 connect and leave at once.
 Everything is bounded: --timeout seconds for the whole run.
+
+A soak (--rounds N, for kvserver-converted-asan-soak.test) does the above
+N times on the one server instead of once, each round:
+  --client 'CMD'   started afresh ({until} is a file the harness creates
+                   when the round's other clients are done: kvload
+                   --until-file keeps its connections busy until then, so
+                   they are there through all of it; the harness fails if
+                   it ended before);
+  --storm 'CMD'    run beside it (kvload --storm: thousands of connections
+                   opened at once and dropped), its status must be 0;
+  --trickle N      N clients that send "PING\n" one byte every
+                   --trickle-interval seconds, half-close, and must get
+                   PONG then end of file;
+  --faults         the fault clients above, run during the storm.
+After each round it waits for the server's descriptors to come back to
+the baseline (at most 10 s) and prints them and its VmRSS. After the last
+round it fails if the descriptors are more than after round 1 or than
+the baseline, or (with
+--max-rss-growth-kib) the RSS grew by more than that from round 2 (round 1
+reaches the steady state: the allocator's caches, the store's keys, the
+loop's tables) to the last. --timeout then bounds the whole soak: a
+watchdog kills the server and fails the run.
 """
 import argparse
 import os
@@ -31,8 +53,15 @@ import threading
 import time
 
 
+# The soak's clients, killed when it fails so that none outlives the run.
+children = []
+
+
 def fail(msg):
     print("FAIL: " + msg, flush=True)
+    for p in children:
+        if p.poll() is None:
+            p.kill()
     sys.exit(1)
 
 
@@ -75,6 +104,17 @@ def threads(pid):
             if line.startswith("Threads:"):
                 return int(line.split()[1])
     return -1
+
+
+def status_kib(pid, names=("VmRSS", "RssAnon", "RssFile", "RssShmem")):
+    """Fields of /proc/PID/status in KiB, -1 where missing."""
+    out = dict.fromkeys(names, -1)
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            key = line.split(":", 1)[0]
+            if key in out:
+                out[key] = int(line.split()[1])
+    return out
 
 
 def request(port, line):
@@ -150,14 +190,161 @@ def run_faults(port, pid, max_threads):
     return results
 
 
+def trickle(port, interval, errors):
+    """One client: PING one byte per interval, half-close, PONG then EOF."""
+    try:
+        with connect(port) as s:
+            s.settimeout(30)
+            for k, byte in enumerate(b"PING\n"):
+                if k:
+                    time.sleep(interval)
+                s.sendall(bytes([byte]))
+            s.shutdown(socket.SHUT_WR)
+            got = read_to_eof(s)
+            if got != b"PONG\n":
+                errors.append("a trickling client got %r" % got)
+    except OSError as e:
+        errors.append("a trickling client: %s" % e)
+
+
+def run_round(a, rnd, port, pid, until):
+    """One round of the soak; returns a summary of what ran, or fails."""
+    started = time.monotonic()
+    if os.path.exists(until):
+        os.unlink(until)
+    summary = []
+    client = None
+    client_lines = []
+    if a.client:
+        cmd = a.client.replace("{port}", str(port)).replace("{pid}", str(pid)) \
+            .replace("{until}", until).replace("{round}", str(rnd))
+        client = subprocess.Popen(cmd, shell=True, stdout=subprocess.PIPE, text=True)
+        children.append(client)
+        opened = threading.Event()
+
+        def forward():
+            for line in client.stdout:
+                client_lines.append(line.rstrip("\n"))
+                sys.stdout.write("  load: " + line)
+                sys.stdout.flush()
+                if line.startswith("connections_open"):
+                    opened.set()
+        forwarder = threading.Thread(target=forward, daemon=True)
+        forwarder.start()
+        deadline = time.monotonic() + 60
+        while not opened.wait(timeout=0.05):
+            if client.poll() is not None or time.monotonic() > deadline:
+                fail("round %d: the client never reported its connections open" % rnd)
+    storm = None
+    if a.storm:
+        cmd = a.storm.replace("{port}", str(port)).replace("{pid}", str(pid)) \
+            .replace("{round}", str(rnd))
+        storm = subprocess.Popen(cmd, shell=True, stdout=subprocess.PIPE, text=True)
+        children.append(storm)
+    trickle_errors = []
+    tricklers = [threading.Thread(target=trickle, args=(port, a.trickle_interval, trickle_errors),
+                                  daemon=True) for _ in range(a.trickle)]
+    for t in tricklers:
+        t.start()
+    if a.faults:
+        r = run_faults(port, pid, a.max_threads)
+        summary.append("faults ok (" + ", ".join("%s %d" % kv for kv in r.items()) + ")")
+    if storm:
+        out, _ = storm.communicate()
+        for line in out.splitlines():
+            sys.stdout.write("  storm: " + line + "\n")
+        if storm.returncode != 0 or "storm ok" not in out:
+            fail("round %d: the storm exited with %d" % (rnd, storm.returncode))
+        values = dict(l.split(" ", 1) for l in out.splitlines() if " " in l)
+        summary.append("storm dropped %s (server held %s descriptors)"
+                       % (values.get("storm_dropped", "?").split(":")[0],
+                          values.get("storm_server_fds", "?")))
+    for t in tricklers:
+        t.join(timeout=60)
+        if t.is_alive():
+            fail("round %d: a trickling client did not finish" % rnd)
+    if trickle_errors:
+        fail("round %d: %s" % (rnd, trickle_errors[0]))
+    if a.trickle:
+        summary.append("trickle ok %d" % a.trickle)
+    if client:
+        # The well-behaved connections were there through all of the above.
+        if client.poll() is not None:
+            fail("round %d: the client ended (status %d) before the round's other clients did"
+                 % (rnd, client.returncode))
+        open(until, "w").close()
+        try:
+            rc = client.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            client.kill()
+            fail("round %d: the client did not finish" % rnd)
+        forwarder.join(timeout=5)
+        if rc != 0:
+            fail("round %d: the client exited with %d" % (rnd, rc))
+        values = dict(l.split(" ", 1) for l in client_lines if " " in l)
+        sent = int(values.get("requests", "-1"))
+        ok = int(values.get("replies_ok", "-2"))
+        bad = int(values.get("replies_bad", "-1"))
+        if sent <= 0 or ok != sent or bad != 0:
+            fail("round %d: %d requests, %d replies right, %d wrong" % (rnd, sent, ok, bad))
+        summary.insert(0, "load %d requests, %d replies right, %d lost or wrong"
+                       % (sent, ok, sent - ok))
+    children[:] = [p for p in children if p.poll() is None]
+    return summary, time.monotonic() - started
+
+
+def soak(a, srv, port, fds_before):
+    """--rounds: the rounds, then the descriptor and memory bounds."""
+    until = os.path.join(tempfile.mkdtemp(), "round-done")
+    fds, rss = [], []
+    for rnd in range(1, a.rounds + 1):
+        summary, seconds = run_round(a, rnd, port, srv.pid, until)
+        # Every connection of the round is closed again: wait for the
+        # baseline, at most 10 s, and not beyond 2 s without a change (a
+        # leak then costs a round 2 s, not 10).
+        deadline = time.monotonic() + 10
+        last, last_change = fd_count(srv.pid), time.monotonic()
+        while last > fds_before and time.monotonic() < min(deadline, last_change + 2):
+            time.sleep(0.05)
+            now = fd_count(srv.pid)
+            if now != last:
+                last, last_change = now, time.monotonic()
+        time.sleep(0.2)
+        fds.append(fd_count(srv.pid))
+        mem = status_kib(srv.pid)
+        rss.append(mem["VmRSS"])
+        print("round %d: fds %d, rss_kib %d (anon %d, file %d, shmem %d), %.1f s: %s"
+              % (rnd, fds[-1], rss[-1], mem["RssAnon"], mem["RssFile"], mem["RssShmem"],
+                 seconds, "; ".join(summary)), flush=True)
+    print("soak fds: baseline %d, round 1 %d, round %d %d"
+          % (fds_before, fds[0], a.rounds, fds[-1]), flush=True)
+    if fds[-1] > fds[0] or fds[-1] != fds_before:
+        fail("the server's descriptors grew: %s" % fds)
+    if a.max_rss_growth_kib is not None and a.rounds >= 2:
+        growth = rss[-1] - rss[1]
+        print("soak rss_growth_kib %d from round 2 (%d KiB) to round %d (%d KiB), at most %d"
+              % (growth, rss[1], a.rounds, rss[-1], a.max_rss_growth_kib), flush=True)
+        if growth > a.max_rss_growth_kib:
+            fail("the server's RSS grew by %d KiB from round 2 to round %d: %s"
+                 % (growth, a.rounds, rss))
+    print("soak ok: %d rounds" % a.rounds, flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--client")
     ap.add_argument("--faults", action="store_true")
     ap.add_argument("--max-threads", type=int, default=0)
     ap.add_argument("--timeout", type=float, default=100)
+    ap.add_argument("--rounds", type=int, default=0)
+    ap.add_argument("--storm")
+    ap.add_argument("--trickle", type=int, default=0)
+    ap.add_argument("--trickle-interval", type=float, default=1.0)
+    ap.add_argument("--max-rss-growth-kib", type=int)
     ap.add_argument("server", nargs=argparse.REMAINDER)
     a = ap.parse_args()
+    if (a.storm or a.trickle or a.max_rss_growth_kib is not None) and a.rounds < 1:
+        ap.error("--storm, --trickle and --max-rss-growth-kib need --rounds")
     server = a.server[1:] if a.server and a.server[0] == "--" else a.server
     tmp = tempfile.mkdtemp()
     port_file = os.path.join(tmp, "port")
@@ -178,7 +365,19 @@ def main():
         time.sleep(0.1)
         fds_before = fd_count(srv.pid)
         client = None
-        if a.client:
+        if a.rounds:
+            def watchdog():
+                print("FAIL: the soak did not end within %.0f s" % a.timeout, flush=True)
+                for p in children + [srv]:
+                    if p.poll() is None:
+                        p.kill()
+                os._exit(1)
+            timer = threading.Timer(a.timeout, watchdog)
+            timer.daemon = True
+            timer.start()
+            soak(a, srv, port, fds_before)
+            timer.cancel()
+        elif a.client:
             cmd = a.client.replace("{port}", str(port)).replace("{pid}", str(srv.pid))
             client = subprocess.Popen(cmd, shell=True, stdout=subprocess.PIPE, text=True)
             opened = threading.Event()
@@ -203,7 +402,7 @@ def main():
                     fail("the client never reported its connections open")
             if a.faults and client.poll() is not None:
                 fail("the client finished before the faults began")
-        if a.faults:
+        if a.faults and not a.rounds:
             r = run_faults(port, srv.pid, a.max_threads)
             print("faults ok: " + ", ".join("%s %d" % kv for kv in r.items()), flush=True)
         if client:
