@@ -279,6 +279,12 @@ private:
           if (const auto *VD = dyn_cast<VarDecl>(D))
             To.push_back(VD);
     };
+    // What an init-statement or a condition declares.
+    auto Conditions = [&](const Stmt *Init, const VarDecl *Cond) {
+      AddAll(Init, Fixed);
+      if (Cond)
+        Fixed.push_back(Cond);
+    };
     const Stmt *Cur = &Statement;
     while (Cur != FD.getBody()) {
       DynTypedNodeList Parents = X.Ctx.getParents(*Cur);
@@ -298,20 +304,13 @@ private:
           AddAll(S, InScope);
         }
       } else if (const auto *For = dyn_cast<ForStmt>(P)) {
-        AddAll(For->getInit(), Fixed);
-        if (const VarDecl *V = For->getConditionVariable())
-          Fixed.push_back(V);
+        Conditions(For->getInit(), For->getConditionVariable());
       } else if (const auto *If = dyn_cast<IfStmt>(P)) {
-        AddAll(If->getInit(), Fixed);
-        if (const VarDecl *V = If->getConditionVariable())
-          Fixed.push_back(V);
+        Conditions(If->getInit(), If->getConditionVariable());
       } else if (const auto *While = dyn_cast<WhileStmt>(P)) {
-        if (const VarDecl *V = While->getConditionVariable())
-          Fixed.push_back(V);
+        Conditions(nullptr, While->getConditionVariable());
       } else if (const auto *Switch = dyn_cast<SwitchStmt>(P)) {
-        AddAll(Switch->getInit(), Fixed);
-        if (const VarDecl *V = Switch->getConditionVariable())
-          Fixed.push_back(V);
+        Conditions(Switch->getInit(), Switch->getConditionVariable());
       }
       Cur = P;
     }
