@@ -164,10 +164,10 @@ private:
   /// when it is skipped, except where the expression initialises a
   /// variable or is the condition of an `if` (tested case by case: a
   /// co_return, an argument, an assignment and loop conditions go wrong).
-  /// Those stay as written; a `while` or `for` loop's condition becomes
-  /// an if's (`while (true) { if (!(cond)) break; body }`), which has the
-  /// same meaning (continue re-tests the condition). False: the statement
-  /// needs lowering.
+  /// Those stay as written; a `while`, `for` or `do` loop's condition
+  /// becomes an if's (`while (true) { if (!(cond)) break; body }`), which
+  /// has the same meaning (continue re-tests the condition). False: the
+  /// statement needs lowering.
   bool skippableFine(const Expr *Full, CallFact &C) {
     DynTypedNodeList Parents = X.Ctx.getParents(*Full);
     if (Parents.empty())
@@ -182,6 +182,11 @@ private:
     if (const auto *While = Parents[0].get<WhileStmt>();
         While && While->getCond() == Full && whileAsIf(While, C))
       return true;
+    if (const auto *Do = Parents[0].get<DoStmt>(); Do && Do->getCond() == Full)
+      if (std::optional<Lowering> L = Lowerer.doCondition(Do)) {
+        C.Lowerings.push_back(std::move(*L));
+        return true;
+      }
     if (const auto *For = Parents[0].get<ForStmt>();
         For && For->getCond() == Full)
       if (std::optional<Lowering> L = Lowerer.forCondition(For, C.AwaitEdits)) {

@@ -7,6 +7,8 @@
 //===----------------------------------------------------------------------===//
 #include "Lowering.h"
 
+#include "vinyl-asyncify/facts/Format.h"
+
 #include "clang/AST/ParentMapContext.h"
 #include "clang/Lex/Lexer.h"
 
@@ -461,6 +463,33 @@ StatementLowerer::forCondition(const ForStmt *For,
   L.Whole = source(For->getBeginLoc(), Close)->Source;
   L.Pieces = {*Head, *Rest, text(Block ? " if (!(" : " { if (!("), *C,
               text(")) break;")};
+  return L;
+}
+
+std::optional<Lowering> StatementLowerer::doCondition(const DoStmt *Do) {
+  const Stmt *Body = Do->getBody();
+  SourceLocation BodyEnd;
+  if (const auto *Block = dyn_cast<CompoundStmt>(Body))
+    BodyEnd = tokenEnd(Block->getRBracLoc());
+  else if (isa<NullStmt>(Body))
+    BodyEnd = Body->getEndLoc().getLocWithOffset(1);
+  else if (isa<Expr, ReturnStmt, BreakStmt, ContinueStmt>(Body))
+    BodyEnd = Lexer::findLocationAfterToken(Body->getEndLoc(), tok::semi,
+                                            X.SM, X.LO, false);
+  SourceLocation End = Lexer::findLocationAfterToken(
+      Do->getRParenLoc(), tok::semi, X.SM, X.LO, false);
+  std::optional<LoweredPiece> B = source(Body->getBeginLoc(), BodyEnd),
+                              C = source(Do->getCond()),
+                              Whole = source(Do->getBeginLoc(), End);
+  if (!B || !C || !Whole)
+    return std::nullopt;
+  std::string Again = fmt::format("vinyl_again_{}", X.lineOf(Do));
+  Lowering L;
+  L.Whole = Whole->Source;
+  L.Pieces = {text(fmt::format("for (bool {0} = false;; {0} = true) {{ if "
+                               "({0} && !(",
+                               Again)),
+              *C, text(")) break; "), *B, text(" }")};
   return L;
 }
 

@@ -101,6 +101,12 @@ public:
   std::optional<Lowering> forCondition(const clang::ForStmt *For,
                                        std::vector<TextEdit> &Edits);
 
+  /// `do body while (cond);` as `for (bool vinyl_again_L = false;;
+  /// vinyl_again_L = true) { if (vinyl_again_L && !(cond)) break; body }`
+  /// (L: the line of the `do`): the condition is tested before every
+  /// iteration but the first, and continue still goes to it.
+  std::optional<Lowering> doCondition(const clang::DoStmt *Do);
+
 private:
   using Pieces = std::vector<LoweredPiece>;
 

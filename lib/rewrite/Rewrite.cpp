@@ -167,12 +167,17 @@ private:
           return Half.takeError();
         insert(D.Whole.File, End, std::move(*Half), /*Rank=*/1);
       }
-      // After the facade, or the old declaration a facade keeps.
+      // After the facade, or the old declaration a facade keeps; before
+      // the facade where nothing declares it earlier, since the facade
+      // calls it.
       if (S.Twins.count(Fn.Id)) {
         Expected<std::string> Twin = Twins.after(Fn, D);
         if (!Twin)
           return Twin.takeError();
-        insert(D.Whole.File, End, std::move(*Twin), /*Rank=*/2);
+        bool DeclaredBefore = llvm::any_of(
+            Fn.Decls, [](const DeclFact &O) { return !O.IsDefinition; });
+        insert(D.Whole.File, End, std::move(*Twin),
+               /*Rank=*/D.IsDefinition && !DeclaredBefore ? 1 : 2);
       }
       if (!Facade)
         continue;

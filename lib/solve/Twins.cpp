@@ -117,11 +117,17 @@ void chooseTwins(SolverState &St) {
           S.NoTwin[Outer] = "a lambda inside it becomes a coroutine";
         }
   // A second overload would make `&f` (or `std::function<...> cb = f`)
-  // ambiguous.
-  for (const CallFact &Call : F.Calls)
+  // ambiguous, and the callable a thread (or a spawn) is given: a template
+  // cannot deduce from an overload set.
+  for (const CallFact &Call : F.Calls) {
     if (Call.Kind == CallKind::AddressTaken && S.Twins.erase(Call.Callee))
       S.NoTwin[Call.Callee] = "its address is taken, which a second "
                               "overload would make ambiguous";
+    if (Call.Kind == CallKind::Spawn && S.Twins.erase(Call.Callee))
+      S.NoTwin[Call.Callee] = "a thread runs it, and a second overload "
+                              "would make the callable it is given "
+                              "ambiguous";
+  }
   for (auto &[Id, Calls] : CallsIn)
     for (const CallFact *Call : Calls)
       if ((Call->Kind == CallKind::Spawn || Call->Kind == CallKind::Join ||
@@ -151,6 +157,22 @@ void chooseTwins(SolverState &St) {
         Changed = true;
         break;
       }
+    }
+    // A twin no facade runs and no other twin calls is dead code (and,
+    // static, an unused function, which -Werror refuses).
+    for (const std::string &Id : std::set<std::string>(S.Twins)) {
+      if (S.hasFacade(Id))
+        continue;
+      bool Called = llvm::any_of(F.Calls, [&](const CallFact &Call) {
+        return Call.Callee == Id && Call.Caller != Id &&
+               S.Twins.count(Call.Caller) &&
+               twinCall(F, S, Call) == TwinCall::Twin;
+      });
+      if (Called)
+        continue;
+      S.Twins.erase(Id);
+      S.NoTwin[Id] = "no facade runs it and no other twin calls it";
+      Changed = true;
     }
   }
 }
