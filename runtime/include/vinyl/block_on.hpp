@@ -45,12 +45,23 @@ inline event_loop *make_loop() {
 
 // Setting up a ring costs syscalls and mappings, so each thread keeps the
 // loop of its last run for the next one.
+// Set once this thread's cache is destroyed. Thread-local objects go
+// before static ones: a facade called from a static object's destructor
+// (a global socket closed at exit) runs after the cache is gone, and must
+// neither take its loop nor leave one there. A plain bool has no
+// destructor, so it can be read at any time.
+inline constinit thread_local bool tls_idle_loop_gone = false;
+
 struct idle_loop_cache {
   event_loop *loop = nullptr;
   idle_loop_cache() = default;
   idle_loop_cache(const idle_loop_cache &) = delete;
   idle_loop_cache &operator=(const idle_loop_cache &) = delete;
-  ~idle_loop_cache() { delete loop; }
+  ~idle_loop_cache() {
+    delete loop;
+    loop = nullptr;
+    tls_idle_loop_gone = true;
+  }
 };
 
 inline thread_local idle_loop_cache tls_idle_loop;
@@ -60,8 +71,10 @@ class loop_lease {
 public:
   loop_lease() : outer_(tls_loop) {
     const io_backend wanted = requested_io_backend();
-    loop_ = tls_idle_loop.loop;
-    tls_idle_loop.loop = nullptr;
+    if (!tls_idle_loop_gone) {
+      loop_ = tls_idle_loop.loop;
+      tls_idle_loop.loop = nullptr;
+    }
     // A child process must not use the loop its parent cached: an io_uring
     // instance accepts submissions from its creator only.
     if (loop_ &&
@@ -79,8 +92,9 @@ public:
 
   ~loop_lease() {
     tls_loop = outer_;
-    // A loop left with work (an exception cut a run short) is not reused.
-    if (!tls_idle_loop.loop && loop_->idle())
+    // A loop left with work (an exception cut a run short) is not reused,
+    // nor kept once the cache is gone.
+    if (!tls_idle_loop_gone && !tls_idle_loop.loop && loop_->idle())
       tls_idle_loop.loop = loop_;
     else
       delete loop_;
@@ -90,7 +104,7 @@ public:
 
 private:
   event_loop *outer_;
-  event_loop *loop_;
+  event_loop *loop_ = nullptr;
 };
 
 template <class T> T run_on_loop(task<T> t) {
