@@ -61,6 +61,12 @@ static bool pure(const Expr *E, unsigned Depth) {
     return CE->getConstructor()->isTrivial() &&
            llvm::all_of(CE->arguments(),
                         [&](const Expr *A) { return pure(A, Depth); });
+  // `int c{0};`, `int c{};`.
+  if (const auto *List = dyn_cast<InitListExpr>(E))
+    return llvm::all_of(List->inits(),
+                        [&](const Expr *I) { return pure(I, Depth); });
+  if (isa<ImplicitValueInitExpr>(E))
+    return true;
   if (const auto *Call = dyn_cast<CallExpr>(E))
     return pureCall(*Call, Depth);
   return false;

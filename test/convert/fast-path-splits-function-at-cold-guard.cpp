@@ -47,11 +47,11 @@
 // CHECK-NEXT:   return vinyl::block_on(get_byte_async(r));
 // CHECK-NEXT: }
 
-// An out-of-line member, a declaration free of side effects before the
+// An out-of-line member, a braced declaration free of side effects before the
 // guard, the whole condition as the guard and a braced branch.
 // CHECK:      vinyl::task<int> Reader::peek_async(vinyl::slow_t) {
 // CHECK:      vinyl::fast_task<int> Reader::peek_async() {
-// CHECK-NEXT:   const long left = len - pos;
+// CHECK-NEXT:   const long left{len - pos};
 // CHECK-NEXT:   if (left == 0) { return peek_async(vinyl::slow); }
 // CHECK-NEXT:   return static_cast<unsigned char>(buf[pos]);
 // CHECK-NEXT: }
@@ -121,7 +121,7 @@ int get_byte(Reader &r) {
 }
 
 int Reader::peek() {
-  const long left = len - pos;
+  const long left{len - pos};
   if (left == 0) {
     if (!refill(*this))
       return -1;
