@@ -217,6 +217,7 @@ template <> struct MappingTraits<SyncObjectFact> {
     Io.mapOptional("name", O.Name, std::string());
     Io.mapOptional("loc", O.Loc, Location());
     Io.mapOptional("condition", O.IsCondition, false);
+    Io.mapOptional("std_type", O.StdType, std::string());
     Io.mapOptional("type", O.Type, Anchor());
     Io.mapOptional("problem", O.Problem, std::string());
     Io.mapOptional("problem_loc", O.ProblemLoc, Location());

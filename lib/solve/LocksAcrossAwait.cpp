@@ -3,13 +3,16 @@
 // On the event loop another task that takes a std::mutex held across a
 // suspension blocks the loop's thread, and the holder never gets back to
 // release it; a task waiting on a std::condition_variable blocks it too.
-// Such objects become vinyl::mutex / vinyl::condition_variable, which
-// suspend the task instead (blocking mode keeps the std behaviour), with
-// every use rewritten (extract/SyncFacet.cpp records the edits). A mutex
-// and the condition variables that wait with it change together, since a
-// std::condition_variable takes only a std::unique_lock<std::mutex>; one
-// of them that the rewrite cannot follow keeps them all std, with a
-// warning that says why.
+// Such objects (and the timed and shared mutexes, and
+// std::condition_variable_any) become vinyl::mutex /
+// vinyl::condition_variable, which suspend the task instead (blocking mode
+// keeps the std behaviour), with every use rewritten (extract/SyncFacet.cpp
+// records the edits). A mutex and the condition variables that wait with it
+// change together, since a std::condition_variable takes only a
+// std::unique_lock<std::mutex>; one of them that the rewrite cannot follow
+// keeps them all std, with a warning that says why. A recursive mutex has
+// no vinyl equivalent: held across an await, it does not even exclude the
+// other tasks of its thread, which the warning says.
 //
 //===----------------------------------------------------------------------===//
 #include "SolverState.h"
@@ -206,13 +209,26 @@ void lockAcrossAwait(SolverState &St, const CallFact &Call) {
         return S.SyncConverted.count(M);
       }))
     return;
+  // A thread owns a recursive mutex: the other tasks of its loop take it
+  // too, rather than wait.
+  const SyncObjectFact *Recursive = nullptr;
+  for (const std::string &M : Call.HeldMutexes)
+    if (auto It = St.F.SyncObjects.find(M);
+        It != St.F.SyncObjects.end() &&
+        llvm::StringRef(It->second.StdType).starts_with("std::recursive_"))
+      Recursive = &It->second;
+  std::string Harm =
+      Recursive
+          ? fmt::format("on the event loop another task of this thread that "
+                        "locks the {} '{}' gets it too, since the thread owns "
+                        "it",
+                        Recursive->StdType, Recursive->Name)
+          : std::string("on the event loop another task that takes the same "
+                        "mutex blocks the thread");
   Diagnostic D = lockWarning(
-      Call.Loc,
-      fmt::format("the lock {} is held across this call, which is a "
-                  "co_await: on the event loop another task that takes the "
-                  "same mutex blocks the thread; release the lock before the "
-                  "call",
-                  Call.HeldLock));
+      Call.Loc, fmt::format("the lock {} is held across this call, which is "
+                            "a co_await: {}; release the lock before the call",
+                            Call.HeldLock, Harm));
   for (const std::string &M : Call.HeldMutexes)
     keptNote(St, D, M);
   for (Note &N : explainChain(St.F, S, Call.Callee))
@@ -227,11 +243,12 @@ void waitsInCoroutines(SolverState &St) {
       continue;
     const SyncObjectFact &O = St.F.SyncObjects.at(U.Object);
     Diagnostic D = lockWarning(
-        U.Loc, fmt::format("waiting on the std::condition_variable '{}' in "
-                           "the coroutine '{}' blocks the thread: on the "
-                           "event loop no other task runs until it is "
-                           "notified",
-                           O.Name, St.F.displayName(U.Caller)));
+        U.Loc,
+        fmt::format("waiting on the {} '{}' in the coroutine '{}' "
+                    "blocks the thread: on the event loop no other "
+                    "task runs until it is notified",
+                    O.StdType.empty() ? "std::condition_variable" : O.StdType,
+                    O.Name, St.F.displayName(U.Caller)));
     keptNote(St, D, U.Object);
     St.S.Diags.push_back(std::move(D));
   }

@@ -410,6 +410,69 @@ TEST(SyncFacetTest, AddressPassedOnKeepsTheMutex) {
   EXPECT_EQ(W.F.SyncObjects.begin()->second.ProblemLoc.Line, 4u);
 }
 
+// A mutex locked by a call of its own is held from there until an
+// unlock written as a statement of the same block (one nested in an `if`
+// may not run), or else until the block ends.
+TEST(SyncFacetTest, PlainLockHeldUntilAnUnlockOfItsBlock) {
+  Walk W = walk("#include \"outside.h\"\n"
+                "std::mutex m;\n"
+                "int get();\n"
+                "void f(bool b) {\n"
+                "  m.lock();\n"
+                "  get();\n"
+                "  if (b) { m.unlock(); get(); }\n"
+                "  m.unlock();\n"
+                "  get();\n"
+                "  { m.lock(); }\n"
+                "  get();\n"
+                "}\n",
+                {makeSyncFacet, makeCallsFacet},
+                "namespace std { struct mutex { void lock(); void unlock(); "
+                "}; }\n");
+  ASSERT_EQ(W.F.Calls.size(), 4u);
+  EXPECT_EQ(W.F.Calls[0].HeldLock, "on 'm' (lock(), line 5)");
+  EXPECT_EQ(W.F.Calls[1].HeldLock, "on 'm' (lock(), line 5)");
+  EXPECT_EQ(W.F.Calls[2].HeldLock, "");
+  EXPECT_EQ(W.F.Calls[3].HeldLock, "");
+  ASSERT_EQ(W.F.SyncObjects.size(), 1u);
+  const SyncObjectFact &M = W.F.SyncObjects.begin()->second;
+  EXPECT_EQ(M.StdType, "std::mutex");
+  EXPECT_EQ(M.Problem, "");
+  ASSERT_EQ(W.F.Calls[1].HeldMutexes.size(), 1u);
+  EXPECT_EQ(W.F.Calls[1].HeldMutexes[0], M.Id);
+  // Each lock() is awaited in a coroutine.
+  ASSERT_EQ(W.F.SyncUses.size(), 2u);
+  ASSERT_EQ(W.F.SyncUses[0].Async.size(), 2u);
+  EXPECT_EQ(W.F.SyncUses[0].Async[0].Text, "co_await ");
+  EXPECT_EQ(W.F.SyncUses[0].Async[1].Text, "lock_async");
+}
+
+// A recursive mutex is held like any other, but has a Problem: it stays
+// std, and the lock warning says why.
+TEST(SyncFacetTest, RecursiveMutexIsHeldButStaysStd) {
+  Walk W = walk("#include \"outside.h\"\n"
+                "std::recursive_mutex r;\n"
+                "int get();\n"
+                "void f() {\n"
+                "  std::lock_guard<std::recursive_mutex> g(r);\n"
+                "  get();\n"
+                "}\n",
+                {makeSyncFacet, makeCallsFacet},
+                "namespace std { struct recursive_mutex {};\n"
+                "template <class M> struct lock_guard {\n"
+                "  explicit lock_guard(M &); ~lock_guard(); }; }\n");
+  ASSERT_EQ(W.F.SyncObjects.size(), 1u);
+  const SyncObjectFact &R = W.F.SyncObjects.begin()->second;
+  EXPECT_EQ(R.StdType, "std::recursive_mutex");
+  EXPECT_TRUE(llvm::StringRef(R.Problem).starts_with(
+      "a std::recursive_mutex may be locked again"));
+  ASSERT_EQ(W.F.Calls.size(), 1u);
+  EXPECT_EQ(W.F.Calls[0].HeldLock, "'g' (std::lock_guard, line 5)");
+  ASSERT_EQ(W.F.Calls[0].HeldMutexes.size(), 1u);
+  EXPECT_EQ(W.F.Calls[0].HeldMutexes[0], R.Id);
+  EXPECT_TRUE(W.F.SyncUses.empty());
+}
+
 TEST(MisuseFacetTest, TaskDroppedOrStoredAndNeverAwaited) {
   Walk W = walk("#include <vinyl/vinyl.hpp>\n"
                 "vinyl::task<int> get();\n"

@@ -326,6 +326,8 @@ struct SyncObjectFact {
   std::string Name; ///< Qualified name, for messages.
   Location Loc;
   bool IsCondition = false;
+  /// Its std type (`std::shared_mutex`, `std::recursive_mutex`), for messages.
+  std::string StdType;
   /// The type its declaration writes (`std::mutex`), which is replaced.
   Anchor Type;
   /// Why it cannot change type (declared outside the paths, a use the
