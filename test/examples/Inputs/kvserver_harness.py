@@ -123,7 +123,7 @@ def request(port, line):
         return read_lines(s, 1).decode().strip()
 
 
-def run_faults(port, pid, max_threads):
+def run_faults(port, pid, max_threads, max_ping_s=1.0):
     results = {}
     # Vanish mid-line: plain close, and close with RST.
     for i in range(100):
@@ -172,7 +172,7 @@ def run_faults(port, pid, max_threads):
             fail("one-byte client %d got %r" % (i, got))
         s.close()
     probe.close()
-    if worst > 1.0:
+    if worst > max_ping_s:
         fail("a PING took %.3f s while slow clients trickled" % worst)
     results["one-byte"] = 20
     # An overlong line is refused and that connection closed.
@@ -341,6 +341,11 @@ def main():
     ap.add_argument("--trickle", type=int, default=0)
     ap.add_argument("--trickle-interval", type=float, default=1.0)
     ap.add_argument("--max-rss-growth-kib", type=int)
+    # A PING slower than this while the one-byte clients trickle means
+    # they block the loop. The soak, whose storms run beside them under
+    # ASan, allows more: there a slow PING is the machine's load, and a
+    # blocked loop still shows as a PING that never comes back.
+    ap.add_argument("--max-ping-s", type=float, default=1.0)
     ap.add_argument("server", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     if (a.storm or a.trickle or a.max_rss_growth_kib is not None) and a.rounds < 1:
@@ -403,7 +408,7 @@ def main():
             if a.faults and client.poll() is not None:
                 fail("the client finished before the faults began")
         if a.faults and not a.rounds:
-            r = run_faults(port, srv.pid, a.max_threads)
+            r = run_faults(port, srv.pid, a.max_threads, a.max_ping_s)
             print("faults ok: " + ", ".join("%s %d" % kv for kv in r.items()), flush=True)
         if client:
             try:
