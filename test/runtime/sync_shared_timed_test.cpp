@@ -343,7 +343,8 @@ TEST_P(SharedTimed, SharedLockRelocksAsync) {
     EXPECT_THROW((void)vinyl::lock_async(lk), std::system_error);
     EXPECT_THROW((void)vinyl::try_lock_for(lk, 1ms), std::system_error);
     lk.unlock();
-    const bool again = co_await vinyl::try_lock_until(lk, clock_type::now() + 1ms);
+    const bool again =
+        co_await vinyl::try_lock_until(lk, clock_type::now() + 1ms);
     EXPECT_TRUE(again);
     EXPECT_TRUE(lk.owns_lock());
     shared_type empty;
@@ -399,8 +400,8 @@ TEST_P(SharedTimed, SharedTimedWaitTimesOut) {
     const std::cv_status status = co_await cv.wait_for(lk, 20ms);
     EXPECT_EQ(status, std::cv_status::timeout);
     EXPECT_GE(clock_type::now() - start, 20ms);
-    const bool met =
-        co_await cv.wait_until(lk, clock_type::now() + 2ms, [] { return false; });
+    const bool met = co_await cv.wait_until(lk, clock_type::now() + 2ms,
+                                            [] { return false; });
     EXPECT_FALSE(met);
     EXPECT_TRUE(lk.owns_lock());
     EXPECT_FALSE(m.try_lock());

@@ -99,7 +99,7 @@ concept time_point_like = requires(const T &t) {
 // The locks a wait or an awaited lock works with.
 template <class Lock>
 concept mutex_lock = std::is_same_v<Lock, unique_lock<mutex>> ||
-                     std::is_same_v<Lock, shared_lock<mutex>>;
+    std::is_same_v<Lock, shared_lock<mutex>>;
 
 template <class Lock>
 inline constexpr bool is_shared_lock = std::is_same_v<Lock, shared_lock<mutex>>;
@@ -109,7 +109,8 @@ template <duration_like D> long long deadline_after(const D &rel) noexcept {
   return monotonic_ns() + timeout_ns(rel);
 }
 
-template <class Lock> task<Lock> timed_scoped_lock(mutex &m, long long deadline);
+template <class Lock>
+task<Lock> timed_scoped_lock(mutex &m, long long deadline);
 template <class Lock>
 task<bool> timed_relock(Lock &lk, mutex &m, long long deadline);
 
@@ -473,17 +474,15 @@ private:
     int s = __atomic_load_n(&state_, __ATOMIC_RELAXED);
     for (;;) {
       if (free_for(s, n.shared)) {
-        if (__atomic_compare_exchange_n(&state_, &s,
-                                        n.shared ? s + one_reader : locked,
-                                        false, __ATOMIC_ACQUIRE,
-                                        __ATOMIC_RELAXED)) {
+        if (__atomic_compare_exchange_n(
+                &state_, &s, n.shared ? s + one_reader : locked, false,
+                __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
           waiters_.unlock();
           return false;
         }
-      } else if ((s & contended) ||
-                 __atomic_compare_exchange_n(&state_, &s, s | contended, false,
-                                             __ATOMIC_RELAXED,
-                                             __ATOMIC_RELAXED)) {
+      } else if ((s & contended) || __atomic_compare_exchange_n(
+                                        &state_, &s, s | contended, false,
+                                        __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
         break;
       }
     }
@@ -533,9 +532,9 @@ private:
     }
     int readers = 0;
     detail::wait_node *batch = take_shared_front(first, readers);
-    __atomic_store_n(&state_,
-                     (readers * one_reader) | (waiters_.empty() ? 0 : contended),
-                     __ATOMIC_RELEASE);
+    __atomic_store_n(
+        &state_, (readers * one_reader) | (waiters_.empty() ? 0 : contended),
+        __ATOMIC_RELEASE);
     wake_all(batch);
   }
 
@@ -574,7 +573,8 @@ private:
       if (waiters_.empty()) {
         // Shared holders but the last may leave meanwhile.
         while (!__atomic_compare_exchange_n(&state_, &s, s & ~contended, true,
-                                            __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+                                            __ATOMIC_RELAXED,
+                                            __ATOMIC_RELAXED)) {
         }
       } else if ((s & locked) == 0 && waiters_.front()->shared) {
         // Held shared, and the shared waiters now at the front waited only
@@ -755,7 +755,8 @@ template <mutex_lock Lock> mutex &unowned_mutex(Lock &lk) {
   return *lk.mutex();
 }
 
-template <class Lock> task<Lock> timed_scoped_lock(mutex &m, long long deadline) {
+template <class Lock>
+task<Lock> timed_scoped_lock(mutex &m, long long deadline) {
   const bool owned = co_await m.lock_by_async(deadline, is_shared_lock<Lock>);
   if (owned)
     co_return Lock(m, std::adopt_lock);
@@ -775,7 +776,8 @@ task<bool> timed_relock(Lock &lk, mutex &m, long long deadline) {
 } // namespace detail
 
 // auto lk = co_await vinyl::scoped_lock(m): a unique_lock that owns m.
-inline detail::guard_awaiter<unique_lock<mutex>> scoped_lock(mutex &m) noexcept {
+inline detail::guard_awaiter<unique_lock<mutex>>
+scoped_lock(mutex &m) noexcept {
   return {m, nullptr};
 }
 
@@ -796,8 +798,7 @@ VINYL_CORO_WRAPPER task<unique_lock<mutex>> scoped_lock(mutex &m,
       m, detail::deadline_after(rel));
 }
 template <detail::time_point_like T>
-VINYL_CORO_WRAPPER task<unique_lock<mutex>> scoped_lock(mutex &m,
-                                                        const T &tp) {
+VINYL_CORO_WRAPPER task<unique_lock<mutex>> scoped_lock(mutex &m, const T &tp) {
   return scoped_lock(m, tp - T::clock::now());
 }
 template <detail::duration_like D>
