@@ -91,6 +91,9 @@ std::string whyNoGuardSplit(const SolverState &St, const FunctionFact &Fn) {
 /// those calls.
 std::string whyNoResume(const SolverState &St, const FunctionFact &Fn,
                         std::vector<size_t> &Points) {
+  bool Void = llvm::any_of(Fn.Decls, [](const DeclFact &D) {
+    return D.IsDefinition && D.Result == "void";
+  });
   for (size_t I = 0; I < St.F.Calls.size(); ++I) {
     const CallFact &Call = St.F.Calls[I];
     if (Call.Caller != Fn.Id || !mayAwait(St, Call))
@@ -111,9 +114,6 @@ std::string whyNoResume(const SolverState &St, const FunctionFact &Fn,
                          "await",
                          Call.Loc.Line);
     // `return g();` of a void g: the plain half cannot return the value.
-    bool Void = llvm::any_of(Fn.Decls, [](const DeclFact &D) {
-      return D.IsDefinition && D.Result == "void";
-    });
     if (Void && llvm::any_of(Fn.Returns, [&](const Anchor &R) {
           return Call.Resume.Statement.contains(R);
         }))
