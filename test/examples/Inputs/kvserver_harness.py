@@ -53,12 +53,34 @@ import threading
 import time
 
 
-# The soak's clients, killed when it fails so that none outlives the run.
+# The soak's clients, killed when it fails so that none outlives the run
+# (each started as "exec CMD", so the shell is the client and the kill
+# reaches it).
 children = []
+# The server and the file its stderr goes to, once started: a failure says
+# whether it is still running and shows the end of what it wrote (a
+# sanitizer's report), on stderr, which lit shows whole beside the
+# redirected stdout it cuts short.
+running_server = {}
 
 
 def fail(msg):
     print("FAIL: " + msg, flush=True)
+    sys.stderr.write("FAIL: " + msg + "\n")
+    if running_server:
+        rc = running_server["proc"].poll()
+        sys.stderr.write("server: %s\n" % ("still running" if rc is None
+                                           else "exited with %d" % rc))
+        try:
+            running_server["err"].flush()
+            lines = open(running_server["path"], errors="replace").read().splitlines()
+        except OSError:
+            lines = []
+        if lines:
+            sys.stderr.write("server stderr (last %d of %d lines):\n"
+                             % (min(len(lines), 80), len(lines)))
+            sys.stderr.write("\n".join(lines[-80:]) + "\n")
+    sys.stderr.flush()
     for p in children:
         if p.poll() is None:
             p.kill()
@@ -218,7 +240,7 @@ def run_round(a, rnd, port, pid, until):
     if a.client:
         cmd = a.client.replace("{port}", str(port)).replace("{pid}", str(pid)) \
             .replace("{until}", until).replace("{round}", str(rnd))
-        client = subprocess.Popen(cmd, shell=True, stdout=subprocess.PIPE, text=True)
+        client = subprocess.Popen("exec " + cmd, shell=True, stdout=subprocess.PIPE, text=True)
         children.append(client)
         opened = threading.Event()
 
@@ -239,7 +261,7 @@ def run_round(a, rnd, port, pid, until):
     if a.storm:
         cmd = a.storm.replace("{port}", str(port)).replace("{pid}", str(pid)) \
             .replace("{round}", str(rnd))
-        storm = subprocess.Popen(cmd, shell=True, stdout=subprocess.PIPE, text=True)
+        storm = subprocess.Popen("exec " + cmd, shell=True, stdout=subprocess.PIPE, text=True)
         children.append(storm)
     trickle_errors = []
     tricklers = [threading.Thread(target=trickle, args=(port, a.trickle_interval, trickle_errors),
@@ -247,7 +269,7 @@ def run_round(a, rnd, port, pid, until):
     for t in tricklers:
         t.start()
     if a.faults:
-        r = run_faults(port, pid, a.max_threads)
+        r = run_faults(port, pid, a.max_threads, a.max_ping_s)
         summary.append("faults ok (" + ", ".join("%s %d" % kv for kv in r.items()) + ")")
     if storm:
         out, _ = storm.communicate()
@@ -356,6 +378,7 @@ def main():
     err_path = os.path.join(tmp, "server.err")
     err = open(err_path, "w")
     srv = subprocess.Popen(server + ["--port-file", port_file], stdout=subprocess.DEVNULL, stderr=err)
+    running_server.update(proc=srv, err=err, path=err_path)
     status = 1
     try:
         deadline = time.monotonic() + 20
@@ -384,7 +407,7 @@ def main():
             timer.cancel()
         elif a.client:
             cmd = a.client.replace("{port}", str(port)).replace("{pid}", str(srv.pid))
-            client = subprocess.Popen(cmd, shell=True, stdout=subprocess.PIPE, text=True)
+            client = subprocess.Popen("exec " + cmd, shell=True, stdout=subprocess.PIPE, text=True)
             opened = threading.Event()
 
             def forward():
