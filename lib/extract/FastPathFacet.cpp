@@ -11,6 +11,10 @@
 // to only read (a const member of the standard library, a function marked
 // pure or const, an accessor whose body is one such `return`).
 //
+// Where the rest of the body outside the cold part is free of side effects
+// too (`return buf[pos];`), a ready call changed nothing and may be made
+// again (ReadyPure).
+//
 // This records the shape (FastPathFact); whether every await lies in the
 // cold part is known only once the solver has coloured the callees.
 //
@@ -123,7 +127,25 @@ private:
     if (P.Drop.Length == 0)
       P.Drop = {};
     P.Cold = {G.File, GuardEnd, P.Then.Offset + P.Then.Length - GuardEnd};
+    P.ReadyPure = llvm::all_of(Body.body(), [&](const Stmt *S) {
+      return S == If ? pureStatement(If->getElse()) : pureStatement(S);
+    });
     return P;
+  }
+
+  /// Whether running \p S changes nothing (a null \p S does nothing).
+  static bool pureStatement(const Stmt *S) {
+    if (!S || isa<NullStmt>(S))
+      return true;
+    if (const auto *DS = dyn_cast<DeclStmt>(S))
+      return llvm::all_of(DS->decls(), isPureDeclaration);
+    if (const auto *RS = dyn_cast<ReturnStmt>(S))
+      return isPure(RS->getRetValue());
+    if (const auto *E = dyn_cast<Expr>(S))
+      return isPure(E);
+    if (const auto *CS = dyn_cast<CompoundStmt>(S))
+      return llvm::all_of(CS->body(), pureStatement);
+    return false;
   }
 
   /// Functions with a guard, and whether they return void.

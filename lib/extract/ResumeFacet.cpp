@@ -19,6 +19,12 @@
 // coroutine half can write as `int b; b = e;`; and no local other than
 // the one the call assigns is read after it (clang's LiveVariables), or
 // has its address taken, since the coroutine half starts with its own.
+// A call in a `while` loop's condition (`while (peek() == ' ' || peek() ==
+// '\t') get();`) can be a point too, at the loop's head: there the plain
+// half evaluates the whole condition, going on past a call that is not
+// ready, and hands over after it; the coroutine half evaluates it again
+// (conditionPoint says what that needs).
+//
 // Whether the callee is split, and whether every await of the caller is
 // such a point, is the solver's question.
 //
@@ -88,6 +94,9 @@ private:
       return fail(fmt::format("the object of its call at line {} may have "
                               "side effects",
                               Line));
+
+    if (const WhileStmt *Loop = conditionOf(CE))
+      return conditionPoint(FD, CE, *Loop);
 
     // Up from the call to its statement.
     const Stmt *Child = &CE, *Statement = nullptr;
@@ -178,47 +187,186 @@ private:
                               "macro",
                               Line));
     Point.Statement = X.anchor(Range);
+    Point.Pristine = pristine(FD, *Statement);
+    if (std::string Why = jump(FD, CE, *Statement, readIn(*Statement, AssignedTo),
+                               Declared, Point);
+        !Why.empty())
+      return fail(std::move(Why));
+    return Point;
+  }
 
+  /// Why the coroutine half cannot jump to \p Statement, the statement of
+  /// \p CE, which reads \p ReadHere (and may declare \p Declared), or "";
+  /// the declarations the jump crosses go in \p Point.Splits.
+  std::string jump(const FunctionDecl &FD, const CallExpr &CE,
+                   const Stmt &Statement,
+                   const DenseSet<const VarDecl *> &ReadHere,
+                   const VarDecl *Declared, ResumePoint &Point) {
+    unsigned Line = X.lineOf(&CE);
     // The jump to the statement: what it enters, and the locals in scope.
     FunctionState &State = state(FD);
     if (!State.Live)
-      return fail("its control flow could not be analysed");
+      return "its control flow could not be analysed";
     SmallVector<const VarDecl *, 8> InScope, Fixed;
-    if (std::string Why = enclosing(FD, *Statement, InScope, Fixed);
+    if (std::string Why = enclosing(FD, Statement, InScope, Fixed);
         !Why.empty())
-      return fail(std::move(Why));
-    DenseSet<const VarDecl *> ReadHere = readIn(*Statement, AssignedTo);
+      return Why;
     auto Needed = [&](const VarDecl *VD) {
       return ReadHere.contains(VD) || State.Live->isLive(&CE, VD) ||
              State.Addressed.contains(VD);
     };
     for (const VarDecl *VD : Fixed)
       if (VD != Declared && (Needed(VD) || !vacuous(*VD)))
-        return fail(fmt::format("the jump to its statement at line {} would "
-                                "enter the scope of '{}', declared in a "
-                                "condition or 'for'",
-                                Line, VD->getName()));
+        return fmt::format("the jump to its statement at line {} would "
+                           "enter the scope of '{}', declared in a "
+                           "condition or 'for'",
+                           Line, VD->getName());
     for (const VarDecl *VD : InScope) {
       if (VD == Declared)
         continue;
       if (Needed(VD))
-        return fail(fmt::format(
+        return fmt::format(
             "'{}' is {} after its call at line {}, and the coroutine half "
             "would start without it",
             VD->getName(),
             State.Addressed.contains(VD) ? "reachable through its address"
                                          : "still read",
-            Line));
+            Line);
       if (vacuous(*VD))
         continue;
       std::optional<TextEdit> Split = splitDeclaration(*VD);
       if (!Split)
-        return fail(fmt::format("the jump to its statement at line {} would "
-                                "skip the initialisation of '{}'",
-                                Line, VD->getName()));
+        return fmt::format("the jump to its statement at line {} would "
+                           "skip the initialisation of '{}'",
+                           Line, VD->getName());
       Point.Splits.push_back(std::move(*Split));
     }
+    return "";
+  }
+
+  /// Whether nothing with an effect runs before \p Statement: it is
+  /// reached from the top of the body through blocks only, after
+  /// declarations free of side effects.
+  bool pristine(const FunctionDecl &FD, const Stmt &Statement) {
+    const Stmt *Cur = &Statement;
+    while (Cur != FD.getBody()) {
+      DynTypedNodeList Parents = X.Ctx.getParents(*Cur);
+      const auto *Block =
+          Parents.size() == 1 ? Parents[0].get<CompoundStmt>() : nullptr;
+      if (!Block)
+        return false;
+      for (const Stmt *S : Block->body()) {
+        if (S == Cur)
+          break;
+        const auto *DS = dyn_cast<DeclStmt>(S);
+        if (!isa<NullStmt>(S) &&
+            (!DS || !llvm::all_of(DS->decls(), isPureDeclaration)))
+          return false;
+      }
+      Cur = Block;
+    }
+    return true;
+  }
+
+  /// The `while` loop whose condition \p CE is part of, if any.
+  const WhileStmt *conditionOf(const CallExpr &CE) {
+    const Stmt *Child = &CE;
+    for (;;) {
+      DynTypedNodeList Parents = X.Ctx.getParents(*Child);
+      const Stmt *P = Parents.size() == 1 ? Parents[0].get<Stmt>() : nullptr;
+      if (const auto *PE = dyn_cast_or_null<Expr>(P)) {
+        Child = PE;
+        continue;
+      }
+      const auto *Loop = dyn_cast_or_null<WhileStmt>(P);
+      return Loop && Loop->getCond() == Child ? Loop : nullptr;
+    }
+  }
+
+  /// A point at the head of \p Loop, whose condition calls \p CE (see
+  /// ResumePoint::LoopCondition). The plain half goes on evaluating the
+  /// condition after a call that is not ready, with a value-initialised
+  /// result in its place, and the coroutine half evaluates all of it
+  /// again: so each call's value may only be compared or tested (never an
+  /// index or a divisor), the rest must be free of side effects, and
+  /// every call must be one that changes nothing when it is ready and
+  /// nothing when it is not (the solver's part).
+  ResumePoint conditionPoint(const FunctionDecl &FD, const CallExpr &CE,
+                             const WhileStmt &Loop) {
+    if (Loop.getConditionVariable())
+      return fail(fmt::format("its loop at line {} declares a variable in "
+                              "its condition",
+                              X.lineOf(&Loop)));
+    ResumePoint Point;
+    Point.LoopCondition = true;
+    if (std::string Why = conditionShape(Loop.getCond(), Point.ConditionCalls);
+        !Why.empty())
+      return fail(fmt::format("the condition of its loop at line {} {}",
+                              X.lineOf(&Loop), Why));
+    // The head, `while (C)`, and where the body ends: after its '}' or,
+    // unbraced, its ';'.
+    const Stmt *Body = Loop.getBody();
+    SourceLocation End;
+    if (isa<CompoundStmt>(Body))
+      End = Lexer::getLocForEndOfToken(Body->getEndLoc(), 0, X.SM, X.LO);
+    else if (isa<Expr, NullStmt, ReturnStmt, BreakStmt, ContinueStmt>(Body))
+      End = Lexer::findLocationAfterToken(Body->getEndLoc(), tok::semi, X.SM,
+                                          X.LO, false);
+    SourceLocation HeadEnd = Loop.getRParenLoc().getLocWithOffset(1);
+    const Expr *Cond = Loop.getCond();
+    SourceLocation CondEnd =
+        Lexer::getLocForEndOfToken(Cond->getEndLoc(), 0, X.SM, X.LO);
+    for (SourceLocation L : {Loop.getBeginLoc(), HeadEnd, End,
+                             Cond->getBeginLoc(), CondEnd})
+      if (L.isInvalid() || !L.isFileID() || !X.isWritableLoc(L))
+        return fail(fmt::format("its loop at line {} is written by a macro "
+                                "or its body is not plain",
+                                X.lineOf(&Loop)));
+    auto At = [&](SourceLocation B, SourceLocation E) {
+      return X.anchor(CharSourceRange::getCharRange(B, E));
+    };
+    Point.Statement = At(Loop.getBeginLoc(), HeadEnd);
+    Point.Condition = At(Cond->getBeginLoc(), CondEnd);
+    Point.BodyEnd = At(End, End);
+    if (std::string Why =
+            jump(FD, CE, Loop, readIn(*Cond, nullptr), nullptr, Point);
+        !Why.empty())
+      return fail(std::move(Why));
     return Point;
+  }
+
+  /// Why the loop condition \p E cannot be evaluated again, or past a call
+  /// that is not ready, or ""; \p Calls counts the calls in it that may
+  /// have effects.
+  std::string conditionShape(const Expr *E, unsigned &Calls) {
+    E = E->IgnoreParenImpCasts();
+    if (const auto *BO = dyn_cast<BinaryOperator>(E);
+        BO && (BO->isComparisonOp() || BO->isLogicalOp())) {
+      if (std::string Why = conditionShape(BO->getLHS(), Calls); !Why.empty())
+        return Why;
+      return conditionShape(BO->getRHS(), Calls);
+    }
+    if (const auto *UO = dyn_cast<UnaryOperator>(E);
+        UO && UO->getOpcode() == UO_LNot)
+      return conditionShape(UO->getSubExpr(), Calls);
+    if (isPure(E))
+      return "";
+    const auto *Call = dyn_cast<CallExpr>(E);
+    if (!Call || !Call->getDirectCallee() || isa<CXXOperatorCallExpr>(Call))
+      return fmt::format("does more with a call's result than compare or "
+                         "test it, or has a side effect besides its calls, "
+                         "at line {}",
+                         X.lineOf(E));
+    if (!Call->getType()->isScalarType())
+      return "calls a function whose result is not a scalar";
+    for (const Expr *A : Call->arguments())
+      if (!isPure(A))
+        return "passes an argument that may have side effects";
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Call);
+        MC && !isPure(MC->getImplicitObjectArgument()))
+      return "calls through an object that may have side effects";
+    ++Calls;
+    return "";
   }
 
   /// Why what \p Parent evaluates besides \p Child could come first or

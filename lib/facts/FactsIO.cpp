@@ -117,6 +117,11 @@ template <> struct MappingTraits<ResumePoint> {
     Io.mapOptional("statement", P.Statement, Anchor());
     Io.mapOptional("braces", P.Braces, false);
     Io.mapOptional("splits", P.Splits);
+    Io.mapOptional("pristine", P.Pristine, false);
+    Io.mapOptional("loop_condition", P.LoopCondition, false);
+    Io.mapOptional("condition", P.Condition, Anchor());
+    Io.mapOptional("body_end", P.BodyEnd, Anchor());
+    Io.mapOptional("condition_calls", P.ConditionCalls, 0u);
     Io.mapOptional("problem", P.Problem, std::string());
   }
 };
@@ -161,6 +166,7 @@ template <> struct MappingTraits<FastPathFact> {
     Io.mapOptional("cold", P.Cold, Anchor());
     Io.mapOptional("drop", P.Drop, Anchor());
     Io.mapOptional("then", P.Then, Anchor());
+    Io.mapOptional("ready_pure", P.ReadyPure, false);
     Io.mapOptional("problem", P.Problem, std::string());
   }
 };

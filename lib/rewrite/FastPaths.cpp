@@ -112,19 +112,43 @@ Expected<std::string> FastPathWriter::plainHalf(const FunctionFact &Fn,
     if (!P.Drop.File.empty())
       Pieces.push_back({P.Drop.Offset, P.Drop.Length, ""});
   }
-  for (size_t K = 1; K <= Resume.size(); ++K) {
-    const HandOver &H = Resume[K - 1];
-    std::string Ready = fmt::format("vinyl_ready_{}", K);
-    Pieces.push_back(
-        {H.Statement.Offset, 0,
-         fmt::format("{}auto {} = {}; if (!{}.ready()) {}; ",
-                     H.Braces ? "{ " : "", Ready, H.CallText, Ready,
-                     Return(fmt::format("vinyl::slow_t({})", K)))});
+  // A loop's closing brace goes after those of the points in its body, and
+  // an inner loop's before an outer one's.
+  std::vector<Piece> Closings;
+  for (size_t I = 0; I < Resume.size(); ++I) {
+    const HandOver &H = Resume[I];
+    std::string Over = Return(fmt::format("vinyl::slow_t({})", H.Point));
+    if (H.LoopCondition) {
+      std::string Stop = fmt::format("vinyl_stop_{}", H.Point);
+      Pieces.push_back({H.Call.Offset, H.Call.Length,
+                        fmt::format("vinyl::ready_or_stop({}, {})", H.CallText,
+                                    Stop)});
+      if (I > 0 && Resume[I - 1].Point == H.Point)
+        continue;
+      std::string Go = fmt::format("vinyl_go_{}", H.Point);
+      unsigned CondEnd = H.Condition.Offset + H.Condition.Length;
+      Pieces.push_back(
+          {H.Statement.Offset, H.Condition.Offset - H.Statement.Offset,
+           fmt::format("for (;;) {{ bool {} = false; bool {} = "
+                       "static_cast<bool>(",
+                       Stop, Go)});
+      Pieces.push_back(
+          {CondEnd, H.Statement.Offset + H.Statement.Length - CondEnd,
+           fmt::format("); if ({}) {}; if (!{}) break; ", Stop, Over, Go)});
+      Closings.push_back({H.BodyEnd.Offset, 0, " }"});
+      continue;
+    }
+    std::string Ready = fmt::format("vinyl_ready_{}", H.Point);
+    Pieces.push_back({H.Statement.Offset, 0,
+                      fmt::format("{}auto {} = {}; if (!{}.ready()) {}; ",
+                                  H.Braces ? "{ " : "", Ready, H.CallText,
+                                  Ready, Over)});
     Pieces.push_back({H.Call.Offset, H.Call.Length,
                       fmt::format("std::move({}).take_value()", Ready)});
     if (H.Braces)
       Pieces.push_back({H.Statement.Offset + H.Statement.Length, 0, " }"});
   }
+  Pieces.insert(Pieces.end(), Closings.rbegin(), Closings.rend());
   bool Void = D.Result == "void";
   if (Void) {
     // fast_task<void> is a class: `return;` cannot make one.

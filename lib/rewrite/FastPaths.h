@@ -17,6 +17,11 @@
 // coroutine half, `task<R> f(vinyl::slow_t vinyl_at, P... p)`, starts
 // with `switch (vinyl_at.at) { case K: goto vinyl_at_K; ... }` and has the
 // label `vinyl_at_K:` before the statement (Rewrite.cpp writes those).
+// Where the calls are in a `while` condition, the plain half's loop is
+// `for (;;) { bool vinyl_stop_K = false; bool vinyl_go_K =
+// static_cast<bool>(C'); if (vinyl_stop_K) return f(vinyl::slow_t(K),
+// p...); if (!vinyl_go_K) break; body }`, each call in C' taken by
+// vinyl::ready_or_stop, and the label goes before the loop.
 //
 // Private to lib/rewrite/.
 //
@@ -35,6 +40,11 @@ struct HandOver {
   Anchor Call, Statement;
   bool Braces = false;
   std::string CallText;
+  /// The resume point's number K (calls in one loop condition share it).
+  unsigned Point = 0;
+  /// A call in a `while` condition (ResumePoint::LoopCondition).
+  bool LoopCondition = false;
+  Anchor Condition, BodyEnd;
 };
 
 class FastPathWriter {

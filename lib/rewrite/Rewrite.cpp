@@ -217,10 +217,23 @@ private:
     });
   }
 
+  /// The number of the resume point of each of \p Calls, from 1: calls in
+  /// one loop condition, next to each other, share one.
+  std::vector<unsigned> pointNumbers(ArrayRef<size_t> Calls) const {
+    std::vector<unsigned> Out;
+    for (size_t I = 0; I < Calls.size(); ++I)
+      Out.push_back(I > 0 && F.Calls[Calls[I]].Resume.Statement ==
+                                 F.Calls[Calls[I - 1]].Resume.Statement
+                        ? Out.back()
+                        : (Out.empty() ? 1 : Out.back() + 1));
+    return Out;
+  }
+
   /// The plain half of a caller split at its waits hands over at \p Calls:
   /// each call as that half writes it, calling its callee's plain half.
   Expected<std::vector<HandOver>> handOvers(ArrayRef<size_t> Calls) {
     std::vector<HandOver> Out;
+    std::vector<unsigned> Numbers = pointNumbers(Calls);
     for (size_t I : Calls) {
       const CallFact &Call = F.Calls[I];
       Expected<StringRef> Text = Sources.get(Call.Call.File);
@@ -228,6 +241,10 @@ private:
         return Text.takeError();
       HandOver H{Call.Call, Call.Resume.Statement, Call.Resume.Braces,
                  Text->substr(Call.Call.Offset, Call.Call.Length).str()};
+      H.Point = Numbers[Out.size()];
+      H.LoopCondition = Call.Resume.LoopCondition;
+      H.Condition = Call.Resume.Condition;
+      H.BodyEnd = Call.Resume.BodyEnd;
       if (S.hasFacade(Call.Callee) && Call.Call.contains(Call.CalleeName))
         H.CallText.replace(Call.CalleeName.Offset - Call.Call.Offset,
                            Call.CalleeName.Length,
@@ -244,8 +261,12 @@ private:
   void resumePoints(const FunctionFact &Fn, const DeclFact &D,
                     ArrayRef<size_t> Calls) {
     std::string Jumps;
-    for (size_t K = 1; K <= Calls.size(); ++K) {
-      const CallFact &Call = F.Calls[Calls[K - 1]];
+    std::vector<unsigned> Numbers = pointNumbers(Calls);
+    for (size_t I = 0; I < Calls.size(); ++I) {
+      const CallFact &Call = F.Calls[Calls[I]];
+      unsigned K = Numbers[I];
+      if (I > 0 && Numbers[I - 1] == K)
+        continue;
       Jumps += fmt::format("case {0}: goto vinyl_at_{0}; ", K);
       insert(Call.Resume.Statement.File, Call.Resume.Statement.Offset,
              fmt::format("vinyl_at_{}: ", K),

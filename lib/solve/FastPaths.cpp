@@ -15,10 +15,11 @@
 // recursive call finds the plain half declared before the coroutine.
 //
 // Then the callers of those: a function whose every wait is a call of a
-// function split at a guard, each at a statement extraction found it can
-// resume at (ResumePoint), is split at those waits (Solution::Resumes).
-// Only one level: a caller split so may have done work by the time it
-// hands over, so a call of it cannot simply be made again.
+// restartable function (split at a guard, or at waits before which it does
+// nothing), each at a statement extraction found it can resume at
+// (ResumePoint), is split at those waits (Solution::Resumes). A caller
+// split so that may have done work by the time it hands over is not
+// restartable: a call of it cannot simply be made again.
 //
 //===----------------------------------------------------------------------===//
 #include "SolverState.h"
@@ -86,7 +87,20 @@ std::string whyNoGuardSplit(const SolverState &St, const FunctionFact &Fn) {
   return "";
 }
 
-/// Why \p Fn cannot be split as a caller of functions split at a guard,
+/// Whether a call of \p Id that is not ready has done nothing, so that its
+/// caller may make it again: it is split at a guard, or at waits that
+/// each come before anything with an effect (ResumePoint::Pristine).
+bool restartable(const SolverState &St, const std::string &Id) {
+  if (!St.S.FastPaths.count(Id))
+    return false;
+  auto Points = St.S.Resumes.find(Id);
+  return Points == St.S.Resumes.end() ||
+         llvm::all_of(Points->second, [&](size_t I) {
+           return St.F.Calls[I].Resume.Pristine;
+         });
+}
+
+/// Why \p Fn cannot be split as a caller of restartable functions,
 /// resuming at the statement of each of its waits, or "". \p Points gets
 /// those calls.
 std::string whyNoResume(const SolverState &St, const FunctionFact &Fn,
@@ -100,21 +114,36 @@ std::string whyNoResume(const SolverState &St, const FunctionFact &Fn,
       continue;
     const FunctionFact *Callee = St.function(Call.Callee);
     std::string Name = Callee ? Callee->Name : Call.Callee;
-    if (!Callee || !St.S.FastPaths.count(Call.Callee) ||
-        St.S.Resumes.count(Call.Callee))
+    if (Callee && St.S.FastPaths.count(Call.Callee) &&
+        !restartable(St, Call.Callee))
+      return fmt::format("it waits at line {} on '{}', which may have done "
+                         "work by the time it hands over",
+                         Call.Loc.Line, Name);
+    if (!Callee || !restartable(St, Call.Callee))
       return fmt::format("it waits at line {} on '{}', which has no ready "
                          "path that does nothing when it is not ready",
                          Call.Loc.Line, Name);
     if (!Call.Resume.Problem.empty())
       return Call.Resume.Problem;
+    // g++'s loop condition as an if's (`while (true) { if (!(C)) break;`)
+    // keeps the loop where the label is.
+    bool LoopEdits = Call.Resume.LoopCondition && Call.Lowerings.empty();
     if (Call.Resume.Statement.File.empty() || Call.Kind != CallKind::Direct ||
-        Call.Dependent || !Call.AwaitEdits.empty() ||
+        Call.Dependent || (!Call.AwaitEdits.empty() && !LoopEdits) ||
         !Call.Lowerings.empty() || !Call.Problem.empty())
       return fmt::format("its wait at line {} is rewritten beyond an "
                          "await",
                          Call.Loc.Line);
+    // A loop condition is evaluated again whole: each call in it must
+    // also change nothing when it is ready.
+    if (Call.Resume.LoopCondition &&
+        (St.S.Resumes.count(Call.Callee) || !Callee->FastPath.ReadyPure))
+      return fmt::format("its loop condition at line {} calls '{}', whose "
+                         "ready path may have side effects",
+                         Call.Loc.Line, Name);
     // `return g();` of a void g: the plain half cannot return the value.
-    if (Void && llvm::any_of(Fn.Returns, [&](const Anchor &R) {
+    if (Void && !Call.Resume.LoopCondition &&
+        llvm::any_of(Fn.Returns, [&](const Anchor &R) {
           return Call.Resume.Statement.contains(R);
         }))
       return fmt::format("it returns a void call at line {}", Call.Loc.Line);
@@ -125,12 +154,26 @@ std::string whyNoResume(const SolverState &St, const FunctionFact &Fn,
   llvm::sort(Points, [&](size_t A, size_t B) {
     return St.F.Calls[A].Call < St.F.Calls[B].Call;
   });
-  // Two awaits in one statement would resume at the same place.
-  for (size_t I = 1; I < Points.size(); ++I)
-    if (St.F.Calls[Points[I]].Resume.Statement ==
-        St.F.Calls[Points[I - 1]].Resume.Statement)
+  // Two awaits in one statement would resume at the same place; in a loop
+  // condition they do, and every call there that may have effects must be
+  // one of them.
+  for (size_t I = 0; I < Points.size(); ++I) {
+    const ResumePoint &P = St.F.Calls[Points[I]].Resume;
+    bool Same = I > 0 && St.F.Calls[Points[I - 1]].Resume.Statement ==
+                             P.Statement;
+    if (Same && !P.LoopCondition)
       return fmt::format("its statement at line {} waits twice",
                          St.F.Calls[Points[I]].Loc.Line);
+    if (!P.LoopCondition || Same)
+      continue;
+    unsigned Awaited = llvm::count_if(Points, [&](size_t J) {
+      return St.F.Calls[J].Resume.Statement == P.Statement;
+    });
+    if (Awaited != P.ConditionCalls)
+      return fmt::format("its loop condition at line {} calls a function "
+                         "that does not wait and may have side effects",
+                         St.F.Calls[Points[I]].Loc.Line);
+  }
   return "";
 }
 
@@ -140,23 +183,46 @@ void chooseFastPaths(SolverState &St) {
   Solution &S = St.S;
   if (!St.C.FastPaths)
     return;
+  // A lambda inside that becomes a coroutine is rewritten in the
+  // coroutine half only.
+  std::set<std::string> AsyncLambdaInside;
+  for (const auto &[Id, Fn] : St.F.Functions)
+    if (!Id.empty() && S.isAsync(Id) && !Fn.IsCoroutine && Fn.IsLambda)
+      for (const auto &[OuterId, Outer] : St.F.Functions)
+        if (S.isAsync(OuterId) && definedInside(Fn, Outer))
+          AsyncLambdaInside.insert(OuterId);
   std::vector<const FunctionFact *> Candidates;
   for (const auto &[Id, State] : S.States) {
     const FunctionFact *Fn = St.function(Id);
     if (!State.Async || !Fn || Fn->IsCoroutine)
       continue;
-    if (std::string Why = whyNoPlainHalf(St, *Fn); !Why.empty())
+    if (AsyncLambdaInside.count(Id))
+      S.NoFastPath[Id] = "a lambda inside it becomes a coroutine";
+    else if (std::string Why = whyNoPlainHalf(St, *Fn); !Why.empty())
       S.NoFastPath[Id] = std::move(Why);
     else if (std::string Why = whyNoGuardSplit(St, *Fn); !Why.empty())
       Candidates.push_back(Fn);
     else
       S.FastPaths.insert(Id);
   }
-  // Callers of the functions split at a guard (one level: a caller's
-  // plain half may have done work before it hands over, so its callers
-  // could not run its call again).
+  // Callers of restartable functions, level by level: a caller split so
+  // is restartable in turn only where it hands over before doing
+  // anything.
+  for (bool More = true; More;) {
+    More = false;
+    for (const FunctionFact *Fn : Candidates) {
+      std::vector<size_t> Points;
+      if (S.FastPaths.count(Fn->Id) || !whyNoResume(St, *Fn, Points).empty())
+        continue;
+      S.Resumes[Fn->Id] = std::move(Points);
+      S.FastPaths.insert(Fn->Id);
+      More = true;
+    }
+  }
   for (const FunctionFact *Fn : Candidates) {
     std::vector<size_t> Points;
+    if (S.FastPaths.count(Fn->Id))
+      continue;
     if (std::string Why = whyNoResume(St, *Fn, Points); !Why.empty()) {
       // Where it waits on I/O itself (or not at all), a guard is what it
       // lacks; where it only calls converted functions, what keeps it
@@ -170,22 +236,8 @@ void chooseFastPaths(SolverState &St) {
       WaitsItself |= !Waits;
       S.NoFastPath[Fn->Id] =
           WaitsItself ? whyNoGuardSplit(St, *Fn) : std::move(Why);
-      continue;
     }
-    S.Resumes[Fn->Id] = std::move(Points);
   }
-  for (const auto &[Id, Points] : S.Resumes)
-    S.FastPaths.insert(Id);
-  // A lambda inside that becomes a coroutine is rewritten in the
-  // coroutine half only.
-  for (const auto &[Id, Fn] : St.F.Functions)
-    if (!Id.empty() && S.isAsync(Id) && !Fn.IsCoroutine && Fn.IsLambda)
-      for (const std::string &Outer : std::set<std::string>(S.FastPaths))
-        if (definedInside(Fn, St.F.Functions.at(Outer))) {
-          S.FastPaths.erase(Outer);
-          S.Resumes.erase(Outer);
-          S.NoFastPath[Outer] = "a lambda inside it becomes a coroutine";
-        }
 }
 
 } // namespace vinyl::solver

@@ -170,6 +170,33 @@ TEST(FastTaskOwnership, AnUnawaitedSlowTaskIsDestroyedAndAMoveTransfersIt) {
   EXPECT_EQ(std::move(other).take_value(), "fast");
 }
 
+// A split caller's loop condition: a ready call gives its value and leaves
+// the flag alone; one that is not ready sets it, gives a value-initialised
+// stand-in, and its task is destroyed without running.
+vinyl::task<int> counted(vinyl::slow_t, int &calls) {
+  ++calls;
+  co_return 42;
+}
+
+vinyl::fast_task<int> counted(bool slow, int &calls) {
+  if (slow)
+    return counted(vinyl::slow, calls);
+  return 7;
+}
+
+TEST(FastTaskReadyOrStop, AReadyValueOrAStandInAndTheFlag) {
+  int calls = 0;
+  bool stop = false;
+  EXPECT_EQ(vinyl::ready_or_stop(counted(false, calls), stop), 7);
+  EXPECT_FALSE(stop);
+  EXPECT_EQ(vinyl::ready_or_stop(counted(true, calls), stop), 0);
+  EXPECT_TRUE(stop);
+  // Once set, it stays set, whatever the calls after it give.
+  EXPECT_EQ(vinyl::ready_or_stop(counted(false, calls), stop), 7);
+  EXPECT_TRUE(stop);
+  EXPECT_EQ(calls, 0); // The task that was not ready never ran.
+}
+
 // In async mode the slow path waits on the loop: another task of the same
 // thread writes the bytes the reader waits for.
 TEST(FastTaskAsync, TheSlowPathSuspendsOnTheLoop) {

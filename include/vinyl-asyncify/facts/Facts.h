@@ -156,6 +156,23 @@ struct ResumePoint {
   /// `int b = e;` declarations the jump crosses, each `int b; b = e;` in
   /// the coroutine half: the ` = ` to replace, and its replacement.
   std::vector<TextEdit> Splits;
+  /// Nothing with an effect runs before the call: the statement is
+  /// reached from the top of the body through blocks whose earlier
+  /// statements are declarations free of side effects. A function whose
+  /// every point is such has done nothing when it hands over, so its
+  /// callers may make its call again, as they do a guard's.
+  bool Pristine = false;
+  /// The call is in the condition of a `while` loop: Statement is the
+  /// loop's head, `while (C)`, which the plain half writes as `for (;;) {
+  /// bool vinyl_stop_K = false; bool vinyl_go_K = static_cast<bool>(C');
+  /// ...hand-over if stopped...; if (!vinyl_go_K) break;`, each call in C'
+  /// taken by vinyl::ready_or_stop. Condition is C; BodyEnd (empty) where
+  /// the body ends and that block closes; ConditionCalls the calls in C
+  /// that are neither pure nor of a function known to be free of effects,
+  /// each of which must be such a point.
+  bool LoopCondition = false;
+  Anchor Condition, BodyEnd;
+  unsigned ConditionCalls = 0;
   std::string Problem;
   bool operator==(const ResumePoint &) const = default;
 };
@@ -245,6 +262,11 @@ struct FastPathFact {
   Anchor Drop;
   /// The then-branch, which the plain copy replaces by the hand-over.
   Anchor Then;
+  /// Everything outside the cold part (the guard, the declarations before
+  /// it, an else-branch, and what follows the `if`) is free of side
+  /// effects: a call that is ready changed nothing, so a caller may make it
+  /// again (a loop condition's replay).
+  bool ReadyPure = false;
   /// Why the body has no such guard, when it has none (for --explain).
   std::string Problem;
   bool operator==(const FastPathFact &) const = default;

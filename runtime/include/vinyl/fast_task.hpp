@@ -153,4 +153,22 @@ public:
   T take_value() && { return this->take(); }
 };
 
+// A call in the loop condition of a caller split at its waits, in its
+// plain half: `while (peek() == ' ' || peek() == '\t')` becomes a test of
+// `ready_or_stop(peek(), stop) == ' ' || ...`. The value when the call is
+// ready; otherwise `stop` is set and a value-initialised T stands in for
+// it, so that the rest of the condition can be evaluated (only compared,
+// by the tool's choice) before the plain half hands the whole loop to the
+// coroutine half, which evaluates the condition again. The task that was
+// not run is destroyed with `t`: a call that is not ready has done
+// nothing.
+template <class T>
+  requires std::is_scalar_v<T>
+T ready_or_stop(fast_task<T> &&t, bool &stop) {
+  if (t.ready())
+    return std::move(t).take_value();
+  stop = true;
+  return T();
+}
+
 } // namespace vinyl
