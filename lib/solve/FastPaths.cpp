@@ -53,11 +53,13 @@ std::string whyNoPlainHalf(const SolverState &St, const FunctionFact &Fn) {
     if (D.Result.empty() || D.Result.back() == '&')
       return "it returns a reference";
   }
-  for (const CallFact &Call : St.F.Calls)
-    if (Call.Callee == Fn.Id &&
-        (Call.Kind == CallKind::AddressTaken || Call.Kind == CallKind::Spawn ||
-         Call.Kind == CallKind::Join))
-      return "its address is taken or a thread runs it";
+  auto Calls = St.CallsOf.find(Fn.Id);
+  if (Calls != St.CallsOf.end())
+    for (size_t I : Calls->second)
+      if (CallKind K = St.F.Calls[I].Kind; K == CallKind::AddressTaken ||
+                                           K == CallKind::Spawn ||
+                                           K == CallKind::Join)
+        return "its address is taken or a thread runs it";
   for (const SyncUseFact &U : St.F.SyncUses)
     if (U.Caller == Fn.Id && St.S.SyncConverted.count(U.Object))
       return "it uses a mutex or condition variable that becomes a vinyl one";
@@ -66,7 +68,8 @@ std::string whyNoPlainHalf(const SolverState &St, const FunctionFact &Fn) {
 
 /// Why \p Fn, async and not a coroutine yet, cannot be split at a cold
 /// guard, or "".
-std::string whyNoGuardSplit(const SolverState &St, const FunctionFact &Fn) {
+std::string whyNoGuardSplit(const SolverState &St, const FunctionFact &Fn,
+                            ArrayRef<size_t> Made) {
   if (!Fn.FastPath.Problem.empty())
     return Fn.FastPath.Problem;
   if (Fn.FastPath.Cold.File.empty())
@@ -74,9 +77,8 @@ std::string whyNoGuardSplit(const SolverState &St, const FunctionFact &Fn) {
   bool Declared = llvm::any_of(
       Fn.Decls, [](const DeclFact &D) { return !D.IsDefinition; });
   const Anchor &Cold = Fn.FastPath.Cold;
-  for (const CallFact &Call : St.F.Calls) {
-    if (Call.Caller != Fn.Id)
-      continue;
+  for (size_t I : Made) {
+    const CallFact &Call = St.F.Calls[I];
     if (Call.Callee == Fn.Id && !Declared)
       return "it calls itself and has no declaration before its definition";
     if (mayAwait(St, Call) && !Cold.contains(Call.Call))
@@ -104,13 +106,13 @@ bool restartable(const SolverState &St, const std::string &Id) {
 /// resuming at the statement of each of its waits, or "". \p Points gets
 /// those calls.
 std::string whyNoResume(const SolverState &St, const FunctionFact &Fn,
-                        std::vector<size_t> &Points) {
+                        ArrayRef<size_t> Made, std::vector<size_t> &Points) {
   bool Void = llvm::any_of(Fn.Decls, [](const DeclFact &D) {
     return D.IsDefinition && D.Result == "void";
   });
-  for (size_t I = 0; I < St.F.Calls.size(); ++I) {
+  for (size_t I : Made) {
     const CallFact &Call = St.F.Calls[I];
-    if (Call.Caller != Fn.Id || !mayAwait(St, Call))
+    if (!mayAwait(St, Call))
       continue;
     const FunctionFact *Callee = St.function(Call.Callee);
     std::string Name = Callee ? Callee->Name : Call.Callee;
@@ -191,6 +193,15 @@ void chooseFastPaths(SolverState &St) {
       for (const auto &[OuterId, Outer] : St.F.Functions)
         if (S.isAsync(OuterId) && definedInside(Fn, Outer))
           AsyncLambdaInside.insert(OuterId);
+  // The calls each function makes, gathered once: every test below looks
+  // only at those of the function it decides on.
+  std::map<std::string, std::vector<size_t>> Made;
+  for (size_t I = 0; I < St.F.Calls.size(); ++I)
+    Made[St.F.Calls[I].Caller].push_back(I);
+  auto MadeBy = [&](const FunctionFact &Fn) -> ArrayRef<size_t> {
+    auto It = Made.find(Fn.Id);
+    return It == Made.end() ? ArrayRef<size_t>() : ArrayRef(It->second);
+  };
   std::vector<const FunctionFact *> Candidates;
   for (const auto &[Id, State] : S.States) {
     const FunctionFact *Fn = St.function(Id);
@@ -200,7 +211,8 @@ void chooseFastPaths(SolverState &St) {
       S.NoFastPath[Id] = "a lambda inside it becomes a coroutine";
     else if (std::string Why = whyNoPlainHalf(St, *Fn); !Why.empty())
       S.NoFastPath[Id] = std::move(Why);
-    else if (std::string Why = whyNoGuardSplit(St, *Fn); !Why.empty())
+    else if (std::string Why = whyNoGuardSplit(St, *Fn, MadeBy(*Fn));
+             !Why.empty())
       Candidates.push_back(Fn);
     else
       S.FastPaths.insert(Id);
@@ -212,7 +224,8 @@ void chooseFastPaths(SolverState &St) {
     More = false;
     for (const FunctionFact *Fn : Candidates) {
       std::vector<size_t> Points;
-      if (S.FastPaths.count(Fn->Id) || !whyNoResume(St, *Fn, Points).empty())
+      if (S.FastPaths.count(Fn->Id) ||
+          !whyNoResume(St, *Fn, MadeBy(*Fn), Points).empty())
         continue;
       S.Resumes[Fn->Id] = std::move(Points);
       S.FastPaths.insert(Fn->Id);
@@ -223,19 +236,20 @@ void chooseFastPaths(SolverState &St) {
     std::vector<size_t> Points;
     if (S.FastPaths.count(Fn->Id))
       continue;
-    if (std::string Why = whyNoResume(St, *Fn, Points); !Why.empty()) {
+    if (std::string Why = whyNoResume(St, *Fn, MadeBy(*Fn), Points);
+        !Why.empty()) {
       // Where it waits on I/O itself (or not at all), a guard is what it
       // lacks; where it only calls converted functions, what keeps it
       // from resuming.
       bool Waits = false, WaitsItself = false;
-      for (const CallFact &Call : St.F.Calls)
-        if (Call.Caller == Fn->Id && mayAwait(St, Call)) {
+      for (size_t I : MadeBy(*Fn))
+        if (const CallFact &Call = St.F.Calls[I]; mayAwait(St, Call)) {
           Waits = true;
           WaitsItself |= !St.function(Call.Callee);
         }
       WaitsItself |= !Waits;
       S.NoFastPath[Fn->Id] =
-          WaitsItself ? whyNoGuardSplit(St, *Fn) : std::move(Why);
+          WaitsItself ? whyNoGuardSplit(St, *Fn, MadeBy(*Fn)) : std::move(Why);
     }
   }
 }
