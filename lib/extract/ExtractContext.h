@@ -20,6 +20,7 @@
 #include "vinyl-asyncify/extract/Extract.h"
 
 #include "clang/AST/ASTContext.h"
+#include "clang/AST/ParentMapContext.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/StmtCXX.h"
@@ -58,6 +59,13 @@ public:
   bool isOurs(const clang::FunctionDecl *FD);
   std::string id(const clang::FunctionDecl *FD);
   Location location(clang::SourceLocation Loc) { return locationOf(SM, Loc); }
+  /// The one parent of \p Node as a \p T, or null: none, several (a
+  /// template's instantiations share nodes), or of another kind.
+  template <class T, class NodeT> const T *parentAs(const NodeT &Node) {
+    clang::DynTypedNodeList Parents = Ctx.getParents(Node);
+    return Parents.size() == 1 ? Parents[0].template get<T>() : nullptr;
+  }
+
   unsigned lineOf(const clang::Stmt *S);
   unsigned lineOf(const clang::Decl *D);
   Anchor anchor(clang::CharSourceRange R);

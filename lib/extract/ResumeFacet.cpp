@@ -107,8 +107,7 @@ private:
       if (Parents.size() != 1)
         return fail("its statement is not plain code");
       if (const auto *VD = Parents[0].get<VarDecl>()) {
-        DynTypedNodeList Up = X.Ctx.getParents(*VD);
-        const auto *DS = Up.size() == 1 ? Up[0].get<DeclStmt>() : nullptr;
+        const auto *DS = X.parentAs<DeclStmt>(*VD);
         if (!DS || !DS->isSingleDecl() || !VD->isLocalVarDecl() ||
             VD->isStaticLocal())
           return fail(fmt::format("its call at line {} initialises a "
@@ -162,8 +161,7 @@ private:
     }
 
     ResumePoint Point;
-    DynTypedNodeList Up = X.Ctx.getParents(*Statement);
-    bool InBlock = Up.size() == 1 && Up[0].get<CompoundStmt>();
+    bool InBlock = X.parentAs<CompoundStmt>(*Statement);
     if (!InBlock && isa<IfStmt, SwitchStmt>(Statement))
       return fail(fmt::format("its statement at line {} is not directly in "
                               "a block",
@@ -250,9 +248,7 @@ private:
   bool pristine(const FunctionDecl &FD, const Stmt &Statement) {
     const Stmt *Cur = &Statement;
     while (Cur != FD.getBody()) {
-      DynTypedNodeList Parents = X.Ctx.getParents(*Cur);
-      const auto *Block =
-          Parents.size() == 1 ? Parents[0].get<CompoundStmt>() : nullptr;
+      const auto *Block = X.parentAs<CompoundStmt>(*Cur);
       if (!Block)
         return false;
       for (const Stmt *S : Block->body()) {
@@ -272,8 +268,7 @@ private:
   const WhileStmt *conditionOf(const CallExpr &CE) {
     const Stmt *Child = &CE;
     for (;;) {
-      DynTypedNodeList Parents = X.Ctx.getParents(*Child);
-      const Stmt *P = Parents.size() == 1 ? Parents[0].get<Stmt>() : nullptr;
+      const Stmt *P = X.parentAs<Stmt>(*Child);
       if (const auto *PE = dyn_cast_or_null<Expr>(P)) {
         Child = PE;
         continue;
@@ -435,8 +430,7 @@ private:
     };
     const Stmt *Cur = &Statement;
     while (Cur != FD.getBody()) {
-      DynTypedNodeList Parents = X.Ctx.getParents(*Cur);
-      const Stmt *P = Parents.size() == 1 ? Parents[0].get<Stmt>() : nullptr;
+      const Stmt *P = X.parentAs<Stmt>(*Cur);
       if (!P)
         return "its statement is not plain code";
       if (isa<CXXTryStmt, CXXCatchStmt, CXXForRangeStmt, SEHTryStmt,
@@ -516,8 +510,7 @@ private:
   /// scalar alone in its declaration with its type written out.
   std::optional<TextEdit> splitDeclaration(const VarDecl &VD) {
     QualType T = VD.getType();
-    DynTypedNodeList Up = X.Ctx.getParents(VD);
-    const auto *DS = Up.size() == 1 ? Up[0].get<DeclStmt>() : nullptr;
+    const auto *DS = X.parentAs<DeclStmt>(VD);
     if (!DS || !DS->isSingleDecl() || !T->isScalarType() ||
         T.isConstQualified() || VD.getInitStyle() != VarDecl::CInit ||
         !VD.getInit() || T->getContainedDeducedType() ||
@@ -560,11 +553,9 @@ private:
       const auto *VD = DR ? dyn_cast<VarDecl>(DR->getDecl()) : nullptr;
       if (!VD || !VD->hasLocalStorage() || isa<ParmVarDecl>(VD))
         continue;
-      DynTypedNodeList Parents = X.Ctx.getParents(*DR);
-      const Stmt *P = Parents.size() == 1 ? Parents[0].get<Stmt>() : nullptr;
+      const Stmt *P = X.parentAs<Stmt>(*DR);
       while (const auto *Paren = dyn_cast_or_null<ParenExpr>(P)) {
-        DynTypedNodeList Above = X.Ctx.getParents(*Paren);
-        P = Above.size() == 1 ? Above[0].get<Stmt>() : nullptr;
+        P = X.parentAs<Stmt>(*Paren);
       }
       bool Plain = false;
       if (const auto *Cast = dyn_cast_or_null<ImplicitCastExpr>(P))
