@@ -105,11 +105,11 @@ void NeedsAsyncCheck::checkCall(const CallExpr &Call,
 
 void NeedsAsyncCheck::checkFunction(const FunctionDecl &FD,
                                     const MatchFinder::MatchResult &R) {
-  // The pattern speaks for its instantiations; main, facades and
-  // synchronous twins stay synchronous by design.
-  if (FD.isTemplateInstantiation() || FD.isMain() ||
-      !isSynchronous(FD, taskTypes()) || facadeTwinCall(*config(), FD) ||
-      isTwinTag(FD))
+  // The pattern speaks for its instantiations; facades and synchronous
+  // twins stay synchronous by design. `main` is reported when the facts
+  // say it is async: its body becomes main_async under its facade.
+  if (FD.isTemplateInstantiation() || !isSynchronous(FD, taskTypes()) ||
+      facadeTwinCall(*config(), FD) || isTwinTag(FD))
     return;
   const AsyncVerdict *Verdict =
       Facts->findAsync(functionId(FD), FD.getQualifiedNameAsString());

@@ -29,6 +29,7 @@ struct RawFacades {
   std::optional<bool> AllowBlockingConstructors;
   std::optional<vinyl::BlockingFallback> Fallback;
   std::optional<bool> Twins;
+  std::optional<bool> SyncMain;
 };
 struct RawFile {
   std::vector<std::string> Rules;
@@ -138,6 +139,7 @@ template <> struct MappingTraits<RawFacades> {
     Io.mapOptional("allow_blocking_constructors", F.AllowBlockingConstructors);
     Io.mapOptional("blocking_fallback", F.Fallback);
     Io.mapOptional("twins", F.Twins);
+    Io.mapOptional("sync_main", F.SyncMain);
   }
 };
 /// `compiler: gcc-12`, checked where it is written.
@@ -254,6 +256,7 @@ Expected<ConfigFile> parseConfigFile(StringRef Path, StringRef Text) {
     File.AllowBlockingConstructors = Raw.Facades->AllowBlockingConstructors;
     File.Fallback = Raw.Facades->Fallback;
     File.Twins = Raw.Facades->Twins;
+    File.SyncMain = Raw.Facades->SyncMain;
   }
   File.NameScheme = Raw.NameScheme;
   File.FastPaths = Raw.FastPaths;
@@ -320,6 +323,8 @@ static Error mergeFile(StringRef Path, Config &C,
     C.Fallback = *File->Fallback;
   if (File->Twins)
     C.Twins = *File->Twins;
+  if (File->SyncMain)
+    C.SyncMain = *File->SyncMain;
   if (File->FastPaths)
     C.FastPaths = *File->FastPaths;
   if (File->NameScheme)

@@ -5,8 +5,9 @@
 // deduced type spelled out), the name a facade renames, the whole
 // declaration a facade copies, the linkage a coroutine cannot keep, the
 // arguments that forward the parameters; and in the definition, every
-// `return` keyword and whether the body declares a variable. Also the
-// using-declarations that name one of them.
+// `return` keyword, whether the body declares a variable and, for `main`,
+// whether it may fall off its end. Also the using-declarations that name
+// one of them.
 //
 //===----------------------------------------------------------------------===//
 #include "ExtractContext.h"
@@ -25,6 +26,17 @@ using namespace llvm;
 
 namespace vinyl::extract {
 namespace {
+
+/// Whether the end of \p S may be reached: false only where every path
+/// ends in a return. Conservative (a last `exit(1);` or endless loop counts
+/// as reachable), since a `co_return 0;` after one costs nothing.
+bool mayFallOffEnd(const Stmt *S) {
+  if (const auto *C = dyn_cast_or_null<CompoundStmt>(S))
+    return C->body_empty() || mayFallOffEnd(C->body_back());
+  if (const auto *If = dyn_cast_or_null<IfStmt>(S))
+    return mayFallOffEnd(If->getThen()) || mayFallOffEnd(If->getElse());
+  return !isa_and_nonnull<ReturnStmt, CoreturnStmt>(S);
+}
 
 class DeclarationsFacet : public Facet {
 public:
@@ -458,6 +470,7 @@ private:
         D.Whole = X.anchor(Whole);
         D.BodyClose =
             X.SM.getFileOffset(X.SM.getExpansionLoc(Body->getEndLoc()));
+        D.FallsOffEnd = FD->isMain() && mayFallOffEnd(Body);
         D.ForwardArgs = forwardArgs(FD);
         D.TemplateArgs = explicitTemplateArgs(FD, D.FacadeProblem);
       }

@@ -104,6 +104,7 @@ template <> struct MappingTraits<DeclFact> {
     Io.mapOptional("forward_args", D.ForwardArgs, std::string());
     Io.mapOptional("template_args", D.TemplateArgs, std::string());
     Io.mapOptional("body_close", D.BodyClose, 0u);
+    Io.mapOptional("falls_off_end", D.FallsOffEnd, false);
     Io.mapOptional("params_open", D.ParamsOpen);
     Io.mapOptional("params_empty", D.ParamsEmpty, false);
     Io.mapOptional("twin_problem", D.TwinProblem, std::string());

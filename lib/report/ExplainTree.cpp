@@ -161,8 +161,16 @@ Error explain(raw_ostream &OS, const Facts &F, const Solution &S,
     if (Fn != Matches.front())
       OS << "\n";
     if (!S.isAsync(Fn->Id)) {
+      // One that reaches I/O but cannot be a coroutine has its warning.
+      bool FellBack = llvm::any_of(S.Diags, [&](const Diagnostic &D) {
+        return D.Check == "vinyl-blocking-fallback" && D.Loc == Fn->Loc;
+      });
       OS << Fn->Name << " (" << report::where(Fn->definitionLoc())
-         << ") is not async: it reaches no blocking I/O\n";
+         << ") is not async: "
+         << (FellBack ? "it reaches blocking I/O but stays synchronous "
+                        "(see the warning)"
+                      : "it reaches no blocking I/O")
+         << "\n";
       continue;
     }
     report::ExplainTree(OS, F, S).print(*Fn);

@@ -83,10 +83,14 @@ public:
           Fn.SometimesInactive && llvm::any_of(Fn.Decls, [](const DeclFact &D) {
             return D.Result == "void";
           });
-      if (!Fn.IsCoroutine &&
-          ((!Awaits.count(Id) && Fn.Returns.empty()) || MaybeNoAwait))
+      if (!Fn.IsCoroutine && Fn.IsMain) {
+        if (Error E = returnZeroAtEnd(Fn))
+          return std::move(E);
+      } else if (!Fn.IsCoroutine &&
+                 ((!Awaits.count(Id) && Fn.Returns.empty()) || MaybeNoAwait)) {
         if (Error E = makeCoroutine(Fn))
           return std::move(E);
+      }
       if (AwaitsInCondition.count(Id) && !Fn.HasLocals &&
           C.Compiler.needsGccWorkarounds())
         if (Error E = workAroundGcc12(Fn))
@@ -309,25 +313,50 @@ private:
   /// starts its line, and before the '}' on a one-line body.
   Error makeCoroutine(const FunctionFact &Fn) {
     return forEachDefinition(Fn, [&](const DeclFact &D, StringRef Text) {
-      StringRef Before = Text.substr(0, D.BodyClose);
-      StringRef Line = Before.substr(Before.rfind('\n') + 1);
-      if (!Line.trim().empty()) {
-        insert(D.Whole.File, D.BodyClose,
-               Line.ends_with("{") ? " co_return; " : "co_return; ");
-        return;
-      }
-      // The body's indentation: the line above, if deeper than the '}'.
-      StringRef Above = Before.drop_back(Line.size() + 1);
-      Above = Above.substr(Above.rfind('\n') + 1);
-      StringRef Indent =
-          Above.take_while([](char C) { return C == ' ' || C == '\t'; });
-      std::string BodyIndent =
-          Indent.size() > Line.size() && !Above.trim().empty()
-              ? Indent.drop_front(Line.size()).str()
-              : std::string("  ");
-      insert(D.Whole.File, D.BodyClose,
-             fmt::format("{}co_return;\n{}", BodyIndent, Line));
+      returnAtEnd(D, Text, "co_return;");
     });
+  }
+
+  /// `main` returns 0 at its end, where `main_async` must say so: falling
+  /// off a coroutine's end is undefined. This also makes a definition
+  /// that neither awaits nor returns (one of two programs' `main`s, which
+  /// share an id) a coroutine.
+  Error returnZeroAtEnd(const FunctionFact &Fn) {
+    return forEachDefinition(Fn, [&](const DeclFact &D, StringRef Text) {
+      if (D.FallsOffEnd)
+        returnAtEnd(D, Text, "co_return 0;", /*LikeFirstLine=*/true);
+    });
+  }
+
+  /// Inserts \p Statement before the closing '}' of definition \p D,
+  /// indented like its first line (\p LikeFirstLine: it follows the body's
+  /// last statement, which may be nested), or like the line above.
+  void returnAtEnd(const DeclFact &D, StringRef Text, StringRef Statement,
+                   bool LikeFirstLine = false) {
+    StringRef Before = Text.substr(0, D.BodyClose);
+    StringRef Line = Before.substr(Before.rfind('\n') + 1);
+    if (!Line.trim().empty()) {
+      insert(D.Whole.File, D.BodyClose,
+             fmt::format("{}{} ", Line.ends_with("{") ? " " : "", Statement));
+      return;
+    }
+    // The body's indentation: the line above, if deeper than the '}'.
+    StringRef Above = Before.drop_back(Line.size() + 1);
+    Above = Above.substr(Above.rfind('\n') + 1);
+    if (LikeFirstLine) {
+      // The signature runs up to the body's '{'.
+      StringRef Body = Before.drop_front(D.Whole.Offset + D.Signature.size());
+      Body = Body.drop_until([](char C) { return C == '\n'; });
+      Above = Body.ltrim("\r\n").split('\n').first;
+    }
+    StringRef Indent =
+        Above.take_while([](char C) { return C == ' ' || C == '\t'; });
+    std::string BodyIndent =
+        Indent.size() > Line.size() && !Above.trim().empty()
+            ? Indent.drop_front(Line.size()).str()
+            : std::string("  ");
+    insert(D.Whole.File, D.BodyClose,
+           fmt::format("{}{}\n{}", BodyIndent, Statement, Line));
   }
 
   /// Calls \p Body with each definition of \p Fn and its file's text.

@@ -74,10 +74,15 @@ private:
     }
     std::string What = Fn.IsLambda ? fmt::format("the {}", Fn.Name)
                                    : fmt::format("'{}'", Fn.Name);
+    std::string Becomes =
+        Fn.IsMain ? fmt::format("converting moves its body to the coroutine "
+                                "'{}', which it waits for",
+                                C.asyncName("main"))
+                  : std::string("converting makes it one");
     Diagnostic &D = add(Fn.definitionLoc(), "vinyl-needs-async",
                         fmt::format("{} reaches blocking I/O but is not a "
-                                    "coroutine; converting makes it one",
-                                    What));
+                                    "coroutine; {}",
+                                    What, Becomes));
     D.Notes = explainChain(F, S, Fn.Id);
   }
 

@@ -42,8 +42,9 @@ void decideFacades(SolverState &St) {
         S.States[Call.Callee].Facade = true;
   for (auto &[Id, State] : S.States) {
     const FunctionFact *Fn = St.function(Id);
-    // C code calls a C function; it cannot await.
-    if (Fn && Fn->IsExternC)
+    // C code calls a C function; it cannot await. The C++ runtime calls
+    // `main`, which becomes the facade over `main_async`.
+    if (Fn && (Fn->IsExternC || Fn->IsMain))
       State.Facade = true;
     if (Fn && Fn->ExternalApi && St.C.Facades == FacadePolicy::PublicApi)
       State.Facade = true;
@@ -104,6 +105,12 @@ std::map<std::string, size_t> functionsToPin(const SolverState &St) {
           return D.Problem == UnknownDeducedType;
         }))
       Out.emplace(Id, NoPinningCall);
+  // A `main` whose coroutine cannot be written stays as it was.
+  for (const auto &[Id, State] : St.S.States)
+    if (const FunctionFact *Fn = St.function(Id);
+        State.Async && Fn && Fn->IsMain && !St.Pinned.count(Id))
+      if (std::optional<size_t> Pin = mainPin(St, *Fn))
+        Out.emplace(Id, *Pin);
   // A range-for's calls for its iteration are never awaited.
   for (size_t I = 0; I < F.Calls.size(); ++I)
     if (const CallFact &Call = F.Calls[I];

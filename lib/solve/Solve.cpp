@@ -268,7 +268,7 @@ private:
     if (const FunctionFact *Callee = St.function(Call.Callee);
         Callee && Callee->IsCoroutine && !(Caller && Caller->IsCoroutine))
       return;
-    if (!Caller || !Caller->Writable || Caller->IsMain) {
+    if (!Caller || !Caller->Writable || (Caller->IsMain && St.C.SyncMain)) {
       // Synchronous by nature; a leaf there simply stays blocking.
       if (!Leaf)
         St.SyncCalls.push_back(I);
@@ -302,12 +302,20 @@ private:
                                       : fmt::format("{} '{}'", What, Fn.Name);
     Diagnostic D = St.fallback(
         Fn.Loc,
-        fmt::format("{} reaches blocking I/O but cannot become a coroutine: "
-                    "it stays synchronous (what it calls keeps a blocking "
-                    "facade; a leaf it calls is waited for with block_on), "
-                    "and in async mode it waits in a nested run of the event "
-                    "loop",
-                    Subject),
+        Fn.IsMain
+            ? fmt::format("'main' reaches blocking I/O but cannot become the "
+                          "coroutine '{}' under a blocking facade: it stays "
+                          "synchronous (what it calls keeps a blocking "
+                          "facade; a leaf it calls is waited for with "
+                          "block_on), and in async mode each of its waits "
+                          "runs the event loop by itself",
+                          St.C.asyncName("main"))
+            : fmt::format("{} reaches blocking I/O but cannot become a "
+                          "coroutine: it stays synchronous (what it calls "
+                          "keeps a blocking facade; a leaf it calls is waited "
+                          "for with block_on), and in async mode it waits in "
+                          "a nested run of the event loop",
+                          Subject),
         Fn.Id,
         (Fn.IsConstructor || Fn.IsDestructor) &&
             St.C.AllowBlockingConstructors);
@@ -326,8 +334,13 @@ private:
                          "cannot become a coroutine: the family keeps its "
                          "signature",
                          Outside->Name)});
-    if (auto It = St.Pinned.find(Fn.Id);
-        It != St.Pinned.end() && It->second == St.NoPinningCall) {
+    if (auto It = St.Pinned.find(Fn.Id); Fn.IsMain) {
+      // Pinned by an earlier colouring, or (a converted tree) found now.
+      size_t Pin = It != St.Pinned.end()
+                       ? It->second
+                       : mainPin(St, Fn).value_or(St.NoPinningCall);
+      D.Notes.push_back(whyMainStaysSync(St, Fn, Pin));
+    } else if (It != St.Pinned.end() && It->second == St.NoPinningCall) {
       D.Notes.push_back(
           {Fn.Loc, "its `auto` result type is known in no translation unit "
                    "(none instantiates it), so its coroutine's type cannot "
@@ -379,11 +392,18 @@ private:
                     Call.Kind != CallKind::AddressTaken &&
                     Call.Kind != CallKind::Spawn && !Call.BlockedOn);
       const FunctionFact *Caller = St.function(Call.Caller);
-      if (!Waits || !Caller || !Caller->Writable || Caller->IsMain ||
-          Caller->IsTwin || Caller->IsCoroutine || S.isAsync(Caller->Id) ||
+      if (!Waits || !Caller || !Caller->Writable || Caller->IsTwin ||
+          Caller->IsCoroutine || S.isAsync(Caller->Id) ||
           S.FacadeTwins.count(Caller->Id) || FellBack.count(Caller->Id))
         continue;
       std::string What = St.whyNotCoroutine(*Caller);
+      // A `main` that waits but is no facade stayed synchronous because
+      // its coroutine could not be written, if it still cannot.
+      if (Caller->IsMain) {
+        if (St.C.SyncMain || !mainPin(St, *Caller))
+          continue;
+        What = "function";
+      }
       if (What.empty() && Caller->IsOperator)
         What = "operator";
       // What a range-for calls for its iteration (`begin`) cannot await.

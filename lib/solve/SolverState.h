@@ -5,7 +5,8 @@
 // which functions keep a facade (Facades.cpp), what cannot be rewritten
 // (Refusals.cpp), containers that would hold threads and tasks at once
 // (ThreadContainers.cpp), mutexes held and condition variables waited on
-// across an await (LocksAcrossAwait.cpp). This is the state they share.
+// across an await (LocksAcrossAwait.cpp), a `main` that cannot become
+// `main_async` (Main.cpp). This is the state they share.
 //
 // Private to lib/solve/.
 //
@@ -17,6 +18,7 @@
 
 #include "llvm/ADT/StringRef.h"
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -49,7 +51,8 @@ struct SolverState {
   std::map<std::string, std::string> OverriddenOutside;
   /// Functions a call cannot await, however they are called: an operator
   /// synchronous code calls (it cannot keep a facade under its name), a
-  /// function a range-for calls for its iteration. They stay synchronous;
+  /// function a range-for calls for its iteration, a `main` whose
+  /// coroutine cannot be written (Main.cpp). They stay synchronous;
   /// the call (index into F.Calls) that pins each.
   std::map<std::string, size_t> Pinned;
   /// Functions that stay synchronous by their calls, but take a mutex or
@@ -99,6 +102,15 @@ bool isFunctionObject(const FunctionFact &F);
 /// SolverState::Pinned), with the call that pins each; empty when the
 /// colours stand.
 std::map<std::string, size_t> functionsToPin(const SolverState &St);
+
+/// Whether `main` \p Main, async, cannot become `main_async` under its
+/// facade (Main.cpp): the call that cannot be awaited, or NoPinningCall
+/// for its text (a function-try-block, a `main_async` declared already).
+/// Reads the colours: ask once they stand.
+std::optional<size_t> mainPin(const SolverState &St, const FunctionFact &Main);
+/// The note that says why, for the \p Pin mainPin gave.
+Note whyMainStaysSync(const SolverState &St, const FunctionFact &Main,
+                      size_t Pin);
 
 /// "'f' calls 'g' here", or for a join, "'f' joins a thread that runs 'g'".
 Note callNote(const Facts &F, const std::string &Caller, const CallFact &C);

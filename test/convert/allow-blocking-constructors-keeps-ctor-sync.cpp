@@ -26,6 +26,9 @@
 // CHECK-EMPTY:
 // CHECK-NEXT: static vinyl::task<int> both_async(int fd) { co_return use(fd) + co_await get_async(fd); }
 
+//--- .vinyl.yaml
+# main stays synchronous: it is the synchronous caller this test needs
+facades: { sync_main: true }
 //--- input.txt
 ABC
 //--- a.cpp

@@ -19,6 +19,9 @@
 // CHECK-NEXT: }
 // CHECK-NOT:  inner_async
 
+//--- .vinyl.yaml
+# main stays synchronous: it is the synchronous caller this test needs
+facades: { sync_main: true }
 //--- a.cpp
 #include <unistd.h>
 

@@ -19,6 +19,9 @@
 // CHECK:        template <typename... As> auto prepare(int fd, As &&...vinyl_arg2) {
 // CHECK-NEXT:     return vinyl::block_on(prepare_async(fd, std::forward<As>(vinyl_arg2)...));
 
+//--- .vinyl.yaml
+# main stays synchronous: it is the synchronous caller this test needs
+facades: { sync_main: true }
 //--- a.cpp
 #include <cstdio>
 #include <unistd.h>

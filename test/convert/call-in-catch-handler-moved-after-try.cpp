@@ -56,6 +56,9 @@
 // OUT-NEXT: noted 'y'
 // OUT-NEXT: other 7
 
+//--- .vinyl.yaml
+# main stays synchronous: it is the synchronous caller this test needs
+facades: { sync_main: true }
 //--- input.txt
 abcdfkixmy
 //--- a.cpp

@@ -26,6 +26,9 @@
 // CHECK-NEXT:   co_return n;
 // CHECK-NEXT: }
 
+//--- .vinyl.yaml
+# main stays synchronous: it is the synchronous caller this test needs
+facades: { sync_main: true }
 //--- input.txt
 abc,de,fgh.
 //--- a.cpp

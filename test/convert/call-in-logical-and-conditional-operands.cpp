@@ -19,6 +19,9 @@
 // CHECK-NEXT:   co_return (x ? 1 : 0) + (y ? 10 : 0) + z;
 // CHECK-NEXT: }
 
+//--- .vinyl.yaml
+# main stays synchronous: it is the synchronous caller this test needs
+facades: { sync_main: true }
 //--- input.txt
 bbaxyzaaxyz
 //--- a.cpp

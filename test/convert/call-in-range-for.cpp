@@ -21,6 +21,9 @@
 // CHECK-NEXT:   co_return out;
 // CHECK-NEXT: }
 
+//--- .vinyl.yaml
+# main stays synchronous: it is the synchronous caller this test needs
+facades: { sync_main: true }
 //--- input.txt
 hello world again
 //--- a.cpp

@@ -38,6 +38,8 @@
 // OUT-NEXT: direct 1
 
 //--- .vinyl.yaml
+# main stays synchronous: it is the synchronous caller this test needs
+facades: { sync_main: true }
 callback_types: [Handler]
 //--- a.cpp
 #include <cstdio>

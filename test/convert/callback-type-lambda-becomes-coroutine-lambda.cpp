@@ -44,6 +44,8 @@
 // OUT-NEXT: 8
 
 //--- .vinyl.yaml
+# main stays synchronous: it is the synchronous caller this test needs
+facades: { sync_main: true }
 callback_types: ["Printer", "Handler"]
 //--- a.cpp
 #include <cstdio>

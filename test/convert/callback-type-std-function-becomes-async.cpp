@@ -30,6 +30,8 @@
 // OUT-NEXT: printer
 
 //--- .vinyl.yaml
+# main stays synchronous: it is the synchronous caller this test needs
+facades: { sync_main: true }
 callback_types: ["::Printer"]
 //--- printer.h
 #pragma once

@@ -20,6 +20,9 @@
 // OUT-NEXT: -1 98 108
 // OUT-NEXT: 4 1
 
+//--- .vinyl.yaml
+# main stays synchronous: it is the synchronous caller this test needs
+facades: { sync_main: true }
 //--- input.txt
 blbl!!
 //--- a.cpp

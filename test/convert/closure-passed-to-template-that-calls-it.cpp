@@ -35,6 +35,9 @@
 
 // OUT: read 3, socket 0, kept 2
 
+//--- .vinyl.yaml
+# main stays synchronous: it is the synchronous caller this test needs
+facades: { sync_main: true }
 //--- input.txt
 abcdefg
 //--- a.cpp

@@ -22,6 +22,9 @@
 // CHECK:   vinyl::mutex mu_;
 // CHECK-NEXT:   vinyl::condition_variable ready_;
 
+//--- .vinyl.yaml
+# main stays synchronous: it is the synchronous caller this test needs
+facades: { sync_main: true }
 //--- input.txt
 abcdef
 //--- a.cpp

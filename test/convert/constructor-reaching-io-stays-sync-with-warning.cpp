@@ -23,6 +23,9 @@
 // CHECK-NEXT: }
 // CHECK:        explicit Conn(int fd) : first(handshake(fd)) {}
 
+//--- .vinyl.yaml
+# main stays synchronous: it is the synchronous caller this test needs
+facades: { sync_main: true }
 //--- input
 AB
 //--- a.cpp

@@ -16,6 +16,9 @@
 // CHECK-NEXT:   return vinyl::block_on(put_async(std::move(s), suffix, std::move(n)));
 // CHECK-NEXT: }
 
+//--- .vinyl.yaml
+# main stays synchronous: it is the synchronous caller this test needs
+facades: { sync_main: true }
 //--- a.cpp
 #include <cstdio>
 #include <memory>

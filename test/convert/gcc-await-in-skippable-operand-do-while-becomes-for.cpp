@@ -31,6 +31,9 @@
 
 // OUT: >abc,de|8|3|hij
 
+//--- .vinyl.yaml
+# main stays synchronous: it is the synchronous caller this test needs
+facades: { sync_main: true }
 //--- input.txt
 abc,d e.fghij
 //--- a.cpp

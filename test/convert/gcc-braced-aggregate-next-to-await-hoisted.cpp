@@ -26,6 +26,9 @@
 
 // REFUSED: a.cpp:13:32: error: call of 'num' cannot be awaited: its full-expression aggregate-initialises 'Rec' with braces, which g++ 12 miscompiles next to co_await (its members are destroyed twice); hoist the awaited call, or the braced object, into a variable of its own (it cannot be done here: a call to await outside the aggregate shares its statement) [vinyl-cannot-convert]
 
+//--- .vinyl.yaml
+# main stays synchronous: it is the synchronous caller this test needs
+facades: { sync_main: true }
 //--- input.txt
 5ab7
 //--- a.cpp

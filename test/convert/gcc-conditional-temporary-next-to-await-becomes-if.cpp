@@ -31,6 +31,9 @@
 // OUT-NEXT: kept 0
 // OUT-NEXT: 8 2 0
 
+//--- .vinyl.yaml
+# main stays synchronous: it is the synchronous caller this test needs
+facades: { sync_main: true }
 //--- a.cpp
 #include <cstdio>
 #include <memory>

@@ -19,6 +19,9 @@
 // CHECK-NEXT:   ((void)co_await put(fd, a), ...);
 // OUT: 123
 
+//--- .vinyl.yaml
+# main stays synchronous: it is the synchronous caller this test needs
+facades: { sync_main: true }
 //--- a.cpp
 #include <cstdio>
 #include <initializer_list>

@@ -50,6 +50,9 @@
 // OUT-NEXT: note 1
 // OUT-NEXT: reads 14
 
+//--- .vinyl.yaml
+# main stays synchronous: it is the synchronous caller this test needs
+facades: { sync_main: true }
 //--- input.txt
 bl+3xyabqwwwayz
 //--- a.cpp

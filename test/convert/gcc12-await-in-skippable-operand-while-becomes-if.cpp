@@ -33,6 +33,9 @@
 // OUT:      2 after 2 reads
 // OUT-NEXT: 2 after 4 reads
 
+//--- .vinyl.yaml
+# main stays synchronous: it is the synchronous caller this test needs
+facades: { sync_main: true }
 //--- input.txt
 aaaaaa
 //--- a.cpp

@@ -18,6 +18,9 @@
 // CHECK-NEXT:     ++*n;
 // CHECK-NEXT: }
 
+//--- .vinyl.yaml
+# main stays synchronous: it is the synchronous caller this test needs
+facades: { sync_main: true }
 //--- input.txt
 12345
 //--- a.cpp

@@ -19,6 +19,9 @@
 // OUT:      hello
 // OUT-NEXT: world
 
+//--- .vinyl.yaml
+# main stays synchronous: it is the synchronous caller this test needs
+facades: { sync_main: true }
 //--- a.cpp
 #include <string>
 #include <unistd.h>

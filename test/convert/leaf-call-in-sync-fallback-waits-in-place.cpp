@@ -35,6 +35,9 @@
 // WARN: a.cpp:9:12: warning: constructor 'Conn::Conn' reaches blocking I/O but cannot become a coroutine
 // WARN: a.cpp:10:3: warning: destructor 'Conn::~Conn' reaches blocking I/O but cannot become a coroutine
 
+//--- .vinyl.yaml
+# main stays synchronous: it is the synchronous caller this test needs
+facades: { sync_main: true }
 //--- input
 AB
 //--- a.cpp

@@ -15,6 +15,9 @@
 // CHECK:      static vinyl::task<unsigned> pause_s_async() { co_return co_await vinyl::io::sleep(0); }
 // CHECK:      static vinyl::task<int> pause_us_async() { co_return co_await vinyl::io::usleep(100); }
 
+//--- .vinyl.yaml
+# main stays synchronous: it is the synchronous caller this test needs
+facades: { sync_main: true }
 //--- a.cpp
 #include <cstdio>
 #include <unistd.h>

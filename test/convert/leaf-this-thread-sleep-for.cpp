@@ -16,6 +16,9 @@
 
 // OUT: slept
 
+//--- .vinyl.yaml
+# main stays synchronous: it is the synchronous caller this test needs
+facades: { sync_main: true }
 //--- a.cpp
 #include <chrono>
 #include <cstdio>

@@ -18,6 +18,9 @@
 // CHECK-NEXT:   std::printf("%s %s %d\n", w.c_str(), l.c_str(), &l == &last);
 // CHECK-NEXT: }
 
+//--- .vinyl.yaml
+# main stays synchronous: it is the synchronous caller this test needs
+facades: { sync_main: true }
 //--- input.txt
 alpha beta gamma delta
 //--- a.cpp

@@ -29,6 +29,9 @@
 // CHECK-NEXT:   return vinyl::block_on(read_bigger_async(fd));
 // CHECK-NEXT: }
 
+//--- .vinyl.yaml
+# main stays synchronous: it is the synchronous caller this test needs
+facades: { sync_main: true }
 //--- input.txt
 AB
 //--- a.cpp

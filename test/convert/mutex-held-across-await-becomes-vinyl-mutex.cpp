@@ -35,6 +35,9 @@
 // WARN: a.cpp:[[#]]:[[#]]: warning: the lock 'h' (std::lock_guard, line [[#]]) is held across this call, which is a co_await: {{.*}} [vinyl-lock-across-await]
 // WARN: a.cpp:[[#]]:[[#]]: note: 'Log::other_' cannot become a vinyl::mutex: it is used here in a way the rewrite does not follow
 
+//--- .vinyl.yaml
+# main stays synchronous: it is the synchronous caller this test needs
+facades: { sync_main: true }
 //--- input.txt
 abcdefgh
 //--- a.cpp

@@ -40,6 +40,9 @@
 // CHECK-NEXT:   for (char c : Bytes{})
 // CHECK:          last = vinyl::block_on(vinyl::io::read(0, &c, 1)) == 1 ? c : 0;
 
+//--- .vinyl.yaml
+# main stays synchronous: it is the synchronous caller this test needs
+facades: { sync_main: true }
 //--- input
 abc
 xy

@@ -38,6 +38,9 @@
 // EXPLAIN: Pool::acquire (a.cpp:13:7) is async: 1 path to blocking I/O
 // EXPLAIN-NEXT: `- locks Pool::mu_ at a.cpp:14:34  [waits on a vinyl::mutex]
 
+//--- .vinyl.yaml
+# main stays synchronous: it is the synchronous caller this test needs
+facades: { sync_main: true }
 //--- input.txt
 abcdefgh
 //--- a.cpp

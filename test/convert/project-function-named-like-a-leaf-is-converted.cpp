@@ -13,6 +13,9 @@
 
 // CHECK:      static vinyl::task<long> greet_async() { co_return co_await send_async("hi\n"); }
 
+//--- .vinyl.yaml
+# main stays synchronous: it is the synchronous caller this test needs
+facades: { sync_main: true }
 //--- msg.h
 #pragma once
 #include <string>

@@ -24,6 +24,9 @@
 // CHECK-NEXT:   return vinyl::block_on(next_line_async(fd));
 // CHECK-NEXT: }
 
+//--- .vinyl.yaml
+# main stays synchronous: it is the synchronous caller this test needs
+facades: { sync_main: true }
 //--- input.txt
 first
 second

@@ -28,6 +28,9 @@
 
 // ERR-NOT: warning
 
+//--- .vinyl.yaml
+# main stays synchronous: it is the synchronous caller this test needs
+facades: { sync_main: true }
 //--- input.txt
 abcdef
 //--- a.cpp

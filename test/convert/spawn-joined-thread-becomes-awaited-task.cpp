@@ -45,6 +45,9 @@
 // OUT-NEXT: copy-braced 3
 // OUT-NEXT: main 4
 
+//--- .vinyl.yaml
+# main stays synchronous: it is the synchronous caller this test needs
+facades: { sync_main: true }
 //--- a.cpp
 #include <cstdio>
 #include <string>

@@ -57,6 +57,9 @@
 // OUT-NEXT: worker 4
 // OUT-NEXT: worker 5
 
+//--- .vinyl.yaml
+# main stays synchronous: it is the synchronous caller this test needs
+facades: { sync_main: true }
 //--- a.cpp
 #include <array>
 #include <cstdio>

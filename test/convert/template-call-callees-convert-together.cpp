@@ -43,6 +43,9 @@
 // OUT:      hello
 // OUT-NEXT: counted 6
 
+//--- .vinyl.yaml
+# main stays synchronous: it is the synchronous caller this test needs
+facades: { sync_main: true }
 //--- a.cpp
 #include <cstdio>
 #include <unistd.h>

@@ -15,6 +15,9 @@
 // CHECK:        int error() const { return code; }
 // CHECK:      template <class S> vinyl::task<int> go_async(S &s) { co_return std::move(co_await s.connect(1)).error(); }
 
+//--- .vinyl.yaml
+# main stays synchronous: it is the synchronous caller this test needs
+facades: { sync_main: true }
 //--- input
 A
 //--- a.cpp

@@ -28,6 +28,9 @@
 // OUT:      hello
 // OUT-NEXT: sent 6
 
+//--- .vinyl.yaml
+# main stays synchronous: it is the synchronous caller this test needs
+facades: { sync_main: true }
 //--- a.cpp
 #include <cstdio>
 #include <unistd.h>

@@ -25,6 +25,9 @@
 
 // OUT: 131
 
+//--- .vinyl.yaml
+# main stays synchronous: it is the synchronous caller this test needs
+facades: { sync_main: true }
 //--- a.cpp
 #include <cstdio>
 #include <unistd.h>

@@ -21,6 +21,9 @@
 
 // OUT: 5
 
+//--- .vinyl.yaml
+# main stays synchronous: it is the synchronous caller this test needs
+facades: { sync_main: true }
 //--- a.cpp
 #include <cstdio>
 #include <string>

@@ -35,7 +35,8 @@
 // EXPLAIN: skip_one (a.cpp:[[#]]:[[#]]) is async, with no synchronous twin (no facade runs it and no other twin calls it)
 
 //--- .vinyl.yaml
-facades: { twins: true }
+# main stays synchronous: it is the synchronous caller this test needs
+facades: { sync_main: true, twins: true }
 //--- input.txt
 wxyz
 //--- a.cpp

@@ -48,7 +48,9 @@
 // CHECK-NEXT: }
 
 //--- .vinyl.yaml
+# main stays synchronous: it is the synchronous caller this test needs
 facades:
+  sync_main: true
   twins: true
 //--- input.txt
 banana

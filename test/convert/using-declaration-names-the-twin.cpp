@@ -22,6 +22,9 @@
 // USE: vinyl::task<int> total_async(int fd) {
 // USE-NEXT:   co_return co_await next_async(fd) + co_await next_async(fd, 2);
 
+//--- .vinyl.yaml
+# main stays synchronous: it is the synchronous caller this test needs
+facades: { sync_main: true }
 //--- input.txt
 abcdef
 //--- lib.h

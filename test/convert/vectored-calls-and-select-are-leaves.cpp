@@ -27,6 +27,9 @@
 // OUT: got 9: key=value
 // OUT: message 3: xyz
 
+//--- .vinyl.yaml
+# main stays synchronous: it is the synchronous caller this test needs
+facades: { sync_main: true }
 //--- a.cpp
 #include <cstdio>
 #include <cstring>

@@ -20,6 +20,9 @@
 // CHECK-NEXT: }
 // CHECK:      static vinyl::task<int> run_async(Reader *r) { co_return co_await twice(r); }
 
+//--- .vinyl.yaml
+# main stays synchronous: it is the synchronous caller this test needs
+facades: { sync_main: true }
 //--- a.cpp
 #include <unistd.h>
 

@@ -28,6 +28,9 @@
 // CHECK-NEXT:   {{(return )?}}vinyl::block_on(greet_async());
 // CHECK-NEXT: }
 
+//--- .vinyl.yaml
+# main stays synchronous: it is the synchronous caller this test needs
+facades: { sync_main: true }
 //--- a.cpp
 #include <unistd.h>
 

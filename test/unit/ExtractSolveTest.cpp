@@ -32,7 +32,7 @@ struct Analysis {
   }
 };
 
-Analysis analyse(llvm::StringRef Code) {
+Analysis analyse(llvm::StringRef Code, bool SyncMain = false) {
   static const char *Prelude = "typedef long ssize_t;\n"
                                "extern \"C\" ssize_t read(int, void *, "
                                "unsigned long);\n";
@@ -44,6 +44,7 @@ Analysis analyse(llvm::StringRef Code) {
   auto Paths = PathSet::create({std::string(Dir)});
   Config C;
   C.Leaves.push_back({"read", "vinyl::io::read", "test"});
+  C.SyncMain = SyncMain;
   ExtractOptions Opts;
   Opts.Cfg = &C;
   Opts.Writable = &*Paths;
@@ -73,12 +74,25 @@ int pure(int x) { return x * 2; }
   EXPECT_FALSE(A.S.hasErrors());
 }
 
-TEST(ExtractSolveTest, MainStaysSyncAndItsCalleeGetsAFacade) {
+TEST(ExtractSolveTest, MainBecomesTheFacadeOverMainAsync) {
   Analysis A = analyse(R"(
 int get(int fd) { char c; return read(fd, &c, 1); }
 int helper(int fd) { return get(fd); }
 int main() { return helper(0); }
 )");
+  EXPECT_TRUE(A.async("main"));
+  EXPECT_TRUE(A.facade("main"));
+  EXPECT_FALSE(A.facade("helper")); // only async callers now
+  EXPECT_FALSE(A.S.hasErrors());
+}
+
+TEST(ExtractSolveTest, SyncMainKeepsMainSyncAndItsCalleeGetsAFacade) {
+  Analysis A = analyse(R"(
+int get(int fd) { char c; return read(fd, &c, 1); }
+int helper(int fd) { return get(fd); }
+int main() { return helper(0); }
+)",
+                       /*SyncMain=*/true);
   EXPECT_FALSE(A.async("main"));
   EXPECT_TRUE(A.facade("helper"));
   EXPECT_FALSE(A.facade("get")); // only async callers

@@ -139,6 +139,19 @@ TEST(DeclarationsFacetTest, LambdaWithoutParametersGetsInsertionPoints) {
   EXPECT_TRUE(W.fn("outer")->HasLocals);
 }
 
+TEST(DeclarationsFacetTest, MainThatMayFallOffItsEndIsMarked) {
+  Walk Falls = walk("int f();\n"
+                    "int main() { if (f()) return 1; }\n",
+                    {makeDeclarationsFacet});
+  ASSERT_TRUE(Falls.fn("main"));
+  EXPECT_TRUE(Falls.fn("main")->Decls[0].FallsOffEnd);
+  Walk Returns = walk("int f();\n"
+                      "int main() { if (f()) { return 1; } else return 0; }\n",
+                      {makeDeclarationsFacet});
+  ASSERT_TRUE(Returns.fn("main"));
+  EXPECT_FALSE(Returns.fn("main")->Decls[0].FallsOffEnd);
+}
+
 // ---- call sites ----
 
 TEST(CallsFacetTest, MemberOfAResultNeedsParenthesesAndConditionsAreKnown) {

@@ -57,7 +57,7 @@ protected:
   llvm::raw_string_ostream Out{OutText}, Err{ErrText};
 };
 
-TEST_F(PipelineTest, ConvertsAndWritesWithFacadesForMain) {
+TEST_F(PipelineTest, ConvertsAndWritesMainAsTheFacadeOverMainAsync) {
   auto R = runConversion(options());
   ASSERT_TRUE(bool(R)) << llvm::toString(R.takeError());
   EXPECT_EQ(R->Status, RunStatus::Done);
@@ -68,10 +68,10 @@ TEST_F(PipelineTest, ConvertsAndWritesWithFacadesForMain) {
   EXPECT_NE(Text.find("vinyl::task<int> get_byte(int fd)"), std::string::npos);
   EXPECT_NE(Text.find("co_await vinyl::io::read(fd, &c, 1)"),
             std::string::npos);
-  // main stays synchronous: get_pair keeps its name as a facade.
-  EXPECT_NE(Text.find("vinyl::task<int> get_pair_async(int fd)"),
-            std::string::npos);
-  EXPECT_NE(Text.find("return vinyl::block_on(get_pair_async(fd));"),
+  // main's body becomes main_async, so get_pair keeps no facade.
+  EXPECT_NE(Text.find("vinyl::task<int> get_pair(int fd)"), std::string::npos);
+  EXPECT_NE(Text.find("vinyl::task<int> main_async() {"), std::string::npos);
+  EXPECT_NE(Text.find("return vinyl::block_on(main_async());"),
             std::string::npos);
   EXPECT_NE(ErrText.find("converted "), std::string::npos);
 }

@@ -112,6 +112,9 @@ struct Config {
   /// twin `R f(vinyl::twin_t, P...)`, which its facade runs in blocking
   /// mode: converted code then costs what the original did there.
   bool Twins = false;
+  /// `main` stays synchronous, calling blocking facades, instead of
+  /// becoming the facade over `main_async` when it reaches I/O.
+  bool SyncMain = false;
   /// A converted function whose waits all sit behind one cold guard (a
   /// buffer's refill) is split into a plain half returning
   /// vinyl::fast_task<T>, ready without a coroutine frame where the guard
@@ -147,6 +150,7 @@ struct ConfigFile {
   std::optional<bool> AllowBlockingConstructors;
   std::optional<BlockingFallback> Fallback;
   std::optional<bool> Twins;
+  std::optional<bool> SyncMain;
   std::optional<bool> FastPaths;
   std::optional<TargetCompiler> Compiler;
 };

@@ -82,6 +82,10 @@ struct DeclFact {
   /// ("<R>"): those up to the last one the arguments do not deduce.
   std::string TemplateArgs;
   unsigned BodyClose = 0;  ///< Offset of the body's closing '}'.
+  /// A definition of `main` that does not end in a return: C++ returns 0
+  /// at its end, and its coroutine says so (`co_return 0;`), since a
+  /// coroutine falling off its end is undefined.
+  bool FallsOffEnd = false;
   /// Just after the parameter list's '(', where a synchronous twin's tag
   /// parameter goes; ParamsEmpty when the list has no parameter.
   Anchor ParamsOpen;
