@@ -268,7 +268,8 @@ private:
     if (const FunctionFact *Callee = St.function(Call.Callee);
         Callee && Callee->IsCoroutine && !(Caller && Caller->IsCoroutine))
       return;
-    if (!Caller || !Caller->Writable || (Caller->IsMain && St.C.SyncMain)) {
+    if (!Caller || !Caller->Writable ||
+        (Caller->IsMain && St.C.syncMain())) {
       // Synchronous by nature; a leaf there simply stays blocking.
       if (!Leaf)
         St.SyncCalls.push_back(I);
@@ -400,7 +401,7 @@ private:
       // A `main` that waits but is no facade stayed synchronous because
       // its coroutine could not be written, if it still cannot.
       if (Caller->IsMain) {
-        if (St.C.SyncMain || !mainPin(St, *Caller))
+        if (St.C.syncMain() || !mainPin(St, *Caller))
           continue;
         What = "function";
       }

@@ -113,8 +113,13 @@ struct Config {
   /// mode: converted code then costs what the original did there.
   bool Twins = false;
   /// `main` stays synchronous, calling blocking facades, instead of
-  /// becoming the facade over `main_async` when it reaches I/O.
-  bool SyncMain = false;
+  /// becoming the facade over `main_async` when it reaches I/O. Unset, it
+  /// follows Twins: a converted `main` would run every call as a coroutine
+  /// in blocking mode too, where with twins the facades it calls run the
+  /// original bodies (and `main` itself cannot have a twin: it cannot be
+  /// overloaded).
+  std::optional<bool> SyncMain;
+  bool syncMain() const { return SyncMain.value_or(Twins); }
   /// A converted function whose waits all sit behind one cold guard (a
   /// buffer's refill) is split into a plain half returning
   /// vinyl::fast_task<T>, ready without a coroutine frame where the guard
