@@ -55,6 +55,15 @@ std::string ExtractContext::id(const FunctionDecl *FD) {
   return It->second;
 }
 
+SourceLocation ExtractContext::bodyEnd(const Stmt *Body) {
+  if (isa<CompoundStmt>(Body))
+    return Lexer::getLocForEndOfToken(Body->getEndLoc(), 0, SM, LO);
+  if (isa<Expr, NullStmt, ReturnStmt, BreakStmt, ContinueStmt>(Body))
+    return Lexer::findLocationAfterToken(Body->getEndLoc(), tok::semi, SM, LO,
+                                         false);
+  return SourceLocation();
+}
+
 unsigned ExtractContext::lineOf(const Stmt *S) {
   return SM.getPresumedLineNumber(SM.getFileLoc(S->getBeginLoc()));
 }

@@ -66,6 +66,11 @@ public:
     return Parents.size() == 1 ? Parents[0].template get<T>() : nullptr;
   }
 
+  /// Where a loop's body \p Body ends: after its '}' or, a simple
+  /// statement (an expression, `;`, return, break, continue), its ';'.
+  /// Invalid for any other statement.
+  clang::SourceLocation bodyEnd(const clang::Stmt *Body);
+
   unsigned lineOf(const clang::Stmt *S);
   unsigned lineOf(const clang::Decl *D);
   Anchor anchor(clang::CharSourceRange R);

@@ -209,11 +209,7 @@ private:
     // What the condition's ")" (and a braced body's "{") become.
     SourceLocation Close = Block ? Block->getLBracLoc().getLocWithOffset(1)
                                  : While->getRParenLoc().getLocWithOffset(1);
-    SourceLocation After;
-    if (!Block &&
-        isa<Expr, NullStmt, ReturnStmt, BreakStmt, ContinueStmt>(Body))
-      After = Lexer::findLocationAfterToken(Body->getEndLoc(), tok::semi, SM,
-                                            X.LO, false);
+    SourceLocation After = Block ? SourceLocation() : X.bodyEnd(Body);
     if ((!Block && (After.isInvalid() || !After.isFileID())) ||
         !Begin.isFileID() || !CondEnd.isFileID() || !Close.isFileID() ||
         !X.isWritableLoc(Close))

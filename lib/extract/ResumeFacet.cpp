@@ -300,13 +300,7 @@ private:
                               X.lineOf(&Loop), Why));
     // The head, `while (C)`, and where the body ends: after its '}' or,
     // unbraced, its ';'.
-    const Stmt *Body = Loop.getBody();
-    SourceLocation End;
-    if (isa<CompoundStmt>(Body))
-      End = Lexer::getLocForEndOfToken(Body->getEndLoc(), 0, X.SM, X.LO);
-    else if (isa<Expr, NullStmt, ReturnStmt, BreakStmt, ContinueStmt>(Body))
-      End = Lexer::findLocationAfterToken(Body->getEndLoc(), tok::semi, X.SM,
-                                          X.LO, false);
+    SourceLocation End = X.bodyEnd(Loop.getBody());
     SourceLocation HeadEnd = Loop.getRParenLoc().getLocWithOffset(1);
     const Expr *Cond = Loop.getCond();
     SourceLocation CondEnd =
