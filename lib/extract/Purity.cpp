@@ -23,7 +23,9 @@ static bool pure(const Expr *E, unsigned Depth) {
   if (!E)
     return true;
   E = E->IgnoreParens();
-  if (E->getType().isVolatileQualified())
+  // No type yet: `Box<T> b(item);` in a template is a ParenListExpr, whose
+  // constructor is not known.
+  if (E->getType().isNull() || E->getType().isVolatileQualified())
     return false;
   if (isa<DeclRefExpr, IntegerLiteral, FloatingLiteral, CharacterLiteral,
           clang::StringLiteral, CXXBoolLiteralExpr, CXXNullPtrLiteralExpr,
