@@ -42,6 +42,7 @@ struct RawFile {
   std::optional<std::string> NameScheme;
   std::optional<RawTask> Task;
   std::optional<bool> FastPaths;
+  std::optional<bool> AutomaticCallbackTypes;
   std::optional<vinyl::TargetCompiler> Compiler;
 };
 } // namespace
@@ -170,6 +171,7 @@ template <> struct MappingTraits<RawFile> {
     Io.mapOptional("name_scheme", F.NameScheme);
     Io.mapOptional("task", F.Task);
     Io.mapOptional("fast_paths", F.FastPaths);
+    Io.mapOptional("automatic_callback_types", F.AutomaticCallbackTypes);
     Io.mapOptional("compiler", F.Compiler);
   }
   static std::string validate(IO &Io, RawFile &F) {
@@ -260,6 +262,7 @@ Expected<ConfigFile> parseConfigFile(StringRef Path, StringRef Text) {
   }
   File.NameScheme = Raw.NameScheme;
   File.FastPaths = Raw.FastPaths;
+  File.AutomaticCallbackTypes = Raw.AutomaticCallbackTypes;
   if (Raw.Compiler) {
     File.Compiler = *Raw.Compiler;
     File.Compiler->Origin = Path.str();
@@ -327,6 +330,8 @@ static Error mergeFile(StringRef Path, Config &C,
     C.SyncMain = *File->SyncMain;
   if (File->FastPaths)
     C.FastPaths = *File->FastPaths;
+  if (File->AutomaticCallbackTypes)
+    C.AutomaticCallbackTypes = *File->AutomaticCallbackTypes;
   if (File->NameScheme)
     C.NameScheme = *File->NameScheme;
   if (File->Compiler) {

@@ -14,7 +14,7 @@
 // The solver refuses what escapes and converts the families.
 //
 //===----------------------------------------------------------------------===//
-#include "ExtractContext.h"
+#include "CallbackTypes.h"
 
 #include "vinyl-asyncify/facts/Format.h"
 
@@ -26,29 +26,6 @@ using namespace llvm;
 
 namespace vinyl::extract {
 namespace {
-
-/// The function type a callback alias names: through pointers, references,
-/// parentheses and std::function's one template argument.
-FunctionProtoTypeLoc callbackSignature(TypeLoc TL) {
-  while (TL) {
-    TL = TL.getUnqualifiedLoc();
-    if (auto F = TL.getAs<FunctionProtoTypeLoc>())
-      return F;
-    if (auto P = TL.getAs<PointerTypeLoc>())
-      TL = P.getPointeeLoc();
-    else if (auto R = TL.getAs<ReferenceTypeLoc>())
-      TL = R.getPointeeLoc();
-    else if (auto Paren = TL.getAs<ParenTypeLoc>())
-      TL = Paren.getInnerLoc();
-    else if (auto T = TL.getAs<TemplateSpecializationTypeLoc>();
-             T && T.getNumArgs() == 1 &&
-             T.getArgLoc(0).getArgument().getKind() == TemplateArgument::Type)
-      TL = T.getArgLoc(0).getTypeSourceInfo()->getTypeLoc();
-    else
-      return {};
-  }
-  return {};
-}
 
 class CallablesFacet : public Facet {
 public:
@@ -94,65 +71,53 @@ public:
       if (It != ClosureVars.end() && !isCalledObject(&E, X.Ctx) &&
           !passedToCallingTemplate(&E))
         recordEscape(&E, It->second);
-      if (!X.Cfg.CallbackTypes.empty())
-        callbackValueUse(&E, VD);
+      callbackValueUse(&E, VD);
       return;
     }
     const auto *FD = dyn_cast<FunctionDecl>(E.getDecl());
-    if (!FD || X.CalleeRefs.contains(&E) || !X.isOurs(FD))
+    if (!FD || X.CalleeRefs.contains(&E))
       return;
+    if (!X.isOurs(FD)) {
+      // It cannot become a coroutine, so a family it is stored as cannot.
+      taintIfStored(&E, fmt::format("'{}', declared outside the paths, is "
+                                    "stored as it",
+                                    FD->getQualifiedNameAsString()));
+      return;
+    }
     CallFact C;
     C.Callee = X.id(FD);
     C.Kind = CallKind::AddressTaken;
-    if (!X.Cfg.CallbackTypes.empty()) {
-      C.CallbackType = callbackAlias(destinationType(&E));
-      if (!C.CallbackType.empty())
-        C.CalleeName = X.fileAnchor(SourceRange(E.getLocation()), C.Problem);
-    }
+    C.CallbackType = familyAt(&E);
+    if (!C.CallbackType.empty())
+      C.CalleeName = X.fileAnchor(SourceRange(E.getLocation()), C.Problem);
     X.recordCall(&E, std::move(C));
   }
+
+  /// A field of a callback type used as a value.
+  void memberExpr(const MemberExpr &E) override {
+    if (const auto *FD = dyn_cast<FieldDecl>(E.getMemberDecl()))
+      callbackValueUse(&E, FD);
+  }
+
+  /// A function of the paths whose result is of a callback type.
+  void functionDecl(const FunctionDecl &FD) override { Types.slot(FD); }
 
   /// `std::unique_ptr<Conn, Closer> p;`: a class template that is not the
   /// paths' holds a function object of the paths and calls it (a deleter,
   /// a comparator, a hash) without awaiting.
   void varDecl(const VarDecl &VD) override {
     functorsInType(VD.getType(), VD.getLocation());
+    Types.slot(VD);
   }
   void fieldDecl(const FieldDecl &FD) override {
     functorsInType(FD.getType(), FD.getLocation());
+    Types.slot(FD);
   }
 
-  /// An alias named by the callback_types rules, declared under the paths:
-  /// if a function stored as it reaches I/O, its result becomes a task.
-  void typedefNameDecl(const TypedefNameDecl &TD) override {
-    std::string Name = TD.getQualifiedNameAsString();
-    if (!llvm::is_contained(X.Cfg.CallbackTypes, Name))
-      return;
-    std::string Id = "callback:" + Name;
-    FunctionFact &F = X.Out.Functions[Id];
-    F.Id = Id;
-    F.Name = Name;
-    F.Loc = X.location(TD.getLocation());
-    F.IsCallbackType = F.Writable = F.HasDefinition = true;
-    DeclFact D;
-    D.Loc = F.Loc;
-    D.Whole = X.fileAnchor(TD.getSourceRange(), D.Problem);
-    FunctionProtoTypeLoc Signature =
-        callbackSignature(TD.getTypeSourceInfo()->getTypeLoc());
-    if (!Signature) {
-      F.Problem = "it is not an alias of a function pointer, function "
-                  "reference or std::function type";
-      return;
-    }
-    // Converted already: its targets are coroutines.
-    F.IsCoroutine = X.isTask(Signature.getReturnLoc().getType());
-    SourceRange Result = Signature.getReturnLoc().getSourceRange();
-    D.ReturnType = X.fileAnchor(Result, D.Problem);
-    D.Result = Lexer::getSourceText(CharSourceRange::getTokenRange(Result),
-                                    X.SM, X.LO)
-                   .str();
-    F.Decls.push_back(std::move(D));
-  }
+  /// An alias named by the callback_types rules, or a std::function alias
+  /// declared under the paths: if a function stored as it reaches I/O, its
+  /// result becomes a task.
+  void typedefNameDecl(const TypedefNameDecl &TD) override { Types.alias(TD); }
 
   /// Takes a call through a callback type; notes function objects handed
   /// to code that is not converted.
@@ -162,10 +127,16 @@ public:
       recordCallThrough(CE, CE.getCallee());
       return true;
     }
-    if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(&CE);
-        Op && Op->getOperator() == OO_Call && !X.isOurs(Callee) &&
+    const auto *Op = dyn_cast<CXXOperatorCallExpr>(&CE);
+    if (Op && Op->getOperator() == OO_Call && !X.isOurs(Callee) &&
         recordCallThrough(CE, Op->getArg(0)))
       return true;
+    if (Op && Op->getOperator() == OO_Equal && Op->getNumArgs() == 2 &&
+        isStdFunction(Op->getArg(0)->getType()))
+      taintIfForeign(Op->getArg(1));
+    else if (!Op && !CE.isGLValue() && isStdFunction(CE.getType()))
+      // A std::function result initialising a place of a family directly.
+      taintIfForeign(&CE);
     if (!X.inInstantiation() && !X.isOurs(Callee))
       recordFunctorsPassedOn(CE.arguments(), Callee);
     return false;
@@ -175,6 +146,8 @@ public:
     const CXXConstructorDecl *Ctor = E.getConstructor();
     if (Ctor && !X.isOurs(Ctor))
       recordFunctorsPassedOn(E.arguments(), Ctor);
+    if (E.getNumArgs() == 1 && isStdFunction(E.getType()))
+      taintIfForeign(E.getArg(0));
   }
 
   /// In a template's pattern a thread's or a callback's construction is
@@ -188,122 +161,66 @@ public:
   }
 
 private:
-  /// The id of the callback type (per the rules) \p T names, or "".
-  std::string callbackAlias(QualType T) const {
-    // `const Handler &` and `Handler &&` parameters hold a Handler too.
-    if (!T.isNull())
-      T = T.getNonReferenceType();
-    while (!T.isNull()) {
-      const auto *TT = T->getAs<TypedefType>();
-      if (!TT)
-        return "";
-      std::string Name = TT->getDecl()->getQualifiedNameAsString();
-      if (llvm::is_contained(X.Cfg.CallbackTypes, Name))
-        return "callback:" + Name;
-      T = TT->desugar();
-    }
-    return "";
+  /// The family of the place the value \p E goes to, or "".
+  std::string familyAt(const Expr *E) const {
+    Destination D = Types.destination(E);
+    return Types.family(D.Type, D.Slot);
   }
 
-  /// The declared type a function's address is stored as, converted to or
-  /// passed as: a variable, a parameter, an array element or field of a
-  /// braced initialiser, an assignment's left side, a return type.
-  QualType destinationType(const Expr *E) {
-    DynTypedNode Node = DynTypedNode::create(*E);
-    for (;;) {
-      auto Parents = X.Ctx.getParents(Node);
-      if (Parents.empty())
-        return {};
-      const DynTypedNode &P = Parents[0];
-      if (const auto *VD = P.get<VarDecl>())
-        return VD->getType();
-      if (const auto *FD = P.get<FieldDecl>())
-        return FD->getType();
-      if (P.get<ReturnStmt>()) {
-        const FunctionDecl *Fn = X.currentFunction();
-        return Fn ? Fn->getReturnType() : QualType();
-      }
-      const auto *PE = P.get<Expr>();
-      const Expr *Child = Node.get<Expr>();
-      if (!PE || !Child)
-        return {};
-      if (const auto *Cast = dyn_cast<ExplicitCastExpr>(PE))
-        return Cast->getTypeAsWritten();
-      const auto *Unary = dyn_cast<UnaryOperator>(PE);
-      // A captureless lambda converted to a function pointer.
-      const auto *Conversion = dyn_cast<CXXMemberCallExpr>(PE);
-      if (isa<MemberExpr>(PE) ||
-          (Conversion && isa_and_nonnull<CXXConversionDecl>(
-                             Conversion->getMethodDecl()))) {
-        Node = P;
-        continue;
-      }
-      if (isa<ImplicitCastExpr, ParenExpr, MaterializeTemporaryExpr,
-              CXXBindTemporaryExpr, ExprWithCleanups>(PE) ||
-          (Unary && Unary->getOpcode() == UO_AddrOf) ||
-          (isa<CXXConstructExpr>(PE) &&
-           cast<CXXConstructExpr>(PE)->getNumArgs() == 1)) {
-        Node = P;
-        continue;
-      }
-      if (const auto *List = dyn_cast<InitListExpr>(PE)) {
-        if (const clang::ArrayType *AT = X.Ctx.getAsArrayType(List->getType()))
-          return AT->getElementType();
-        const RecordDecl *RD = List->getType()->getAsRecordDecl();
-        if (!RD)
-          return {};
-        unsigned I = 0;
-        for (const FieldDecl *Field : RD->fields()) {
-          if (I < List->getNumInits() && List->getInit(I) == Child)
-            return Field->getType();
-          ++I;
-        }
-        return {};
-      }
-      if (const auto *Assign = dyn_cast<BinaryOperator>(PE))
-        return Assign->getOpcode() == BO_Assign && Assign->getRHS() == Child
-                   ? Assign->getLHS()->getType()
-                   : QualType();
-      if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(PE))
-        // `callback = f` on a class type (std::function).
-        return Op->getOperator() == OO_Equal && Op->getNumArgs() == 2 &&
-                       Op->getArg(1) == Child
-                   ? Op->getArg(0)->getType()
-                   : QualType();
-      if (const auto *Call = dyn_cast<CallExpr>(PE)) {
-        const FunctionDecl *Callee = Call->getDirectCallee();
-        // std::move(h) and std::forward<H>(h) hand h on as it is.
-        if (Callee && Callee->isInStdNamespace() && Callee->getIdentifier() &&
-            (Callee->getName() == "move" || Callee->getName() == "forward") &&
-            Call->getNumArgs() == 1) {
-          Node = P;
-          continue;
-        }
-        for (unsigned I = 0; Callee && I < Call->getNumArgs(); ++I)
-          if (Call->getArg(I) == Child && I < Callee->getNumParams())
-            return Callee->getParamDecl(I)->getType();
-        return {};
-      }
-      if (const auto *Construct = dyn_cast<CXXConstructExpr>(PE)) {
-        const CXXConstructorDecl *Ctor = Construct->getConstructor();
-        for (unsigned I = 0; Ctor && I < Construct->getNumArgs(); ++I)
-          if (Construct->getArg(I) == Child && I < Ctor->getNumParams())
-            return Ctor->getParamDecl(I)->getType();
-        return {};
-      }
-      return {};
-    }
+  /// A value stored in a place of an automatic family that the tool cannot
+  /// tell comes from the paths (a std::function a library returned, a
+  /// function object): the family keeps its type (see
+  /// settleAutomaticFamilies). \p E is the value a std::function is
+  /// constructed or assigned from, or one that initialises it directly.
+  void taintIfForeign(const Expr *E) {
+    const Expr *Value = E->IgnoreImplicit()->IgnoreParens();
+    if (const auto *Unary = dyn_cast<UnaryOperator>(Value);
+        Unary && Unary->getOpcode() == UO_AddrOf)
+      Value = Unary->getSubExpr()->IgnoreParens();
+    // Functions and lambdas are recorded where they are named; nullptr
+    // holds nothing.
+    if (isa<LambdaExpr, CXXNullPtrLiteralExpr, GNUNullExpr>(Value))
+      return;
+    if (const auto *Ref = dyn_cast<DeclRefExpr>(Value);
+        Ref && isa<FunctionDecl>(Ref->getDecl()))
+      return;
+    Destination D = Types.destination(E);
+    std::string Family = Types.family(D.Type, D.Slot);
+    if (Family.empty() || !Types.isAutomatic(Family) ||
+        Types.familyOf(E) == Family)
+      return;
+    taint(E, Family, "a value the tool cannot follow to the paths is "
+                     "stored as it");
+  }
+
+  /// \p E, a function of another library, stored as an automatic family.
+  void taintIfStored(const Expr *E, std::string Why) {
+    std::string Family = familyAt(E);
+    if (!Family.empty() && Types.isAutomatic(Family))
+      taint(E, Family, std::move(Why));
+  }
+
+  void taint(const Expr *E, const std::string &Family, std::string Why) {
+    CallFact C;
+    C.Callee = Family;
+    C.Kind = CallKind::AddressTaken;
+    C.Problem = std::move(Why);
+    X.recordCall(E, std::move(C));
   }
 
   /// A variable or parameter declared as a callback alias, used other than
   /// by calling it, storing it as the same alias, testing it or assigning
   /// to it: it is handed to code that would drop the task a call returns
   /// (a std::thread, an algorithm, a std::function of the old type).
-  void callbackValueUse(const DeclRefExpr *E, const VarDecl *VD) {
-    std::string Alias = callbackAlias(VD->getType());
-    if (Alias.empty() || X.CalleeRefs.contains(E) ||
-        isCalledObject(E, X.Ctx) || callbackAlias(destinationType(E)) == Alias ||
-        testedOrAssigned(E))
+  void callbackValueUse(const Expr *E, const ValueDecl *VD) {
+    std::string Alias = Types.family(VD->getType(), VD);
+    const Expr *Child;
+    const auto *Call =
+        dyn_cast_or_null<CallExpr>(skipImplicitParents(E, X.Ctx, Child));
+    if (Alias.empty() || isCalledObject(E, X.Ctx) ||
+        (Call && Call->getCallee() == Child) ||
+        (isa<DeclRefExpr>(E) && X.CalleeRefs.contains(cast<DeclRefExpr>(E))) ||
+        familyAt(E) == Alias || testedOrAssigned(E))
       return;
     CallFact C;
     C.Callee = std::move(Alias);
@@ -347,9 +264,7 @@ private:
   /// `h(x)` where h's declared type is a callback alias: a call of every
   /// function stored as that type.
   bool recordCallThrough(const CallExpr &CE, const Expr *Object) {
-    if (X.Cfg.CallbackTypes.empty())
-      return false;
-    std::string Alias = callbackAlias(Object->IgnoreParenImpCasts()->getType());
+    std::string Alias = Types.familyOf(Object);
     if (Alias.empty())
       return false;
     CallFact C;
@@ -474,13 +389,13 @@ private:
     CallFact C;
     C.Callee = X.id(Op);
     C.Kind = CallKind::AddressTaken;
-    if (!X.Cfg.CallbackTypes.empty())
-      C.CallbackType = callbackAlias(destinationType(E));
+    C.CallbackType = familyAt(E);
     X.recordCall(E, std::move(C));
   }
 
   /// Variables holding a lambda's closure, and its call operator.
   DenseMap<const VarDecl *, const CXXMethodDecl *> ClosureVars;
+  CallbackTypes Types{X};
 };
 
 } // namespace

@@ -33,9 +33,13 @@ Location FunctionFact::definitionLoc() const {
 std::string Facts::displayName(llvm::StringRef Id) const {
   if (isLeafId(Id))
     return Id.drop_front(5).str();
-  if (isCallbackId(Id))
-    return Id.drop_front(9).str();
   auto It = Functions.find(Id.str());
+  // A callback type written inline is named as written; an alias outside
+  // the paths has no fact.
+  if (isCallbackId(Id))
+    return It != Functions.end() && !It->second.Name.empty()
+               ? It->second.Name
+               : Id.drop_front(9).str();
   return It == Functions.end() ? Id.str() : It->second.Name;
 }
 
@@ -106,6 +110,10 @@ void Facts::merge(Facts &&Other) {
     if (!Into.StaticLocal.valid())
       Into.StaticLocal = F.StaticLocal;
     Into.IsCallbackType |= F.IsCallbackType;
+    Into.AutoCallbackType |= F.AutoCallbackType;
+    Into.WrittenInline |= F.WrittenInline;
+    appendUnique(Into.SlotOwners, std::move(F.SlotOwners),
+                 [](const std::string &S) { return S; });
     Into.IsOutsideOverride |= F.IsOutsideOverride;
     if (F.HasDefinition)
       Into.BodyOpen = F.BodyOpen;

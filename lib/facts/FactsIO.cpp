@@ -194,6 +194,9 @@ template <> struct MappingTraits<FunctionFact> {
     Io.mapOptional("lambda", F.IsLambda, false);
     Io.mapOptional("twin", F.IsTwin, false);
     Io.mapOptional("callback_type", F.IsCallbackType, false);
+    Io.mapOptional("auto_callback_type", F.AutoCallbackType, false);
+    Io.mapOptional("written_inline", F.WrittenInline, false);
+    Io.mapOptional("slot_owners", F.SlotOwners);
     Io.mapOptional("external_api", F.ExternalApi, false);
     Io.mapOptional("declared_outside", F.DeclaredOutside, false);
     Io.mapOptional("overrides", F.Overrides);

@@ -43,6 +43,24 @@ TwinCall twinCall(const Facts &F, const Solution &S, const CallFact &Call) {
 
 namespace solver {
 
+/// A std::function type written inline that becomes a task type (an
+/// automatic callback family) at a place inside \p Fn's declarations or
+/// body, or "".
+static std::string inlineTaskTypeIn(const SolverState &St,
+                                    const FunctionFact &Fn) {
+  for (const auto &[Id, Family] : St.F.Functions) {
+    if (!Family.WrittenInline || !St.S.isAsync(Id))
+      continue;
+    for (const DeclFact &Place : Family.Decls)
+      for (const DeclFact &D : Fn.Decls)
+        if (Place.ReturnType.File == D.Whole.File &&
+            Place.ReturnType.Offset >= D.Whole.Offset &&
+            Place.ReturnType.Offset < D.Whole.Offset + D.Whole.Length)
+          return Family.Name;
+  }
+  return "";
+}
+
 std::string whyNoTaggedCopy(const SolverState &St, const FunctionFact &Fn) {
   if (Fn.IsCoroutine || !Fn.Writable || !Fn.HasDefinition ||
       !Fn.Problem.empty() || St.S.Refused.count(Fn.Id))
@@ -57,6 +75,10 @@ std::string whyNoTaggedCopy(const SolverState &St, const FunctionFact &Fn) {
     return "it is a lambda or a function object";
   if (Fn.IsExternC)
     return "it has C linkage";
+  if (std::string Type = inlineTaskTypeIn(St, Fn); !Type.empty())
+    return fmt::format("it writes '{}', which becomes a task type, and a "
+                       "copy of its text would not",
+                       Type);
   if (Fn.IsVariadic || Fn.IsConstexpr || Fn.IsConsteval)
     return "it is variadic or constexpr";
   if (Fn.StaticLocal.valid())

@@ -1,7 +1,7 @@
 // A named async function stored in a std::function (not a callback type
-// the rules name) keeps its name as a blocking facade, which the
-// std::function holds: calls through it wait. A located warning with the
-// chain; the conversion lands and compiles.
+// the rules name, and with automatic callback types off) keeps its name as
+// a blocking facade, which the std::function holds: calls through it wait.
+// A located warning with the chain; the conversion lands and compiles.
 // RUN: rm -rf %t && split-file %s %t && %mkdb %t a.cpp
 // RUN: %vinyl %t 2> %t.err
 // RUN: FileCheck %s --check-prefix=WARN --match-full-lines --input-file=%t.err
@@ -16,6 +16,9 @@
 // CHECK-NEXT: }
 // CHECK:      std::function<int(int)> reader() { return get; }
 
+//--- .vinyl.yaml
+# without it, the type written inline would form a family and convert
+automatic_callback_types: false
 //--- a.cpp
 #include <functional>
 #include <unistd.h>

@@ -16,7 +16,7 @@
 // CHECK-NEXT: a.cpp:7:41: note: its closure is stored or passed on here, to code that calls it without awaiting
 // CHECK-NEXT: a.cpp:7:54: note: 'lambda in send_all()' calls 'write' here
 // CHECK-NEXT: a.cpp:11:12: warning: the lambda in make() reaches blocking I/O but cannot become a coroutine: it stays synchronous (what it calls keeps a blocking facade; a leaf it calls is waited for with block_on), and in async mode it waits in a nested run of the event loop [vinyl-blocking-fallback]
-// CHECK-NEXT: a.cpp:13:10: note: its closure is stored or passed on here, to code that calls it without awaiting
+// CHECK-NEXT: a.cpp:13:10: note: its closure is passed on here: its type 'std::function<void()>' keeps its signature: a value the tool cannot follow to the paths is stored as it at a.cpp:13:10
 // CHECK-NEXT: a.cpp:11:19: note: 'lambda in make()' calls 'write' here
 // CHECK-NEXT: converted {{.*}}a.cpp
 // CHECK-EMPTY:

@@ -55,6 +55,7 @@ Analysis analyse(llvm::StringRef Code, bool SyncMain = false) {
   A.F = extractFromAST(AST->getASTContext(), Opts);
   // `read` is declared in the (writable) input but defined nowhere: a leaf.
   resolveLeaves(A.F);
+  settleAutomaticFamilies(A.F, C);
   A.S = solve(A.F, C);
   llvm::sys::fs::remove_directories(Dir);
   return A;

@@ -125,6 +125,11 @@ struct Config {
   /// vinyl::fast_task<T>, ready without a coroutine frame where the guard
   /// is false, and its coroutine, `task<T> f(vinyl::slow_t, P...)`.
   bool FastPaths = false;
+  /// std::function aliases declared under the paths and std::function
+  /// types written inline form callback families without a rule, where
+  /// that is safe (settleAutomaticFamilies); false keeps only the families
+  /// callback_types names.
+  bool AutomaticCallbackTypes = true;
   /// What the converted code is built with: the g++ workarounds are
   /// written only for g++ (or a compiler not known).
   TargetCompiler Compiler;
@@ -157,6 +162,7 @@ struct ConfigFile {
   std::optional<bool> Twins;
   std::optional<bool> SyncMain;
   std::optional<bool> FastPaths;
+  std::optional<bool> AutomaticCallbackTypes;
   std::optional<TargetCompiler> Compiler;
 };
 

@@ -304,6 +304,21 @@ struct FunctionFact {
   /// "callback:<name>"), whose targets form a family. Its one DeclFact
   /// anchors the result type of the alias's function type.
   bool IsCallbackType = false;
+  /// A callback type no rule named: a std::function alias declared under
+  /// the paths, or a std::function type written inline in the paths'
+  /// declarations (id "callback:" and the type), one DeclFact per place it
+  /// is written. It converts as a family only where the tool saw every
+  /// value stored in it come from the paths (settleAutomaticFamilies);
+  /// otherwise its members keep facades, as any stored function does.
+  bool AutoCallbackType = false;
+  /// An automatic family of a type written inline: its places are in the
+  /// declarations of SlotOwners, so a copy of their text (a twin, a split
+  /// function's plain half) would keep the old type.
+  bool WrittenInline = false;
+  /// Functions with a parameter or result of this automatic callback
+  /// type: code outside the paths that calls one would pass or get a value
+  /// of the old type.
+  std::vector<std::string> SlotOwners;
   bool ExternalApi = false;    ///< External linkage, declared in a header.
   bool DeclaredOutside = false; ///< A redeclaration lies outside the paths.
   /// Virtual functions it overrides that are under the paths; the solver

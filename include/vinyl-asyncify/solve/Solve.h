@@ -79,6 +79,12 @@ enum class TwinCall {
 /// \p Call, in the body of a function that has a twin.
 TwinCall twinCall(const Facts &F, const Solution &S, const CallFact &Call);
 
+/// Keeps each automatic callback family (FunctionFact::AutoCallbackType)
+/// only where converting it cannot break code the tool does not rewrite;
+/// the others are dissolved, as if they had not been seen. Run once on the
+/// merged facts, before solve().
+void settleAutomaticFamilies(Facts &F, const Config &C);
+
 /// Colours every function that reaches a leaf, decides the facades, and
 /// reports what cannot be converted, each with the chain down to a leaf.
 Solution solve(const Facts &F, const Config &C);
