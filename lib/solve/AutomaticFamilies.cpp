@@ -57,7 +57,7 @@ std::string whyNot(const Facts &F, const Config &C, const std::string &Id,
                          It->second.Name);
     if (It->second.ExternalApi && C.Facades == FacadePolicy::PublicApi)
       return fmt::format("'{}' takes or returns it and is public API, which "
-                         "keeps its signature (`facades: callers` in "
+                         "keeps its signature (`facades: {{ policy: callers }}` in "
                          ".vinyl.yaml lets it change)",
                          It->second.Name);
   }

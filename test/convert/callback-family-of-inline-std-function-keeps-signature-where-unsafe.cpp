@@ -20,7 +20,7 @@
 
 // WARN-DAG: a.cpp:41:32: warning: the address of 'read_byte' is taken here, and it reaches blocking I/O: {{.*}} (its type 'std::function<int(int)>' keeps its signature: 'abs', declared outside the paths, is stored as it at {{.*}}a.cpp:41:53) [vinyl-blocking-fallback]
 // WARN-DAG: a.cpp:42:11: warning: the address of 'say' is taken here, {{.*}} (its type 'std::function<void(const std::string &)>' keeps its signature: a value of it is passed on at {{.*}}a.cpp:25:45, where its calls would not be awaited) [vinyl-blocking-fallback]
-// WARN-DAG: a.cpp:43:29: warning: the address of 'read_some' is taken here, {{.*}} (its type 'std::function<long(int)>' keeps its signature: 'pump' takes or returns it and is public API, which keeps its signature (`facades: callers` in .vinyl.yaml lets it change)) [vinyl-blocking-fallback]
+// WARN-DAG: a.cpp:43:29: warning: the address of 'read_some' is taken here, {{.*}} (its type 'std::function<long(int)>' keeps its signature: 'pump' takes or returns it and is public API, which keeps its signature (`facades: { policy: callers }` in .vinyl.yaml lets it change)) [vinyl-blocking-fallback]
 
 // CHECK: static int apply(std::function<int(int)> f, int x) { return f(x); }
 // CHECK: static void say_all(std::function<void(const std::string &)> out) {
