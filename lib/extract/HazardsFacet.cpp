@@ -56,6 +56,7 @@ public:
     }
     if (C.Kind == CallKind::AddressTaken || !C.Problem.empty())
       return;
+    dropNegationUnderVoidCast(&E, C);
     bool Skippable = false;
     const Expr *Full = fullExpression(&E, &Skippable);
     bool Temporary = false, Aggregate = false, List = false;
@@ -119,6 +120,28 @@ public:
 
 private:
   StatementLowerer Lowerer;
+
+  /// `(void)!write(fd, b, n);`, the idiom that silences warn_unused_result:
+  /// g++ 12 warns that the value of `!co_await ...` is not used (an error
+  /// under -Werror), though it is cast to void. The `!` goes; negating a
+  /// built-in value has no effect of its own.
+  void dropNegationUnderVoidCast(const Expr *E, CallFact &C) {
+    const Expr *Child;
+    const auto *Not = dyn_cast_or_null<UnaryOperator>(
+        skipImplicitParents(E, X.Ctx, Child));
+    if (!Not || Not->getOpcode() != UO_LNot)
+      return;
+    const Expr *NotChild;
+    const auto *Cast = dyn_cast_or_null<ExplicitCastExpr>(
+        skipImplicitParents(Not, X.Ctx, NotChild));
+    SourceLocation Op = Not->getOperatorLoc();
+    if (!Cast || !Cast->getType()->isVoidType() || !Op.isFileID() ||
+        !X.isWritableLoc(Op))
+      return;
+    C.AwaitEdits.push_back(
+        {X.anchor(CharSourceRange::getCharRange(Op, Op.getLocWithOffset(1))),
+         ""});
+  }
 
   /// Whether \p E is inside a std::initializer_list's braces, in the same
   /// function (a lambda's body is not).
