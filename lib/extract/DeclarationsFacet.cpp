@@ -479,12 +479,36 @@ private:
           X.SM.getExpansionLoc(FD->getEndLoc()), tok::semi, X.SM, X.LO, false);
       CharSourceRange Whole = Lexer::makeFileCharRange(
           CharSourceRange::getCharRange(Begin, Semi), X.SM, X.LO);
-      if (Semi.isInvalid() || Whole.isInvalid())
+      if (Semi.isInvalid() || Whole.isInvalid()) {
         D.Problem = "its declaration is written by a macro";
-      else
+      } else {
         D.Whole = X.anchor(Whole);
+        // A template only declared may need its facade written here, as a
+        // definition (its explicit specialisations are defined).
+        if (FD->getDescribedFunctionTemplate())
+          declarationSignature(FD, Whole, D);
+      }
     }
     F.Decls.push_back(std::move(D));
+  }
+
+  /// A declaration's signature, parameters named, and what a facade
+  /// written from it passes on: its text without the ';'.
+  void declarationSignature(const FunctionDecl *FD, CharSourceRange Whole,
+                            DeclFact &D) {
+    StringRef Text = Lexer::getSourceText(Whole, X.SM, X.LO).rtrim();
+    if (!Text.consume_back(";"))
+      return;
+    std::string Signature = Text.rtrim().str();
+    CharSourceRange Sig = CharSourceRange::getCharRange(
+        Whole.getBegin(), Whole.getBegin().getLocWithOffset(Signature.size()));
+    std::string Problem;
+    std::string TemplateArgs = explicitTemplateArgs(FD, Problem);
+    if (!Problem.empty() || !nameParameters(FD, Sig, Signature))
+      return;
+    D.Signature = std::move(Signature);
+    D.ForwardArgs = forwardArgs(FD);
+    D.TemplateArgs = std::move(TemplateArgs);
   }
 
   /// Where a synchronous twin's tag parameter goes: just after the '(' of

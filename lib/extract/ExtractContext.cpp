@@ -145,6 +145,10 @@ FunctionFact &ExtractContext::fact(const FunctionDecl *FD) {
   F.IsConversion = isa<CXXConversionDecl>(Canon);
   F.IsLambda = isLambdaCallOperator(Canon);
   F.IsTwin = isTwinTag(*Canon);
+  if (Canon->getTemplateSpecializationKind() == TSK_ExplicitSpecialization)
+    if (const FunctionTemplateDecl *Primary = Canon->getPrimaryTemplate();
+        Primary && isOurs(Primary->getTemplatedDecl()))
+      F.SpecializationOf = id(Primary->getTemplatedDecl());
   if (const auto *M = dyn_cast<CXXMethodDecl>(Canon)) {
     F.IsVirtual = M->isVirtual();
     for (const CXXMethodDecl *O : M->overridden_methods()) {

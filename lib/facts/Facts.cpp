@@ -30,6 +30,12 @@ Location FunctionFact::definitionLoc() const {
   return Loc;
 }
 
+bool Facts::hasSpecializations(llvm::StringRef Id) const {
+  return llvm::any_of(Functions, [&](const auto &Entry) {
+    return Entry.second.SpecializationOf == Id;
+  });
+}
+
 std::string Facts::displayName(llvm::StringRef Id) const {
   if (isLeafId(Id))
     return Id.drop_front(5).str();
@@ -124,6 +130,8 @@ void Facts::merge(Facts &&Other) {
       Into.Problem = std::move(F.Problem);
     if (Into.OverridesOutside.empty())
       Into.OverridesOutside = std::move(F.OverridesOutside);
+    if (Into.SpecializationOf.empty())
+      Into.SpecializationOf = std::move(F.SpecializationOf);
     appendUnique(Into.Overrides, std::move(F.Overrides),
                  [](const std::string &S) { return S; });
     mergeDecls(Into.Decls, std::move(F.Decls));

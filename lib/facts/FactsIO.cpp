@@ -201,6 +201,7 @@ template <> struct MappingTraits<FunctionFact> {
     Io.mapOptional("declared_outside", F.DeclaredOutside, false);
     Io.mapOptional("overrides", F.Overrides);
     Io.mapOptional("overrides_outside", F.OverridesOutside, std::string());
+    Io.mapOptional("specialization_of", F.SpecializationOf, std::string());
     Io.mapOptional("decls", F.Decls);
     Io.mapOptional("returns", F.Returns);
     Io.mapOptional("usings", F.Usings);

@@ -242,7 +242,17 @@ private:
         continue;
       std::string NewName = asyncName(Fn);
       add(D.Name, NewName);
-      if (!D.IsDefinition) {
+      // An explicit specialisation is renamed with its template, whose
+      // facade serves it (`get<int>` -> block_on(get_async<int>)); an old
+      // declaration of it would declare a specialisation of the facade.
+      if (!Fn.SpecializationOf.empty())
+        continue;
+      // A template only declared, its specialisations defined: the facade
+      // is a definition of the old template, where it was declared first.
+      bool DeclaredFacade = !D.IsDefinition && !Fn.HasDefinition &&
+                            &D == &Fn.Decls.front() && !D.Signature.empty() &&
+                            F.hasSpecializations(Fn.Id);
+      if (!D.IsDefinition && !DeclaredFacade) {
         // The old declaration stays, after the coroutine's.
         Expected<std::string> Old = withCallbackTasks(
             Text->substr(D.Whole.Offset, D.Whole.Length).str(), D.Whole.File,

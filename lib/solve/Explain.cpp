@@ -24,6 +24,12 @@ FamilyKind familyKind(const Facts &F, const std::string &Id,
   };
   if (Overrides(Id, Via) || Overrides(Via, Id))
     return FamilyKind::Override;
+  auto Specializes = [&](const std::string &A, const std::string &B) {
+    auto It = F.Functions.find(A);
+    return It != F.Functions.end() && It->second.SpecializationOf == B;
+  };
+  if (Specializes(Id, Via) || Specializes(Via, Id))
+    return FamilyKind::Specialization;
   return FamilyKind::TemplateCall;
 }
 
@@ -38,6 +44,8 @@ std::string familyLink(const Facts &F, const std::string &Id,
                              : "holds " + Other;
   case FamilyKind::Override:
     return "is in the override family of " + Other;
+  case FamilyKind::Specialization:
+    return "is an explicit specialisation, or the template, of " + Other;
   case FamilyKind::TemplateCall: {
     // Name the call that joins them.
     std::string At;

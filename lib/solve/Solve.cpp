@@ -130,11 +130,19 @@ public:
   void run() {
     for (size_t I = 0; I < F.Calls.size(); ++I)
       St.CallsOf[F.Calls[I].Callee].push_back(I);
-    for (const auto &[Id, Fn] : F.Functions)
+    for (const auto &[Id, Fn] : F.Functions) {
       for (const std::string &Base : Fn.Overrides) {
         St.FamilyOf[Id].push_back(Base);
         St.FamilyOf[Base].push_back(Id);
       }
+      if (!Fn.SpecializationOf.empty()) {
+        St.FamilyOf[Id].push_back(Fn.SpecializationOf);
+        St.FamilyOf[Fn.SpecializationOf].push_back(Id);
+        St.Specialized.insert(Fn.SpecializationOf);
+      }
+      if (Fn.WrittenInline)
+        St.InlineFamilies.push_back(Id);
+    }
     // One call in a template's text that resolves to different functions
     // in different instantiations awaits all of them or none.
     std::map<std::pair<std::string, Anchor>, std::vector<std::string>> Sites;

@@ -38,6 +38,10 @@ struct SolverState {
   std::map<std::string, std::vector<std::string>> FamilyOf;
   /// Callback types and the functions stored as them, both ways.
   std::map<std::string, std::vector<std::string>> CallbackOf;
+  /// Function templates that have explicit specialisations.
+  std::set<std::string> Specialized;
+  /// Automatic callback families of types written inline.
+  std::vector<std::string> InlineFamilies;
   /// Calls from code that stays synchronous of functions that became
   /// async: each needs a facade or a wait in place.
   std::vector<size_t> SyncCalls;

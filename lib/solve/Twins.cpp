@@ -48,8 +48,9 @@ namespace solver {
 /// body, or "".
 static std::string inlineTaskTypeIn(const SolverState &St,
                                     const FunctionFact &Fn) {
-  for (const auto &[Id, Family] : St.F.Functions) {
-    if (!Family.WrittenInline || !St.S.isAsync(Id))
+  for (const std::string &Id : St.InlineFamilies) {
+    const FunctionFact &Family = St.F.Functions.at(Id);
+    if (!St.S.isAsync(Id))
       continue;
     for (const DeclFact &Place : Family.Decls)
       for (const DeclFact &D : Fn.Decls)
@@ -75,6 +76,9 @@ std::string whyNoTaggedCopy(const SolverState &St, const FunctionFact &Fn) {
     return "it is a lambda or a function object";
   if (Fn.IsExternC)
     return "it has C linkage";
+  if (!Fn.SpecializationOf.empty() || St.Specialized.count(Fn.Id))
+    return "it is an explicit specialisation of a template, or a template "
+           "with some";
   if (std::string Type = inlineTaskTypeIn(St, Fn); !Type.empty())
     return fmt::format("it writes '{}', which becomes a task type, and a "
                        "copy of its text would not",

@@ -326,6 +326,11 @@ struct FunctionFact {
   std::vector<std::string> Overrides;
   /// A virtual function it overrides that is declared outside the paths.
   std::string OverridesOutside;
+  /// An explicit specialisation (`template <> int get<int>(int)`) of a
+  /// function template of the paths: the id of the template's pattern.
+  /// They convert as one (the specialisation must keep matching the
+  /// template), under one facade, the template's.
+  std::string SpecializationOf;
   /// Code outside the paths (a test's mock) that overrides a virtual of
   /// the paths: Overrides names them. Its family keeps the old signature.
   bool IsOutsideOverride = false;
@@ -419,6 +424,8 @@ struct Facts {
   /// A callee id for messages: the leaf's name, or the function's
   /// qualified name.
   std::string displayName(llvm::StringRef Id) const;
+  /// Whether some function is an explicit specialisation of \p Id.
+  bool hasSpecializations(llvm::StringRef Id) const;
 };
 
 /// Whether a callee id names a rules leaf ("leaf:<name>").

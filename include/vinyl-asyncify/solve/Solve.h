@@ -94,6 +94,7 @@ enum class FamilyKind {
   Override,     ///< One overrides the other.
   CallbackType, ///< One is a callback type the other is stored as.
   TemplateCall, ///< One call of a template's text resolves to both.
+  Specialization, ///< One is an explicit specialisation of the other.
 };
 FamilyKind familyKind(const Facts &F, const std::string &Id,
                       const std::string &Via);
