@@ -33,7 +33,11 @@ Expected<Layout> findLayout(StringRef ExecutablePath) {
 std::string runtimeFlags(const Layout &L) {
   // -isystem: the runtime's headers are a library's, whose warnings are
   // not the project's to see. spawn starts threads (pthread_create).
-  return "-isystem " + L.RuntimeIncludeDir + " -pthread";
+  // -foptimize-sibling-calls: g++ makes symmetric transfer a tail call only
+  // with it (-O2 implies it; task.hpp covers builds without -O), or a loop
+  // of awaits that finish at once grows the stack; clang++ accepts it.
+  return "-isystem " + L.RuntimeIncludeDir +
+         " -pthread -foptimize-sibling-calls";
 }
 
 std::string versionString() {

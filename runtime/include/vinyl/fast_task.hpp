@@ -133,11 +133,17 @@ public:
       fast_task &self;
 
       bool await_ready() const noexcept { return !self.handle_; }
+#if VINYL_INLINE_AWAIT
+      bool await_suspend(std::coroutine_handle<> caller) const noexcept {
+        return detail::await_inline(self.handle_, caller);
+      }
+#else
       std::coroutine_handle<>
       await_suspend(std::coroutine_handle<> caller) const noexcept {
         self.handle_.promise().continuation_ = caller;
         return self.handle_;
       }
+#endif
       T await_resume() const { return self.take(); }
     };
     return awaiter{*this};

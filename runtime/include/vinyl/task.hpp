@@ -39,6 +39,21 @@
 #define VINYL_CORO_AWAIT_ELIDABLE
 #endif
 
+// g++ emits symmetric transfer as a tail call only as its sibling-call
+// optimisation (-O2, -foptimize-sibling-calls), and not under its
+// sanitizers; without it every resumption nests a call, so a loop that
+// awaits tasks which finish at once (blocking mode, a buffered read) grows
+// the stack by a few frames per iteration until it overflows. There, a
+// task is awaited inline instead: the awaiter resumes it with a plain call
+// and, if it has finished when that returns, goes on without suspending,
+// which keeps a loop in constant stack (nesting stays as deep as the await
+// chain, as the synchronous calls' was).
+#if !defined(VINYL_INLINE_AWAIT) && defined(__GNUC__) && !defined(__clang__) && \
+    (!defined(__OPTIMIZE__) || defined(__SANITIZE_ADDRESS__) ||                  \
+     defined(__SANITIZE_THREAD__))
+#define VINYL_INLINE_AWAIT 1
+#endif
+
 namespace vinyl {
 
 template <class T = void> class task;
@@ -55,6 +70,14 @@ struct final_awaiter {
   template <class Promise>
   std::coroutine_handle<>
   await_suspend(std::coroutine_handle<Promise> self) const noexcept {
+#if VINYL_INLINE_AWAIT
+    // Awaited inline and finished before suspending: back to the awaiter's
+    // await_suspend, marked finished.
+    if (!self.promise().continuation_) {
+      self.promise().continuation_ = std::noop_coroutine();
+      return std::noop_coroutine();
+    }
+#endif
     return self.promise().continuation_;
   }
   void await_resume() const noexcept {}
@@ -198,6 +221,22 @@ struct task_access {
   }
 };
 
+#if VINYL_INLINE_AWAIT
+// Runs \p callee with no continuation: if it finishes before it suspends,
+// final_awaiter sets one and returns here, and the caller goes on (false);
+// if it suspends, the caller does, to be resumed when it finishes.
+template <class Promise>
+bool await_inline(std::coroutine_handle<Promise> callee,
+                  std::coroutine_handle<> caller) noexcept {
+  callee.promise().continuation_ = std::coroutine_handle<>();
+  callee.resume();
+  if (callee.promise().continuation_)
+    return false;
+  callee.promise().continuation_ = caller;
+  return true;
+}
+#endif
+
 template <class T> inline constexpr bool is_task = false;
 template <class T> inline constexpr bool is_task<task<T>> = true;
 
@@ -233,11 +272,17 @@ public:
       std::coroutine_handle<promise_type> callee;
 
       bool await_ready() const noexcept { return false; }
+#if VINYL_INLINE_AWAIT
+      bool await_suspend(std::coroutine_handle<> caller) const noexcept {
+        return detail::await_inline(callee, caller);
+      }
+#else
       std::coroutine_handle<>
       await_suspend(std::coroutine_handle<> caller) const noexcept {
         callee.promise().continuation_ = caller;
         return callee;
       }
+#endif
       T await_resume() const { return callee.promise().result(); }
     };
     return awaiter{handle_};
