@@ -218,7 +218,10 @@ size_t ExtractContext::recordCall(const Expr *E, CallFact C) {
   C.Call = fileAnchor(E->getSourceRange(), Problem);
   if (C.Problem.empty())
     C.Problem = Problem;
-  if (!ForbiddenWhy.empty() && C.Problem.empty())
+  // A function stored as a callback type is not awaited where it is named
+  // (`std::function<...> cb = poll` as a default argument).
+  if (!ForbiddenWhy.empty() && C.Problem.empty() &&
+      (C.Kind != CallKind::AddressTaken || C.CallbackType.empty()))
     C.Problem = ForbiddenWhy.back();
   for (Facet *F : Facets)
     F->annotate(*E, C);
