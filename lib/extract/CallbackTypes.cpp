@@ -72,19 +72,23 @@ const FunctionDecl *ownerOf(const Decl *D) {
   return nullptr;
 }
 
+/// `std::move(h)` or `std::forward<H>(h)`: hands h on as it is.
+bool isMoveOrForward(const CallExpr &Call) {
+  const FunctionDecl *Callee = Call.getDirectCallee();
+  return Callee && Callee->isInStdNamespace() && Callee->getIdentifier() &&
+         (Callee->getName() == "move" || Callee->getName() == "forward") &&
+         Call.getNumArgs() == 1;
+}
+
 /// \p E without what only passes its value on: parentheses, implicit
 /// nodes, std::move and std::forward, a copy or move of it.
 const Expr *passedValue(const Expr *E) {
   for (;;) {
     E = E->IgnoreImplicit()->IgnoreParens();
-    if (const auto *Call = dyn_cast<CallExpr>(E)) {
-      const FunctionDecl *Callee = Call->getDirectCallee();
-      if (Callee && Callee->isInStdNamespace() && Callee->getIdentifier() &&
-          (Callee->getName() == "move" || Callee->getName() == "forward") &&
-          Call->getNumArgs() == 1) {
-        E = Call->getArg(0);
-        continue;
-      }
+    if (const auto *Call = dyn_cast<CallExpr>(E);
+        Call && isMoveOrForward(*Call)) {
+      E = Call->getArg(0);
+      continue;
     }
     if (const auto *Construct = dyn_cast<CXXConstructExpr>(E);
         Construct && Construct->getNumArgs() == 1 &&
@@ -346,14 +350,11 @@ Destination CallbackTypes::destination(const Expr *E) const {
                  ? Destination{Op->getArg(0)->getType(), Named(Op->getArg(0))}
                  : Destination{};
     if (const auto *Call = dyn_cast<CallExpr>(PE)) {
-      const FunctionDecl *Callee = Call->getDirectCallee();
-      // std::move(h) and std::forward<H>(h) hand h on as it is.
-      if (Callee && Callee->isInStdNamespace() && Callee->getIdentifier() &&
-          (Callee->getName() == "move" || Callee->getName() == "forward") &&
-          Call->getNumArgs() == 1) {
+      if (isMoveOrForward(*Call)) {
         Node = P;
         continue;
       }
+      const FunctionDecl *Callee = Call->getDirectCallee();
       for (unsigned I = 0; Callee && I < Call->getNumArgs(); ++I)
         if (Call->getArg(I) == Child && I < Callee->getNumParams())
           return {Callee->getParamDecl(I)->getType(),

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "vinyl-asyncify/rewrite/Rewrite.h"
 
+#include "CallbackTasks.h"
 #include "FastPaths.h"
 #include "Includes.h"
 #include "Twins.h"
@@ -59,15 +60,9 @@ public:
   Rewriter(const Facts &F, const Solution &S, const Config &C,
            SourceFiles &Sources)
       : F(F), S(S), C(C), Sources(Sources), Twins(F, S, C, Sources),
-        FastPaths(C, Sources) {}
+        FastPaths(C, Sources), Callbacks(F, S, C, Sources) {}
 
   Expected<std::vector<AtomicChange>> run() {
-    for (const auto &[Id, Fn] : F.Functions)
-      if (Fn.IsCallbackType && S.isAsync(Id) && !Fn.IsCoroutine)
-        for (const DeclFact &D : Fn.Decls)
-          if (!D.ReturnType.File.empty())
-            CallbackTasks[D.ReturnType.File].push_back(
-                {D.ReturnType.Offset, D.ReturnType.Length, task(D.Result)});
     for (const auto &[Id, Fn] : F.Functions)
       if (S.isAsync(Id) && !Fn.IsCoroutine)
         if (Error E = rewriteFunction(Fn))
@@ -119,47 +114,6 @@ private:
     return fmt::format("{}<{}>", C.TaskType, Result);
   }
 
-  /// \p Copy, a copy of \p File's text from \p Begin that may have
-  /// parameter names inserted (a facade's signature, a declaration a facade
-  /// keeps), with the result of each callback type it writes that becomes
-  /// a task rewritten as in the file: the facade's parameters hold what
-  /// the coroutine's do.
-  Expected<std::string> withCallbackTasks(std::string Copy, StringRef File,
-                                          unsigned Begin) {
-    auto Places = CallbackTasks.find(File.str());
-    if (Places == CallbackTasks.end())
-      return Copy;
-    Expected<StringRef> Text = Sources.get(File);
-    if (!Text)
-      return Text.takeError();
-    // Last first, so that each replacement leaves the earlier offsets be.
-    std::vector<CallbackTask> Inside;
-    for (const CallbackTask &T : Places->second)
-      if (T.Offset >= Begin && T.Offset + T.Length <= Begin + Copy.size())
-        Inside.push_back(T);
-    llvm::sort(Inside, [](const CallbackTask &A, const CallbackTask &B) {
-      return A.Offset > B.Offset;
-    });
-    for (const CallbackTask &T : Inside) {
-      // Where the text before it ends in the copy: inserted names only
-      // add characters, so the original is a subsequence of the copy.
-      StringRef Before = Text->slice(Begin, T.Offset);
-      size_t At = 0;
-      for (char Ch : Before) {
-        while (At < Copy.size() && Copy[At] != Ch)
-          ++At;
-        if (At == Copy.size())
-          break;
-        ++At;
-      }
-      StringRef Old = Text->substr(T.Offset, T.Length);
-      if (At + T.Length <= Copy.size() &&
-          StringRef(Copy).substr(At, T.Length) == Old)
-        Copy.replace(At, T.Length, T.Task);
-    }
-    return Copy;
-  }
-
   void add(const Anchor &A, std::string Text, long Rank = 0) {
     Files[A.File].push_back({A.Offset, A.Length, std::move(Text), Rank});
   }
@@ -167,14 +121,6 @@ private:
               long Rank = 0) {
     Files[File.str()].push_back({Offset, 0, std::move(Text), Rank});
   }
-
-  /// The result type of a callback type that becomes a task, at one of
-  /// the places it is written.
-  struct CallbackTask {
-    unsigned Offset, Length;
-    std::string Task;
-  };
-  std::map<std::string, std::vector<CallbackTask>> CallbackTasks;
 
   Error rewriteFunction(const FunctionFact &Fn) {
     bool Facade = S.hasFacade(Fn.Id);
@@ -254,7 +200,7 @@ private:
                             F.hasSpecializations(Fn.Id);
       if (!D.IsDefinition && !DeclaredFacade) {
         // The old declaration stays, after the coroutine's.
-        Expected<std::string> Old = withCallbackTasks(
+        Expected<std::string> Old = Callbacks.apply(
             Text->substr(D.Whole.Offset, D.Whole.Length).str(), D.Whole.File,
             D.Whole.Offset);
         if (!Old)
@@ -264,7 +210,7 @@ private:
         continue;
       }
       Expected<std::string> Signature =
-          withCallbackTasks(D.Signature, D.Whole.File, D.Whole.Offset);
+          Callbacks.apply(D.Signature, D.Whole.File, D.Whole.Offset);
       if (!Signature)
         return Signature.takeError();
       // The facade: the old signature, waiting for the coroutine.
@@ -843,6 +789,9 @@ private:
   SourceFiles &Sources;
   TwinWriter Twins;
   FastPathWriter FastPaths;
+  /// Copies of text (facade signatures, kept declarations) that write a
+  /// callback type becoming a task.
+  CallbackTasks Callbacks;
   std::map<std::string, std::vector<Edit>> Files;
   std::set<std::string> Awaits, AwaitsInCondition;
   /// Edits several calls carry; each is made once.
