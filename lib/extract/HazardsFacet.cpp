@@ -20,7 +20,11 @@
 //  - nor does one in a full-expression that builds a std::initializer_list
 //    elsewhere, and a braced aggregate of a class with a destructor is
 //    destroyed twice: the list or the aggregate goes first, into a
-//    variable (LowerHoist.cpp), or the call is refused saying why.
+//    variable (LowerHoist.cpp), or the call is refused saying why;
+//  - the co_awaits of a full-expression are evaluated before the rest of
+//    it: where the original evaluated something with side effects first,
+//    the operands go first, in the original's order, each into a variable
+//    (LowerOrder.cpp), or the call is refused saying why.
 //
 //===----------------------------------------------------------------------===//
 #include "ExtractContext.h"
@@ -99,8 +103,10 @@ public:
                   "statement";
       return;
     }
-    if (C.Problem.empty() && (!Skippable || skippableFine(Full, C)))
+    if (C.Problem.empty() && (!Skippable || skippableFine(Full, C))) {
+      keepOrder(&E, Full, C);
       return;
+    }
     // A ?: temporary or an await that may be skipped: the statement
     // becomes an if.
     std::string Why;
@@ -120,6 +126,25 @@ public:
 
 private:
   StatementLowerer Lowerer;
+
+  /// g++ 12 evaluates the co_awaits of a full-expression first: where the
+  /// original evaluated something with side effects before the call,
+  /// the operands go first, in order, each into a variable
+  /// (LowerOrder.cpp).
+  void keepOrder(const Expr *E, const Expr *Full, CallFact &C) {
+    if (!Lowerer.evaluatedAfterEffects(E, Full))
+      return;
+    std::string Why;
+    if (std::optional<Lowering> L = Lowerer.hoistInOrder(Full, E, Why)) {
+      C.Lowerings.push_back(std::move(*L));
+      return;
+    }
+    C.Problem = "g++ 12 would evaluate the co_await it becomes before what "
+                "the original evaluated first in its expression, which has "
+                "side effects, and the statement cannot be rearranged (" +
+                Why +
+                "); move the call into a variable before the statement";
+  }
 
   /// `(void)!write(fd, b, n);`, the idiom that silences warn_unused_result:
   /// g++ 12 warns that the value of `!co_await ...` is not used (an error

@@ -15,6 +15,8 @@
 //===----------------------------------------------------------------------===//
 #include "Lowering.h"
 
+#include "vinyl-asyncify/extract/CallSites.h"
+
 #include "clang/AST/ParentMapContext.h"
 #include "clang/Lex/Lexer.h"
 
@@ -86,8 +88,10 @@ void StatementLowerer::outermostCalls(const Stmt *S, bool InAggregate,
 bool StatementLowerer::isCandidateCall(const CallExpr *CE) {
   if (CE == Call)
     return true;
+  // A converted library's blocking facade is awaited as its coroutine.
   const FunctionDecl *FD = CE->getDirectCallee();
-  return !FD || X.isOurs(FD) || findLeaf(X.Cfg, *FD);
+  return !FD || X.isOurs(FD) || findLeaf(X.Cfg, *FD) ||
+         facadeTwinCall(X.Cfg, *FD);
 }
 
 std::optional<Lowering> StatementLowerer::hoistAwaits(const Expr *FullExpr,
@@ -329,8 +333,16 @@ std::optional<Lowering> StatementLowerer::hoisted(
     L.Pieces.push_back(*Object);
     L.Pieces.push_back(text("; "));
   }
+  // Declared in the order given, taken where each was written.
+  SmallVector<unsigned, 8> Written(Moved.size());
+  for (unsigned I = 0; I < Moved.size(); ++I)
+    Written[I] = I;
+  llvm::stable_sort(Written, [&](unsigned A, unsigned B) {
+    return X.SM.isBeforeInTranslationUnit(Moved[A]->getBeginLoc(),
+                                          Moved[B]->getBeginLoc());
+  });
   SourceLocation At = S->getBeginLoc();
-  for (unsigned I = 0; I < Moved.size(); ++I) {
+  for (unsigned I : Written) {
     std::optional<LoweredPiece> Before = source(At, Moved[I]->getBeginLoc());
     if (!Before)
       return Fail("part of it is written by a macro");

@@ -98,11 +98,8 @@ bool StatementLowerer::containsCandidate(const Stmt *S) {
     return false;
   if (S == Call)
     return true;
-  if (const auto *CE = dyn_cast<CallExpr>(S)) {
-    const FunctionDecl *FD = CE->getDirectCallee();
-    if (!FD || X.isOurs(FD) || findLeaf(X.Cfg, *FD))
-      return true;
-  }
+  if (const auto *CE = dyn_cast<CallExpr>(S); CE && isCandidateCall(CE))
+    return true;
   for (const Stmt *Child : S->children())
     if (containsCandidate(Child))
       return true;
@@ -141,15 +138,7 @@ void StatementLowerer::targets(const Stmt *S, const Expr *Full,
 /// (the callee of a call, the left of << or a comma), and where the order
 /// was not fixed (other arguments, operands of +).
 bool StatementLowerer::reorderable(const Expr *H, const Expr *Root) {
-  auto Pure = [&](const Expr *E) {
-    if (!E || !E->HasSideEffects(X.Ctx) || Hoisted.count(E->IgnoreImplicit()))
-      return true;
-    // An object made from constants (`std::string` from "x").
-    const auto *Make = dyn_cast<CXXConstructExpr>(E->IgnoreImplicit());
-    return Make && llvm::all_of(Make->arguments(), [&](const Expr *A) {
-             return isa<CXXDefaultArgExpr>(A) || A->isEvaluatable(X.Ctx);
-           });
-  };
+  auto Pure = [&](const Expr *E) { return pure(E); };
   for (const Expr *Child = H; Child != Root;) {
     DynTypedNodeList Parents = X.Ctx.getParents(*Child);
     const Expr *P = Parents.empty() ? nullptr : Parents[0].get<Expr>();

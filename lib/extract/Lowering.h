@@ -80,6 +80,22 @@ public:
                                                 const clang::Expr *Call,
                                                 std::string &Why);
 
+  /// Whether g++ 12 would evaluate the awaited call \p Call before
+  /// something with side effects that the original evaluated first, in
+  /// the full-expression \p Full (g++ evaluates a full-expression's
+  /// co_awaits before the rest of it; LowerOrder.cpp).
+  bool evaluatedAfterEffects(const clang::Expr *Call,
+                             const clang::Expr *Full);
+
+  /// The statement whose full-expression is \p Full, with each operand
+  /// that has side effects, up to the last call that may be awaited, first
+  /// in a variable of its own, in the order the original evaluated them
+  /// (`decltype(auto) vinyl_o7_1 = std::cout << prompt(); decltype(auto)
+  /// vinyl_o7_2 = read_line(fd); ...`), so that g++ 12 keeps that order.
+  std::optional<Lowering> hoistInOrder(const clang::Expr *Full,
+                                       const clang::Expr *Call,
+                                       std::string &Why);
+
   /// `(void)std::initializer_list<int>{(f(args), 0)...};` as the fold
   /// expression `((void)f(args), ...);`.
   std::optional<Lowering> foldInitializerList(const clang::Expr *Full,
@@ -132,6 +148,14 @@ private:
   void targets(const clang::Stmt *S, const clang::Expr *Full,
                llvm::SmallVectorImpl<const clang::Expr *> &Out);
   bool reorderable(const clang::Expr *H, const clang::Expr *Root);
+  /// Whether evaluating \p E has no side effects (or it is being hoisted).
+  bool pure(const clang::Expr *E);
+  /// \p E's operands with side effects, and its calls that may be
+  /// awaited, in the order g++ evaluated them (LowerOrder.cpp); false,
+  /// with the reason in \p Why, where they cannot be separated.
+  bool orderUnits(const clang::Expr *E,
+                  llvm::SmallVectorImpl<const clang::Expr *> &Out,
+                  std::string &Why);
   bool castFor(const clang::Expr *Op, const clang::Expr *Branch,
                std::string &Open, std::string &Close);
   /// \p T as code here can spell it, or std::nullopt.
@@ -142,9 +166,13 @@ private:
   const clang::Stmt *ownStatement(bool &Braces, std::string &Why);
   /// Where a rewrite of \p S ends: after its ';'.
   clang::SourceLocation statementEnd(const clang::Stmt *S);
-  /// \p S with each of \p Moved first, in a variable of its own
-  /// (`Types[I] <Prefix><line>_<I+1> = <Moved[I]>; `), taken where it was
-  /// written as \p Use(name); in braces unless \p Braces is false.
+  /// Where statement \p S ends, its branches and body included (invalid
+  /// if that is not plain code).
+  clang::SourceLocation endOf(const clang::Stmt *S);
+  /// \p S with each of \p Moved first, in the order given, in a variable
+  /// of its own (`Types[I] <Prefix><line>_<I+1> = <Moved[I]>; `), taken
+  /// where it was written as \p Use(name); in braces unless \p Braces is
+  /// false.
   std::optional<Lowering>
   hoisted(const clang::Stmt *S, bool Braces,
           llvm::ArrayRef<const clang::Expr *> Moved,

@@ -35,6 +35,7 @@ LLVM_YAML_IS_SEQUENCE_VECTOR(vinyl::Anchor)
 LLVM_YAML_IS_SEQUENCE_VECTOR(vinyl::TextEdit)
 LLVM_YAML_IS_SEQUENCE_VECTOR(vinyl::LoweredPiece)
 LLVM_YAML_IS_SEQUENCE_VECTOR(vinyl::Lowering)
+LLVM_YAML_IS_SEQUENCE_VECTOR(vinyl::OrderUnit)
 LLVM_YAML_IS_SEQUENCE_VECTOR(vinyl::Finding)
 LLVM_YAML_IS_SEQUENCE_VECTOR(vinyl::SyncObjectFact)
 LLVM_YAML_IS_SEQUENCE_VECTOR(vinyl::SyncUseFact)
@@ -69,11 +70,18 @@ template <> struct MappingTraits<LoweredPiece> {
     Io.mapOptional("operand", P.Operand, false);
   }
 };
+template <> struct MappingTraits<OrderUnit> {
+  static void mapping(IO &Io, OrderUnit &U) {
+    Io.mapOptional("call", U.Call, Anchor());
+    Io.mapOptional("class_result", U.ClassResult, false);
+  }
+};
 template <> struct MappingTraits<Lowering> {
   static void mapping(IO &Io, Lowering &L) {
     Io.mapRequired("whole", L.Whole);
     Io.mapOptional("pieces", L.Pieces);
     Io.mapOptional("awaits_in_condition", L.AwaitsInCondition, false);
+    Io.mapOptional("order", L.Order);
   }
 };
 template <> struct ScalarEnumerationTraits<CallKind> {

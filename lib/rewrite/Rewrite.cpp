@@ -10,6 +10,7 @@
 #include "vinyl-asyncify/rewrite/Rewrite.h"
 
 #include "CallbackTasks.h"
+#include "EvaluationOrder.h"
 #include "FastPaths.h"
 #include "Includes.h"
 #include "Twins.h"
@@ -630,7 +631,10 @@ private:
       // that an outer one can carry like any other edit.
       std::vector<const Lowering *> Lowerings;
       for (const auto &[Whole, L] : Lowered[File])
-        Lowerings.push_back(L);
+        if (L->Order.empty() || gccReorders(L->Order, [&](const Anchor &A) {
+              return llvm::is_contained(AwaitedCalls, A);
+            }))
+          Lowerings.push_back(L);
       llvm::stable_sort(Lowerings, [](const Lowering *A, const Lowering *B) {
         return A->Whole.Length < B->Whole.Length;
       });
@@ -701,18 +705,40 @@ private:
         return conflict(File, E.Offset);
       (Before || After ? Rest : Inside).push_back(std::move(E));
     }
+    // An operand's range holds the insertions at its ends, but not those
+    // of a call around it that starts or ends where it does (ranked by
+    // their length, see rewriteCall): `co_await ` before `pick(5).send(x)`
+    // is not the hoisted `pick(5)`'s.
+    auto Accepts = [&](const LoweredPiece &O, const Edit &E) {
+      unsigned OB = O.Source.Offset, OE = OB + O.Source.Length;
+      long Len = O.Source.Length;
+      if (!O.Operand || O.Source.File.empty() || E.Offset < OB ||
+          E.Offset > OE)
+        return false;
+      if (E.Offset == OB && E.Rank < -Len &&
+          E.Rank != std::numeric_limits<long>::min())
+        return false;
+      return E.Offset != OE || E.Rank <= Len ||
+             E.Rank == std::numeric_limits<long>::max();
+    };
     auto Owns = [&](const LoweredPiece &P, const Edit &E) {
       unsigned PB = P.Source.Offset, PE = PB + P.Source.Length;
       if (E.Length)
         return PB <= E.Offset && E.Offset + E.Length <= PE;
       if (P.Operand)
-        return PB <= E.Offset && E.Offset <= PE;
-      bool ToOperand = llvm::any_of(L.Pieces, [&](const LoweredPiece &O) {
-        return O.Operand && !O.Source.File.empty() &&
-               O.Source.Offset <= E.Offset &&
-               E.Offset <= O.Source.Offset + O.Source.Length;
-      });
-      return !ToOperand && PB <= E.Offset && E.Offset < PE;
+        return Accepts(P, E);
+      if (llvm::any_of(L.Pieces,
+                       [&](const LoweredPiece &O) { return Accepts(O, E); }))
+        return false;
+      if (PB <= E.Offset && E.Offset < PE)
+        return true;
+      // At its end, what no operand takes and no other such piece starts
+      // with.
+      return E.Offset == PE &&
+             llvm::none_of(L.Pieces, [&](const LoweredPiece &O) {
+               return &O != &P && !O.Operand && !O.Source.File.empty() &&
+                      O.Source.Offset == PE;
+             });
     };
     std::string Text;
     std::vector<bool> Used(Inside.size());

@@ -24,7 +24,7 @@
 // CHECK-EMPTY:
 // CHECK-NEXT: static int use(int fd) { return Conn(fd).first; }
 // CHECK-EMPTY:
-// CHECK-NEXT: static vinyl::task<int> both_async(int fd) { co_return use(fd) + co_await get_async(fd); }
+// CHECK-NEXT: static vinyl::task<int> both_async(int fd) { { decltype(auto) vinyl_o17_1 = use(fd); decltype(auto) vinyl_o17_2 = co_await get_async(fd); co_return static_cast<decltype(vinyl_o17_1) &&>(vinyl_o17_1) + static_cast<decltype(vinyl_o17_2) &&>(vinyl_o17_2); } }
 
 //--- .vinyl.yaml
 # main stays synchronous: it is the synchronous caller this test needs

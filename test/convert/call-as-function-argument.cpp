@@ -1,12 +1,15 @@
 // Calls used as arguments of other calls (nested, of a constructor, of a
-// member call) are awaited in place, innermost and outermost alike.
+// member call) are awaited in place, innermost and outermost alike. (The
+// first statement is rearranged for g++, which evaluated the arguments of
+// the original right to left and would evaluate the awaits left to right;
+// gcc-awaits-keep-the-original-evaluation-order.cpp.)
 // RUN: rm -rf %t && split-file %s %t && %mkdb %t a.cpp
 // RUN: %vinyl %t
 // RUN: FileCheck %s --match-full-lines --input-file=%t/a.cpp
 // RUN: %compile-both %t/a.cpp
 
 // CHECK:      vinyl::task<int> args(int fd) {
-// CHECK-NEXT:   int a = add(co_await get(fd), add(1, co_await get(fd)));
+// CHECK-NEXT:   decltype(auto) vinyl_o13_1 = co_await get(fd); decltype(auto) vinyl_o13_2 = add(1, static_cast<decltype(vinyl_o13_1) &&>(vinyl_o13_1)); decltype(auto) vinyl_o13_3 = co_await get(fd); int a = add(static_cast<decltype(vinyl_o13_3) &&>(vinyl_o13_3), static_cast<decltype(vinyl_o13_2) &&>(vinyl_o13_2));
 // CHECK-NEXT:   std::string s(std::size_t(co_await get(fd)), 'x');
 // CHECK-NEXT:   s.append(std::size_t(co_await get(fd)), 'y');
 // CHECK-NEXT:   co_return a + int(s.size()) + co_await get(co_await get(fd));

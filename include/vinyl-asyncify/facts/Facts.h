@@ -132,12 +132,28 @@ struct LoweredPiece {
 /// same: Whole becomes Pieces (`return a && f();` -> `{ if (a) { return
 /// f(); } else { return false; } }`). A range may appear more than once;
 /// each copy gets the edits inside it.
+/// What a full-expression evaluates that has an effect, for the order g++
+/// would give it (LowerOrder.cpp): a call that may be awaited (Call), or
+/// anything else (Call empty).
+struct OrderUnit {
+  Anchor Call;
+  /// The call's result is a class: g++ 12 evaluates such awaits before the
+  /// others.
+  bool ClassResult = false;
+  bool operator==(const OrderUnit &) const = default;
+};
+
 struct Lowering {
   Anchor Whole;
   std::vector<LoweredPiece> Pieces;
   /// The statement becomes an if whose condition may await (g++ 12's
   /// frame workaround then applies).
   bool AwaitsInCondition = false;
+  /// A statement rearranged only to keep its order of evaluation: its
+  /// effects in the order the original evaluated them. The rewrite applies
+  /// it only where, with the calls that are awaited, g++ would evaluate
+  /// them in another order.
+  std::vector<OrderUnit> Order;
 };
 
 /// One call in a function body (or at namespace scope, with no caller).
