@@ -164,6 +164,16 @@ public:
     if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(&CE))
       if (Op->getOperator() != OO_Call && Op->getOperator() != OO_Subscript)
         C.Kind = CallKind::Operator;
+    // `p->m` calls operator-> and uses its result in one step: nothing can
+    // await between, so what it calls stays synchronous (the solver pins
+    // it, as it does a range-for's iteration calls).
+    if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(&CE);
+        Op && Op->getOperator() == OO_Arrow) {
+      C.Kind = CallKind::Implicit;
+      if (C.Problem.empty())
+        C.Problem = "'->' calls it here and uses its result at once, "
+                    "which cannot await";
+    }
     if (const auto *M = dyn_cast<MemberExpr>(CE.getCallee()->IgnoreImplicit()))
       if (M->isImplicitAccess() && isa<CXXConversionDecl>(Callee))
         C.Kind = CallKind::Implicit;

@@ -111,7 +111,8 @@ std::map<std::string, size_t> functionsToPin(const SolverState &St) {
         State.Async && Fn && Fn->IsMain && !St.Pinned.count(Id))
       if (std::optional<size_t> Pin = mainPin(St, *Fn))
         Out.emplace(Id, *Pin);
-  // A range-for's calls for its iteration are never awaited.
+  // A range-for's calls for its iteration, and operator-> (`p->m`), are
+  // never awaited.
   for (size_t I = 0; I < F.Calls.size(); ++I)
     if (const CallFact &Call = F.Calls[I];
         Call.Kind == CallKind::Implicit && !Call.Problem.empty() &&

@@ -357,12 +357,14 @@ private:
     } else if (It != St.Pinned.end()) {
       const CallFact &Pin = F.Calls[It->second];
       D.Notes.push_back(
-          {Pin.Loc, Pin.Kind == CallKind::Implicit
-                        ? std::string("a range-for calls it here for its "
-                                      "iteration, which cannot await")
-                        : std::string("synchronous code calls it here, and "
+          {Pin.Loc, Pin.Kind != CallKind::Implicit
+                        ? std::string("synchronous code calls it here, and "
                                       "an operator cannot keep a blocking "
-                                      "facade under another name")});
+                                      "facade under another name")
+                    : StringRef(Pin.Problem).contains("'->'")
+                        ? Pin.Problem
+                        : std::string("a range-for calls it here for its "
+                                      "iteration, which cannot await")});
     }
     if (auto It = St.HandedOn.find(Fn.Id); It != St.HandedOn.end()) {
       const CallFact &Escape = F.Calls[It->second];
