@@ -28,8 +28,10 @@
 //      cv.wait(lk, pred);                 ->  co_await cv.wait(lk, pred);
 //                                         or  vinyl::block_on(cv.wait(lk,
 //                                         pred));
+//    (also a std::condition_variable_any's waits with a std::stop_token,
+//    which vinyl::condition_variable takes as well);
 //  - any other use (the object's address passed on, std::lock of two, a
-//    lock variable handed to a function, a wait with a std::stop_token), and
+//    lock variable handed to a function), and
 //    a recursive mutex, which has no vinyl equivalent, as the object's
 //    Problem: it then keeps its std type and the solver warns;
 //  - the locks in scope at each call (HeldLock, HeldMutexes), which the
@@ -102,11 +104,6 @@ LockArg lockArg(const CXXConstructExpr &CE) {
   if (RD && RD->getName().ends_with("_lock_t"))
     return LockArg::Tag;
   return LockArg::Timeout;
-}
-
-bool isStopToken(QualType T) {
-  const CXXRecordDecl *RD = stdRecord(T);
-  return RD && RD->getName() == "stop_token";
 }
 
 bool isLock(QualType T) {
@@ -466,17 +463,6 @@ private:
           Allowed.insert(CE.getArg(0)->IgnoreParenImpCasts());
         }
       }
-    // std::condition_variable_any's waits that a stop request ends: the
-    // condition variable stays std (its mutex need not).
-    if (llvm::any_of(CE.arguments(),
-                     [](const Expr *A) { return isStopToken(A->getType()); })) {
-      problem(Cv, CE.getExprLoc(),
-              "it is waited on with a std::stop_token, which a "
-              "vinyl::condition_variable does not take");
-      U.Mutex.clear();
-      X.Out.SyncUses.push_back(std::move(U));
-      return;
-    }
     CharSourceRange R = Lexer::makeFileCharRange(
         CharSourceRange::getTokenRange(CE.getSourceRange()), X.SM, X.LO);
     if (R.isInvalid() || !X.isWritableLoc(R.getBegin()))

@@ -66,6 +66,7 @@
 #include <exception>
 #include <mutex>
 #include <shared_mutex>
+#include <stop_token>
 #include <system_error>
 #include <type_traits>
 #include <utility>
@@ -934,7 +935,45 @@ public:
                     static_cast<Pred &&>(pred));
   }
 
+  // std::condition_variable_any's interruptible waits: until pred() holds
+  // or a stop is requested (which wakes the wait), then pred(). A stop
+  // requested from any thread or task wakes every waiter of this variable,
+  // which tests its predicate again.
+  template <detail::mutex_lock Lock, class Pred>
+  VINYL_CORO_WRAPPER task<bool> wait(Lock &lk, std::stop_token st, Pred pred) {
+    return wait_stop(lk, static_cast<std::stop_token &&>(st), -1,
+                     static_cast<Pred &&>(pred));
+  }
+
+  template <detail::mutex_lock Lock, detail::duration_like D, class Pred>
+  VINYL_CORO_WRAPPER task<bool> wait_for(Lock &lk, std::stop_token st, D rel,
+                                         Pred pred) {
+    return wait_stop(lk, static_cast<std::stop_token &&>(st),
+                     detail::deadline_after(rel), static_cast<Pred &&>(pred));
+  }
+
+  template <detail::mutex_lock Lock, class TimePoint, class Pred>
+  VINYL_CORO_WRAPPER task<bool> wait_until(Lock &lk, std::stop_token st,
+                                           TimePoint tp, Pred pred) {
+    return wait_for(lk, static_cast<std::stop_token &&>(st),
+                    tp - TimePoint::clock::now(), static_cast<Pred &&>(pred));
+  }
+
 private:
+  template <class Lock, class Pred>
+  task<bool> wait_stop(Lock &lk, std::stop_token st, long long deadline,
+                       Pred pred) {
+    std::stop_callback wake(st, [this]() noexcept { notify_all(); });
+    bool met = pred();
+    while (!met && !st.stop_requested()) {
+      const bool notified = co_await wait_core(lk, deadline, &st);
+      met = pred();
+      if (!notified)
+        break;
+    }
+    co_return met;
+  }
+
   template <class Lock, class Pred>
   task<bool> wait_pred(Lock &lk, long long deadline, Pred pred) {
     // Not `while (!pred()) if (!co_await ...) co_return pred();`, for
@@ -952,12 +991,18 @@ private:
   // A timed wait of a task: queued with an eventfd to write.
   class timed_entry {
   public:
-    explicit timed_entry(condition_variable &cv) : cv_(cv) {
+    timed_entry(condition_variable &cv, const std::stop_token *stop)
+        : cv_(cv) {
       node_.fd = detail::take_eventfd();
       cv_.waiters_.lock();
-      cv_.waiters_.push(node_);
+      if (stopping(stop))
+        done_ = notified_ = true;
+      else
+        cv_.waiters_.push(node_);
       cv_.waiters_.unlock();
     }
+    // A stop was requested before it was queued: no wait.
+    bool stopped() const noexcept { return done_; }
     timed_entry(const timed_entry &) = delete;
     timed_entry &operator=(const timed_entry &) = delete;
     ~timed_entry() {
@@ -989,26 +1034,39 @@ private:
     bool notified_ = false;
   };
 
-  // Blocking mode: the thread waits. False on timeout.
-  bool block(mutex &m, bool shared, long long deadline) noexcept {
+  // Blocking mode: the thread waits. 1 when notified, 0 on timeout, -1
+  // when a stop came first (no wait, the mutex still held).
+  int block(mutex &m, bool shared, long long deadline,
+            const std::stop_token *stop) noexcept {
     detail::wait_node n;
     waiters_.lock();
+    if (stopping(stop)) {
+      waiters_.unlock();
+      return -1;
+    }
     waiters_.push(n);
     waiters_.unlock();
     detail::let_go(m, shared);
     if (detail::block_thread(n.word, deadline))
-      return true;
+      return 1;
     waiters_.lock();
     const bool timed_out = n.queued;
     if (timed_out)
       waiters_.remove(n);
     waiters_.unlock();
-    return !timed_out;
+    return timed_out ? 0 : 1;
   }
 
   // Waits until notified (true) or the deadline (CLOCK_MONOTONIC ns,
   // negative for none) passed (false), the mutex released meanwhile.
-  template <class Lock> task<bool> wait_core(Lock &lk, long long deadline);
+  // A stop is checked where the wait is queued, under the queue's lock,
+  // which the stop's notify_all takes too: no stop is missed between.
+  template <class Lock>
+  task<bool> wait_core(Lock &lk, long long deadline,
+                       const std::stop_token *stop = nullptr);
+  static bool stopping(const std::stop_token *stop) noexcept {
+    return stop && stop->stop_requested();
+  }
 
   detail::wait_queue waiters_;
 };
@@ -1021,8 +1079,8 @@ using condition_variable_any = condition_variable;
 class [[nodiscard]] condition_variable::untimed_awaiter {
 public:
   untimed_awaiter(condition_variable &cv, mutex &m, bool shared,
-                  bool &unlocked) noexcept
-      : cv_(cv), m_(m), shared_(shared), unlocked_(unlocked) {}
+                  bool &unlocked, const std::stop_token *stop) noexcept
+      : cv_(cv), m_(m), shared_(shared), unlocked_(unlocked), stop_(stop) {}
   untimed_awaiter(const untimed_awaiter &) = delete;
   untimed_awaiter &operator=(const untimed_awaiter &) = delete;
 
@@ -1041,14 +1099,20 @@ public:
 
   bool await_ready() const noexcept { return false; }
 
-  void await_suspend(std::coroutine_handle<> h) {
+  bool await_suspend(std::coroutine_handle<> h) {
     wait_.arm(h); // may throw: the mutex is still held
     cv_.waiters_.lock();
+    if (stopping(stop_)) {
+      cv_.waiters_.unlock();
+      wait_.disarm();
+      return false; // a stop: no wait, the mutex still held
+    }
     cv_.waiters_.push(wait_.node);
     cv_.waiters_.unlock();
     waiting_ = true;
     detail::let_go(m_, shared_);
     unlocked_ = true;
+    return true;
   }
 
   void await_resume() noexcept { waiting_ = false; }
@@ -1058,24 +1122,29 @@ private:
   mutex &m_;
   bool shared_;
   bool &unlocked_;
+  const std::stop_token *stop_;
   detail::task_wait wait_;
   bool waiting_ = false;
 };
 
 template <class Lock>
-task<bool> condition_variable::wait_core(Lock &lk, long long deadline) {
+task<bool> condition_variable::wait_core(Lock &lk, long long deadline,
+                                         const std::stop_token *stop) {
   constexpr bool shared = detail::is_shared_lock<Lock>;
   mutex &m = detail::locked_mutex(lk);
   detail::relock_guard<Lock> relock{lk};
   bool notified = true;
   std::exception_ptr error;
   if (!detail::tls_loop) {
-    relock.unlocked = true;
-    notified = block(m, shared, deadline);
+    const int waited = block(m, shared, deadline, stop);
+    relock.unlocked = waited >= 0;
+    notified = waited != 0;
   } else if (deadline < 0) {
-    co_await untimed_awaiter(*this, m, shared, relock.unlocked);
+    co_await untimed_awaiter(*this, m, shared, relock.unlocked, stop);
   } else {
-    timed_entry entry(*this); // may throw: the mutex is still held
+    timed_entry entry(*this, stop); // may throw: the mutex is still held
+    if (entry.stopped())
+      co_return true;
     detail::let_go(m, shared);
     relock.unlocked = true;
     const long long left = deadline - detail::monotonic_ns();
