@@ -257,6 +257,15 @@ std::optional<Lowering> StatementLowerer::hoistInOrder(const Expr *FullExpr,
     Braces = false;
     StatementEnd = statementEnd(Do);
   } else {
+    // Say where it is, rather than what it is not.
+    const Stmt *P = X.parentAs<Stmt>(*Full);
+    if (isa_and_nonnull<SwitchStmt>(P))
+      Why = "it is a switch's condition";
+    else if (const auto *If = dyn_cast_or_null<IfStmt>(P); If && If->getInit())
+      Why = "it is the condition of an if with an init-statement";
+    else if (const auto *F = dyn_cast_or_null<ForStmt>(P);
+             F && F->getInit() == Full)
+      Why = "it is a for loop's init-statement";
     return std::nullopt;
   }
   const Stmt *Loop = loopCondition(S) || isa<DoStmt>(S) ? S : nullptr;

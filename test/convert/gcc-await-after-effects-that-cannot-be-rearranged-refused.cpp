@@ -17,8 +17,8 @@
 
 // EXIT: exit=2
 
-// CHECK-DAG: a.cpp:11:21: error: call of 'fetch' cannot be awaited: g++ 12 would evaluate the co_await it becomes before what the original evaluated first in its expression, which has side effects, and the statement cannot be rearranged (it is not a statement of its own); move the call into a variable before the statement [vinyl-cannot-convert]
-// CHECK-DAG: a.cpp:17:28: error: call of 'fetch' cannot be awaited: g++ 12 would evaluate the co_await it becomes before what the original evaluated first in its expression, which has side effects, and the statement cannot be rearranged (it is not a statement of its own); move the call into a variable before the statement [vinyl-cannot-convert]
+// CHECK-DAG: a.cpp:11:21: error: call of 'fetch' cannot be awaited: g++ 12 would evaluate the co_await it becomes before what the original evaluated first in its expression, which has side effects, and the statement cannot be rearranged (it is a switch's condition); move the call into a variable before the statement [vinyl-cannot-convert]
+// CHECK-DAG: a.cpp:17:28: error: call of 'fetch' cannot be awaited: g++ 12 would evaluate the co_await it becomes before what the original evaluated first in its expression, which has side effects, and the statement cannot be rearranged (it is the condition of an if with an init-statement); move the call into a variable before the statement [vinyl-cannot-convert]
 
 // CLANG:        switch (note(1) + co_await fetch(2)) {
 // CLANG:        if (int k = 1; note(k) < co_await fetch(2))
