@@ -223,6 +223,12 @@ bool StatementLowerer::orderUnits(const Expr *E,
   return true;
 }
 
+/// Whether \p E can initialise a `decltype(auto)` variable.
+static bool hoistable(const Expr *E) {
+  QualType T = E->getType();
+  return !T.isNull() && !T->isVoidType() && !E->refersToBitField();
+}
+
 std::optional<Lowering> StatementLowerer::hoistInOrder(const Expr *FullExpr,
                                                        const Expr *TheCall,
                                                        std::string &Why) {
@@ -296,6 +302,8 @@ std::optional<Lowering> StatementLowerer::hoistInOrder(const Expr *FullExpr,
   }
   if (Units.size() < 2)
     return refuse(Why, "nothing to put in order");
+  if (!llvm::all_of(Units, hoistable))
+    return refuse(Why, "an operand to move first is void or a bit-field");
 
   auto Offset = [&](SourceLocation L) { return X.SM.getFileOffset(L); };
   auto Begin = [&](const Expr *E) { return Offset(E->getBeginLoc()); };
