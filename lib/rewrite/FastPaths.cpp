@@ -44,6 +44,12 @@ std::string copyWith(StringRef Text, unsigned Begin, unsigned End,
 
 } // namespace
 
+std::string returnTypeBefore(StringRef Text, unsigned End, std::string Type) {
+  if (End < Text.size() && (isalnum(Text[End]) || Text[End] == '_'))
+    Type += ' ';
+  return Type;
+}
+
 std::string FastPathWriter::resultType(const DeclFact &D) const {
   return fmt::format("{}<{}>", FastTaskType.str(), D.Result);
 }
@@ -64,11 +70,10 @@ Expected<std::string> FastPathWriter::after(const FunctionFact &Fn,
     return Text.takeError();
   // `int get(P);` -> `vinyl::fast_task<int> get(P);` in place, and after
   // it `vinyl::task<int> get(vinyl::slow_t, P);`.
-  bool Glued = isalnum((*Text)[D.ReturnType.Offset + D.ReturnType.Length]) ||
-               (*Text)[D.ReturnType.Offset + D.ReturnType.Length] == '_';
   std::vector<Piece> Pieces{
       {D.ReturnType.Offset, D.ReturnType.Length,
-       fmt::format("{}<{}>{}", C.TaskType, D.Result, Glued ? " " : "")},
+       returnTypeBefore(*Text, D.ReturnType.Offset + D.ReturnType.Length,
+                        fmt::format("{}<{}>", C.TaskType, D.Result))},
       {D.ParamsOpen.Offset, 0, tagParameter(D)}};
   if (!D.Name.File.empty())
     Pieces.push_back({D.Name.Offset, D.Name.Length, Name.str()});
@@ -92,10 +97,9 @@ Expected<std::string> FastPathWriter::plainHalf(const FunctionFact &Fn,
   unsigned RT = D.ReturnType.Offset - D.Whole.Offset,
            NameAt = D.Name.Offset - D.Whole.Offset;
   Signature.replace(NameAt, D.Name.Length, Name.str());
-  bool Glued = isalnum(Signature[RT + D.ReturnType.Length]) ||
-               Signature[RT + D.ReturnType.Length] == '_';
-  Signature.replace(RT, D.ReturnType.Length,
-                    resultType(D) + (Glued ? " " : ""));
+  Signature.replace(
+      RT, D.ReturnType.Length,
+      returnTypeBefore(Signature, RT + D.ReturnType.Length, resultType(D)));
 
   auto Return = [&](StringRef Tag) {
     return fmt::format("return {}{}({}{}{})", Name, D.TemplateArgs, Tag,

@@ -47,6 +47,11 @@ struct HandOver {
   Anchor Condition, BodyEnd;
 };
 
+/// \p Type, to replace the return type that ends at \p End in \p Text,
+/// with a space after it where the name follows with none (`T &name`).
+std::string returnTypeBefore(llvm::StringRef Text, unsigned End,
+                             std::string Type);
+
 class FastPathWriter {
 public:
   FastPathWriter(const Config &C, SourceFiles &Sources)

@@ -133,17 +133,15 @@ private:
       Expected<StringRef> Text = Sources.get(D.Whole.File);
       if (!Text)
         return Text.takeError();
-      // `T &name` leaves no space between the type and the name.
-      unsigned After = D.ReturnType.Offset + D.ReturnType.Length;
-      bool Glued = After < Text->size() &&
-                   (isalnum((*Text)[After]) || (*Text)[After] == '_');
       // A split function's other declarations declare its plain half.
       std::string Result = Split && !D.IsDefinition ? FastPaths.resultType(D)
                                                     : task(D.Result);
       if (D.InsertReturn)
         add(D.ReturnType, fmt::format("-> {} ", Result));
       else
-        add(D.ReturnType, Result + (Glued ? " " : ""));
+        add(D.ReturnType,
+            returnTypeBefore(*Text, D.ReturnType.Offset + D.ReturnType.Length,
+                             Result));
       if (!D.AddParens.File.empty())
         add(D.AddParens, "()");
       // The coroutine returns a class: it cannot have C linkage.
