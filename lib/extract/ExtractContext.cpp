@@ -56,9 +56,10 @@ std::string ExtractContext::id(const FunctionDecl *FD) {
 }
 
 SourceLocation ExtractContext::bodyEnd(const Stmt *Body) {
-  if (isa<CompoundStmt>(Body))
+  // A block ends at its '}', an empty statement at its own ';'.
+  if (isa<CompoundStmt, NullStmt>(Body))
     return Lexer::getLocForEndOfToken(Body->getEndLoc(), 0, SM, LO);
-  if (isa<Expr, NullStmt, ReturnStmt, BreakStmt, ContinueStmt>(Body))
+  if (isa<Expr, ReturnStmt, BreakStmt, ContinueStmt>(Body))
     return Lexer::findLocationAfterToken(Body->getEndLoc(), tok::semi, SM, LO,
                                          false);
   return SourceLocation();

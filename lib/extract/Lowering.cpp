@@ -437,12 +437,7 @@ StatementLowerer::forCondition(const ForStmt *For,
   if (!Head || !Rest || !C)
     return std::nullopt;
   if (!Block) {
-    SourceLocation After;
-    if (isa<NullStmt>(Body))
-      After = Body->getEndLoc().getLocWithOffset(1);
-    else if (isa<Expr, ReturnStmt, BreakStmt, ContinueStmt>(Body))
-      After = Lexer::findLocationAfterToken(Body->getEndLoc(), tok::semi,
-                                            X.SM, X.LO, false);
+    SourceLocation After = X.bodyEnd(Body);
     std::optional<LoweredPiece> End = source(After, After);
     if (!End)
       return std::nullopt;
@@ -457,14 +452,7 @@ StatementLowerer::forCondition(const ForStmt *For,
 
 std::optional<Lowering> StatementLowerer::doCondition(const DoStmt *Do) {
   const Stmt *Body = Do->getBody();
-  SourceLocation BodyEnd;
-  if (const auto *Block = dyn_cast<CompoundStmt>(Body))
-    BodyEnd = tokenEnd(Block->getRBracLoc());
-  else if (isa<NullStmt>(Body))
-    BodyEnd = Body->getEndLoc().getLocWithOffset(1);
-  else if (isa<Expr, ReturnStmt, BreakStmt, ContinueStmt>(Body))
-    BodyEnd = Lexer::findLocationAfterToken(Body->getEndLoc(), tok::semi,
-                                            X.SM, X.LO, false);
+  SourceLocation BodyEnd = X.bodyEnd(Body);
   SourceLocation End = Lexer::findLocationAfterToken(
       Do->getRParenLoc(), tok::semi, X.SM, X.LO, false);
   std::optional<LoweredPiece> B = source(Body->getBeginLoc(), BodyEnd),
