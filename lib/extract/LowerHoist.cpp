@@ -333,27 +333,9 @@ std::optional<Lowering> StatementLowerer::hoisted(
     L.Pieces.push_back(*Object);
     L.Pieces.push_back(text("; "));
   }
-  // Declared in the order given, taken where each was written.
-  SmallVector<unsigned, 8> Written(Moved.size());
-  for (unsigned I = 0; I < Moved.size(); ++I)
-    Written[I] = I;
-  llvm::stable_sort(Written, [&](unsigned A, unsigned B) {
-    return X.SM.isBeforeInTranslationUnit(Moved[A]->getBeginLoc(),
-                                          Moved[B]->getBeginLoc());
-  });
-  SourceLocation At = S->getBeginLoc();
-  for (unsigned I : Written) {
-    std::optional<LoweredPiece> Before = source(At, Moved[I]->getBeginLoc());
-    if (!Before)
-      return Fail("part of it is written by a macro");
-    L.Pieces.push_back(*Before);
-    L.Pieces.push_back(text(Use(Name(I))));
-    At = tokenEnd(Moved[I]->getEndLoc());
-  }
-  std::optional<LoweredPiece> Rest = source(At, End);
-  if (!Rest)
+  if (!withUnits(S->getBeginLoc(), End, Moved,
+                 [&](size_t I) { return Use(Name(I)); }, L.Pieces))
     return Fail("part of it is written by a macro");
-  L.Pieces.push_back(*Rest);
   if (Braces)
     L.Pieces.push_back(text(" }"));
   Hoisted.clear();

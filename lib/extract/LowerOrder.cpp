@@ -229,6 +229,47 @@ static bool hoistable(const Expr *E) {
   return !T.isNull() && !T->isVoidType() && !E->refersToBitField();
 }
 
+bool StatementLowerer::withUnits(SourceLocation From, SourceLocation To,
+                                 ArrayRef<const Expr *> Units,
+                                 function_ref<std::string(size_t)> Use,
+                                 std::vector<LoweredPiece> &Out) {
+  auto Offset = [&](SourceLocation L) { return X.SM.getFileOffset(L); };
+  auto Begin = [&](size_t J) { return Offset(Units[J]->getBeginLoc()); };
+  auto End = [&](size_t J) {
+    return Offset(tokenEnd(Units[J]->getEndLoc()));
+  };
+  unsigned F = Offset(From), T = Offset(To);
+  SmallVector<size_t, 4> Inner;
+  for (size_t J = 0; J < Units.size(); ++J) {
+    if (Begin(J) < F || End(J) > T)
+      continue;
+    if (llvm::any_of(Inner, [&](size_t K) {
+          return Begin(K) <= Begin(J) && End(J) <= End(K);
+        }))
+      continue;
+    // A later unit around earlier ones replaces them.
+    llvm::erase_if(Inner, [&](size_t K) {
+      return Begin(J) <= Begin(K) && End(K) <= End(J);
+    });
+    Inner.push_back(J);
+  }
+  llvm::sort(Inner, [&](size_t A, size_t B) { return Begin(A) < Begin(B); });
+  SourceLocation At = From;
+  for (size_t J : Inner) {
+    std::optional<LoweredPiece> Piece = source(At, Units[J]->getBeginLoc());
+    if (!Piece)
+      return false;
+    Out.push_back(*Piece);
+    Out.push_back(text(Use(J)));
+    At = tokenEnd(Units[J]->getEndLoc());
+  }
+  std::optional<LoweredPiece> Rest = source(At, To);
+  if (!Rest)
+    return false;
+  Out.push_back(*Rest);
+  return true;
+}
+
 std::optional<Lowering> StatementLowerer::hoistInOrder(const Expr *FullExpr,
                                                        const Expr *TheCall,
                                                        std::string &Why) {
@@ -316,45 +357,9 @@ std::optional<Lowering> StatementLowerer::hoistInOrder(const Expr *FullExpr,
   auto Use = [&](size_t I) {
     return "static_cast<decltype(" + Name(I) + ") &&>(" + Name(I) + ")";
   };
-  // [From, To) with each outermost unit among the first \p Count inside it
-  // replaced by its variable.
   auto Compose = [&](SourceLocation From, SourceLocation To, size_t Count,
                      std::vector<LoweredPiece> &Out) {
-    unsigned F = Offset(From), T = Offset(To);
-    SmallVector<size_t, 4> Inner;
-    for (size_t J = 0; J < Count; ++J) {
-      if (Begin(Units[J]) < F || End(Units[J]) > T)
-        continue;
-      bool Outermost = llvm::none_of(Inner, [&](size_t K) {
-        return Begin(Units[K]) <= Begin(Units[J]) &&
-               End(Units[J]) <= End(Units[K]);
-      });
-      if (!Outermost)
-        continue;
-      // A later unit around earlier ones replaces them.
-      llvm::erase_if(Inner, [&](size_t K) {
-        return Begin(Units[J]) <= Begin(Units[K]) &&
-               End(Units[K]) <= End(Units[J]);
-      });
-      Inner.push_back(J);
-    }
-    llvm::sort(Inner, [&](size_t A, size_t B) {
-      return Begin(Units[A]) < Begin(Units[B]);
-    });
-    SourceLocation At = From;
-    for (size_t J : Inner) {
-      std::optional<LoweredPiece> Piece = source(At, Units[J]->getBeginLoc());
-      if (!Piece)
-        return false;
-      Out.push_back(*Piece);
-      Out.push_back(text(Use(J)));
-      At = tokenEnd(Units[J]->getEndLoc());
-    }
-    std::optional<LoweredPiece> Rest = source(At, To);
-    if (!Rest)
-      return false;
-    Out.push_back(*Rest);
-    return true;
+    return withUnits(From, To, ArrayRef(Units).take_front(Count), Use, Out);
   };
 
   std::optional<LoweredPiece> Whole = source(S->getBeginLoc(), StatementEnd);

@@ -169,16 +169,22 @@ private:
   /// Where statement \p S ends, its branches and body included (invalid
   /// if that is not plain code).
   clang::SourceLocation endOf(const clang::Stmt *S);
-  /// \p S with each of \p Moved first, in the order given, in a variable
-  /// of its own (`Types[I] <Prefix><line>_<I+1> = <Moved[I]>; `), taken
-  /// where it was written as \p Use(name); in braces unless \p Braces is
-  /// false.
+  /// \p S with each of \p Moved first, in a variable of its own
+  /// (`Types[I] <Prefix><line>_<I+1> = <Moved[I]>; `), taken where it was
+  /// written as \p Use(name); in braces unless \p Braces is false.
   std::optional<Lowering>
   hoisted(const clang::Stmt *S, bool Braces,
           llvm::ArrayRef<const clang::Expr *> Moved,
           llvm::ArrayRef<std::string> Types, llvm::StringRef Prefix,
           llvm::function_ref<std::string(const std::string &)> Use,
           std::string &Why);
+  /// [\p From, \p To) as pieces, each outermost of \p Units inside it
+  /// replaced by the text \p Use(its index); false where part of it is
+  /// written by a macro.
+  bool withUnits(clang::SourceLocation From, clang::SourceLocation To,
+                 llvm::ArrayRef<const clang::Expr *> Units,
+                 llvm::function_ref<std::string(size_t)> Use,
+                 std::vector<LoweredPiece> &Out);
   std::optional<LoweredPiece> source(clang::SourceLocation B,
                                      clang::SourceLocation E,
                                      bool Operand = false);
