@@ -27,6 +27,15 @@ using clock_type = std::chrono::steady_clock;
 
 class SyncStop : public with_io_config {};
 
+/// A thread that requests a stop of \p source after \p delay.
+std::thread stop_after(std::stop_source &source,
+                       std::chrono::milliseconds delay) {
+  return std::thread([&source, delay] {
+    std::this_thread::sleep_for(delay);
+    source.request_stop();
+  });
+}
+
 INSTANTIATE_TEST_SUITE_P(Modes, SyncStop,
                          ::testing::Values(blocking, async_io_uring,
                                            async_epoll),
@@ -36,10 +45,7 @@ TEST_P(SyncStop, StopFromAThreadEndsAWaitNoNotifyEnds) {
   vinyl::mutex m;
   vinyl::condition_variable_any cv;
   std::stop_source source;
-  std::thread stopper([&] {
-    std::this_thread::sleep_for(20ms);
-    source.request_stop();
-  });
+  std::thread stopper = stop_after(source, 20ms);
   auto waiter = [&]() -> vinyl::task<bool> {
     auto lk = co_await vinyl::scoped_lock(m);
     const bool met = co_await cv.wait(lk, source.get_token(),
@@ -117,10 +123,7 @@ TEST_P(SyncStop, TimedWaitEndsAtTheStop) {
   vinyl::mutex m;
   vinyl::condition_variable_any cv;
   std::stop_source source;
-  std::thread stopper([&] {
-    std::this_thread::sleep_for(10ms);
-    source.request_stop();
-  });
+  std::thread stopper = stop_after(source, 10ms);
   auto waiter = [&]() -> vinyl::task<bool> {
     auto lk = co_await vinyl::scoped_lock(m);
     const auto start = clock_type::now();
