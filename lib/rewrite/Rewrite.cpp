@@ -12,6 +12,7 @@
 #include "CallbackTasks.h"
 #include "EvaluationOrder.h"
 #include "FastPaths.h"
+#include "Lower.h"
 #include "Includes.h"
 #include "Twins.h"
 #include "vinyl-asyncify/facts/Format.h"
@@ -48,13 +49,6 @@ Expected<StringRef> SourceFiles::get(StringRef Path) {
 }
 
 namespace {
-
-struct Edit {
-  unsigned Offset, Length;
-  std::string Text;
-  /// Among insertions at one offset, lower goes first.
-  long Rank;
-};
 
 class Rewriter {
 public:
@@ -680,101 +674,11 @@ private:
                        });
   }
 
-  static void sortEdits(std::vector<Edit> &Edits) {
-    llvm::stable_sort(Edits, [](const Edit &A, const Edit &B) {
-      return std::tie(A.Offset, A.Length, A.Rank) <
-             std::tie(B.Offset, B.Length, B.Rank);
-    });
-  }
-
-  /// Replaces the edits inside \p L's statement by one replacement: its
-  /// pieces, each source range written with the edits inside it. An
-  /// insertion where two pieces meet belongs to the operand there (the
-  /// `co_await ` before a call, the `)` after it).
+  /// lowerStatement, with a conflict located in \p File.
   Error lower(StringRef File, StringRef Code, const Lowering &L,
               std::vector<Edit> &Edits) {
-    unsigned Begin = L.Whole.Offset, End = Begin + L.Whole.Length;
-    std::vector<Edit> Inside, Rest;
-    for (Edit &E : Edits) {
-      bool Before =
-          E.Offset + E.Length <= Begin && !(E.Length == 0 && E.Offset == Begin);
-      bool After = E.Offset >= End;
-      if (!Before && !After && (E.Offset < Begin || E.Offset + E.Length > End))
-        return conflict(File, E.Offset);
-      (Before || After ? Rest : Inside).push_back(std::move(E));
-    }
-    // An operand's range holds the insertions at its ends, but not those
-    // of a call around it that starts or ends where it does (ranked by
-    // their length, see rewriteCall): `co_await ` before `pick(5).send(x)`
-    // is not the hoisted `pick(5)`'s.
-    auto Accepts = [&](const LoweredPiece &O, const Edit &E) {
-      unsigned OB = O.Source.Offset, OE = OB + O.Source.Length;
-      long Len = O.Source.Length;
-      if (!O.Operand || O.Source.File.empty() || E.Offset < OB ||
-          E.Offset > OE)
-        return false;
-      if (E.Offset == OB && E.Rank < -Len &&
-          E.Rank != std::numeric_limits<long>::min())
-        return false;
-      return E.Offset != OE || E.Rank <= Len ||
-             E.Rank == std::numeric_limits<long>::max();
-    };
-    auto Owns = [&](const LoweredPiece &P, const Edit &E) {
-      unsigned PB = P.Source.Offset, PE = PB + P.Source.Length;
-      if (E.Length)
-        return PB <= E.Offset && E.Offset + E.Length <= PE;
-      if (P.Operand)
-        return Accepts(P, E);
-      if (llvm::any_of(L.Pieces,
-                       [&](const LoweredPiece &O) { return Accepts(O, E); }))
-        return false;
-      if (PB <= E.Offset && E.Offset < PE)
-        return true;
-      // At its end, what no operand takes and no other such piece starts
-      // with.
-      return E.Offset == PE &&
-             llvm::none_of(L.Pieces, [&](const LoweredPiece &O) {
-               return &O != &P && !O.Operand && !O.Source.File.empty() &&
-                      O.Source.Offset == PE;
-             });
-    };
-    std::string Text;
-    std::vector<bool> Used(Inside.size());
-    for (const LoweredPiece &P : L.Pieces) {
-      if (P.Source.File.empty()) {
-        Text += P.Text;
-        continue;
-      }
-      unsigned At = P.Source.Offset, PE = At + P.Source.Length;
-      for (size_t I = 0; I < Inside.size();) {
-        if (!Owns(P, Inside[I])) {
-          ++I;
-          continue;
-        }
-        unsigned Offset = Inside[I].Offset, Length = 0;
-        if (Offset < At)
-          return conflict(File, Offset);
-        Text += Code.slice(At, Offset);
-        for (; I < Inside.size() && Inside[I].Offset == Offset; ++I) {
-          if (!Owns(P, Inside[I]))
-            continue;
-          Used[I] = true;
-          if (Inside[I].Length && Length)
-            continue; // The same replacement reached twice.
-          Text += Inside[I].Text;
-          Length = std::max(Length, Inside[I].Length);
-        }
-        At = Offset + Length;
-      }
-      Text += Code.slice(At, PE);
-    }
-    // An edit no piece holds would be lost.
-    for (size_t I = 0; I < Inside.size(); ++I)
-      if (!Used[I])
-        return conflict(File, Inside[I].Offset);
-    Rest.push_back({Begin, End - Begin, std::move(Text), 0});
-    Edits = std::move(Rest);
-    sortEdits(Edits);
+    if (std::optional<unsigned> At = lowerStatement(Code, L, Edits))
+      return conflict(File, *At);
     return Error::success();
   }
 
