@@ -13,6 +13,11 @@
 #include "clang/AST/ParentMapContext.h"
 #include "clang/Lex/Lexer.h"
 
+#include <fmt/format.h>
+
+#include <functional>
+#include <optional>
+
 using namespace clang;
 using namespace llvm;
 
@@ -182,8 +187,82 @@ public:
     if (C.Kind == CallKind::Direct && !isa<CXXOperatorCallExpr>(CE) &&
         C.Twin.empty())
       recordTwinTag(CE, C);
+    if (X.Rewritten && X.Rewritten->getDecomposedForm().InnerBinOp == &CE) {
+      rewrittenComparison(*X.Rewritten, C);
+      X.recordCall(X.Rewritten, std::move(C));
+      return true;
+    }
     X.recordCall(&CE, std::move(C));
     return true;
+  }
+
+  /// A comparison C++20 rewrites calls another operator: `a != b` is
+  /// `!(a == b)`, `b == a` is `a == b`, `a < b` is `(a <=> b) < 0` and
+  /// `b < a` is `0 < (a <=> b)`. The await goes around the call it means,
+  /// written out: the operator token becomes the one called, swapped
+  /// operands are written in the order of the call (only operands that
+  /// make no call and are written outside macros can move), and what
+  /// C++20 adds (the `!`, the comparison with 0) goes outside the await.
+  void rewrittenComparison(const CXXRewrittenBinaryOperator &R, CallFact &C) {
+    auto D = R.getDecomposedForm();
+    const auto *Inner = dyn_cast<CXXOperatorCallExpr>(D.InnerBinOp);
+    if (!Inner || C.Kind != CallKind::Operator)
+      return;
+    bool Spaceship = Inner->getOperator() == OO_Spaceship;
+    StringRef Written = BinaryOperator::getOpcodeStr(D.Opcode);
+    StringRef Called = Spaceship ? "<=>" : "==";
+    auto Pinned = [&](std::string Why) {
+      C.Kind = CallKind::Implicit;
+      if (C.Problem.empty())
+        C.Problem = std::move(Why);
+    };
+    if (!R.isReversed()) {
+      SourceLocation Op = R.getOperatorLoc();
+      C.AwaitEdits.push_back(
+          {X.fileAnchor(SourceRange(Op, Op), C.Problem), Called.str()});
+    } else {
+      std::optional<std::string> Left = movableText(D.LHS),
+                                 Right = movableText(D.RHS);
+      if (!Left || !Right || (Spaceship && D.Opcode == BO_Cmp))
+        return Pinned(fmt::format(
+            "C++20 calls it here for `{}` with the operands swapped, which "
+            "an await can only write out for operands that make no call; "
+            "write them the other way round",
+            Written));
+      C.AwaitEdits.push_back({X.fileAnchor(R.getSourceRange(), C.Problem),
+                              *Right + " " + Called.str() + " " + *Left});
+    }
+    if (!Spaceship) {
+      if (D.Opcode == BO_NE)
+        C.AwaitBefore = "!";
+    } else if (!R.isReversed()) {
+      C.AwaitBefore = "(";
+      C.AwaitAfter = fmt::format(" {} 0)", Written);
+    } else {
+      C.AwaitBefore = fmt::format("(0 {} ", Written);
+      C.AwaitAfter = ")";
+    }
+  }
+
+  /// The text of \p E, when it can be written elsewhere as it is: one
+  /// file range, and no call, construction or lambda whose edits it would
+  /// have to carry.
+  std::optional<std::string> movableText(const Expr *E) {
+    std::function<bool(const Stmt *)> MakesCalls = [&](const Stmt *S) {
+      if (!S)
+        return false;
+      if (isa<CallExpr, CXXConstructExpr, LambdaExpr, CXXNewExpr,
+              CXXDeleteExpr, StmtExpr, CoroutineSuspendExpr>(S))
+        return true;
+      return llvm::any_of(S->children(), MakesCalls);
+    };
+    SourceRange Range = E->getSourceRange();
+    if (MakesCalls(E) || !Range.getBegin().isFileID() ||
+        !Range.getEnd().isFileID())
+      return std::nullopt;
+    return Lexer::getSourceText(CharSourceRange::getTokenRange(Range), X.SM,
+                                X.LO)
+        .str();
   }
 
   /// Where `vinyl::twin` goes when a synchronous twin calls the callee's

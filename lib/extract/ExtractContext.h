@@ -143,6 +143,9 @@ public:
   std::vector<std::string> ForbiddenWhy;
   /// The walk is in the calls a range-for makes for its iteration.
   bool InRangeForIteration = false;
+  /// While the call a C++20 comparison is rewritten to is shown: the
+  /// comparison as written (`a != b` for `!(a == b)`).
+  const clang::CXXRewrittenBinaryOperator *Rewritten = nullptr;
   /// Catch handlers open around the current point, per function.
   llvm::SmallVector<unsigned, 8> CatchDepth = {0};
   /// The facets, in the order they see each node and annotate each call.

@@ -163,6 +163,20 @@ public:
     return true;
   }
 
+  /// C++20 writes `a != b` as `!(a == b)`, `b == a` as `a == b` and
+  /// `a < b` as `(a <=> b) < 0`: the call is in the semantic form, which a
+  /// walk of the code as written does not reach. It is shown here, as the
+  /// comparison written, before the operands.
+  bool TraverseCXXRewrittenBinaryOperator(CXXRewrittenBinaryOperator *E) {
+    if (auto *Inner = dyn_cast<CallExpr>(
+            const_cast<Expr *>(E->getDecomposedForm().InnerBinOp))) {
+      SaveAndRestore<const CXXRewrittenBinaryOperator *> Written(X.Rewritten,
+                                                                 E);
+      VisitCallExpr(Inner);
+    }
+    return RecursiveASTVisitor::TraverseCXXRewrittenBinaryOperator(E);
+  }
+
   bool VisitFunctionDecl(FunctionDecl *FD) {
     if (FD->isImplicit() || isa<CXXDeductionGuideDecl>(FD))
       return true;

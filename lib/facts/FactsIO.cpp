@@ -163,6 +163,8 @@ template <> struct MappingTraits<CallFact> {
     Io.mapOptional("twin_tag_args", C.TwinTagArgs, false);
     Io.mapOptional("spawn_edits", C.SpawnEdits);
     Io.mapOptional("await_edits", C.AwaitEdits);
+    Io.mapOptional("await_before", C.AwaitBefore, std::string());
+    Io.mapOptional("await_after", C.AwaitAfter, std::string());
     Io.mapOptional("lowerings", C.Lowerings);
     Io.mapOptional("resume", C.Resume, ResumePoint());
     Io.mapOptional("callback_type", C.CallbackType, std::string());

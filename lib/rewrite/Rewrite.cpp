@@ -461,6 +461,8 @@ private:
       Open += "(";
       Close = ")" + Close;
     }
+    Open = Call.AwaitBefore + Open;
+    Close += Call.AwaitAfter;
     // A leaf with no awaitable: the call itself goes to a worker thread.
     // The lambda captures by reference what the call reads, which lives
     // in the suspended frame until the call is done.

@@ -361,10 +361,10 @@ private:
                         ? std::string("synchronous code calls it here, and "
                                       "an operator cannot keep a blocking "
                                       "facade under another name")
-                    : StringRef(Pin.Problem).contains("'->'")
-                        ? Pin.Problem
-                        : std::string("a range-for calls it here for its "
-                                      "iteration, which cannot await")});
+                    : StringRef(Pin.Problem).contains("a range-for")
+                        ? std::string("a range-for calls it here for its "
+                                      "iteration, which cannot await")
+                        : Pin.Problem});
     }
     if (auto It = St.HandedOn.find(Fn.Id); It != St.HandedOn.end()) {
       const CallFact &Escape = F.Calls[It->second];

@@ -256,6 +256,10 @@ struct CallFact {
   /// Edits made once when the call is awaited, beside the await itself
   /// (a `while` whose condition awaits becomes `while (true) { if ... }`).
   std::vector<TextEdit> AwaitEdits;
+  /// Written around the await, outside it: a comparison C++20 rewrites
+  /// awaits the call it means (`a != b` -> `!co_await (a == b)`, `a < b`
+  /// -> `(co_await (a <=> b) < 0)`).
+  std::string AwaitBefore, AwaitAfter;
   /// Statements rewritten when the call is awaited (once however many
   /// calls carry them), for g++'s sake.
   std::vector<Lowering> Lowerings;
