@@ -244,6 +244,40 @@ private:
                                 : P->getName().str();
   }
 
+  /// See DeclFact::Attributes: from the `[[` or `__attribute__` of the
+  /// first attribute written on this declaration before \p Begin, to it.
+  std::string leadingAttributes(const FunctionDecl *FD, SourceLocation Begin) {
+    SourceLocation First;
+    for (const Attr *A : FD->attrs()) {
+      SourceLocation L = A->getRange().getBegin();
+      if (A->isImplicit() || A->isInherited() || !L.isFileID() ||
+          !Begin.isFileID() || X.SM.getFileID(L) != X.SM.getFileID(Begin) ||
+          !X.SM.isBeforeInTranslationUnit(L, Begin))
+        continue;
+      if (First.isInvalid() || X.SM.isBeforeInTranslationUnit(L, First))
+        First = L;
+    }
+    if (First.isInvalid())
+      return "";
+    StringRef Buffer = X.SM.getBufferData(X.SM.getFileID(First));
+    unsigned From = X.SM.getFileOffset(First), To = X.SM.getFileOffset(Begin);
+    StringRef Before = Buffer.take_front(From).rtrim();
+    if (Before.ends_with("[["))
+      From = Before.size() - 2;
+    else if (StringRef Gnu = Before.drop_back(2).rtrim();
+             Before.ends_with("((") && Gnu.ends_with("__attribute__"))
+      From = Gnu.size() - StringRef("__attribute__").size();
+    else
+      return "";
+    return Buffer.slice(From, To).str();
+  }
+
+  /// See DeclFact::Object.
+  static std::string callObject(const FunctionDecl *FD) {
+    const auto *M = dyn_cast<CXXMethodDecl>(FD);
+    return M && M->getRefQualifier() == RQ_RValue ? "std::move(*this)." : "";
+  }
+
   std::string forwardArgs(const FunctionDecl *FD) {
     std::string Args;
     for (unsigned I = 0; I < FD->getNumParams(); ++I) {
@@ -445,6 +479,7 @@ private:
       }
     }
     D.Indent = indentOf(X.SM.getExpansionLoc(Begin));
+    D.Attributes = leadingAttributes(FD, Begin);
     D.IsDefinition = FD->doesThisDeclarationHaveABody();
     recordParamsOpen(FD, D);
     if (D.IsDefinition) {
@@ -473,6 +508,7 @@ private:
         D.FallsOffEnd = FD->isMain() && mayFallOffEnd(Body);
         D.ForwardArgs = forwardArgs(FD);
         D.TemplateArgs = explicitTemplateArgs(FD, D.FacadeProblem);
+        D.Object = callObject(FD);
       }
     } else {
       SourceLocation Semi = Lexer::findLocationAfterToken(
@@ -509,6 +545,7 @@ private:
     D.Signature = std::move(Signature);
     D.ForwardArgs = forwardArgs(FD);
     D.TemplateArgs = std::move(TemplateArgs);
+    D.Object = callObject(FD);
   }
 
   /// Where a synchronous twin's tag parameter goes: just after the '(' of

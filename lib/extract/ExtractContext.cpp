@@ -171,7 +171,47 @@ FunctionFact &ExtractContext::fact(const FunctionDecl *FD) {
   F.ExternalApi = !F.IsLambda && Canon->isExternallyVisible() &&
                   Canon->getAccess() != AS_private &&
                   declaredInHeader(*this, Canon);
+  if (const NamedDecl *Taken = asyncNameTaken(*Canon)) {
+    F.AsyncNameTaken = Taken->getQualifiedNameAsString();
+    F.AsyncNameTakenAt = location(Taken->getLocation());
+  }
   return F;
+}
+
+const NamedDecl *ExtractContext::asyncNameTaken(const FunctionDecl &FD) {
+  if (!FD.getIdentifier() || FD.isOverloadedOperator())
+    return nullptr;
+  auto Ident = Ctx.Idents.find(Cfg.asyncName(FD.getName()));
+  if (Ident == Ctx.Idents.end())
+    return nullptr;
+  DeclarationName Name(Ident->getValue());
+  // Its own coroutine, or its split coroutine half, from an earlier run.
+  auto Own = [&](const NamedDecl *ND) {
+    const FunctionDecl *Sibling = ND->getAsFunction();
+    if (!Sibling || !isTask(Sibling->getReturnType()))
+      return false;
+    unsigned Skip = isSlowTag(*Sibling) || isTwinTag(*Sibling) ? 1 : 0;
+    if (Sibling->getNumParams() != FD.getNumParams() + Skip)
+      return false;
+    for (unsigned I = 0; I < FD.getNumParams(); ++I)
+      if (!Ctx.hasSameType(Sibling->getParamDecl(I + Skip)->getType(),
+                           FD.getParamDecl(I)->getType()))
+        return false;
+    return true;
+  };
+  const NamedDecl *Taken = nullptr;
+  auto Look = [&](const DeclContext *DC) {
+    for (const NamedDecl *ND : DC->lookup(Name))
+      if (!Taken && !Own(ND))
+        Taken = cast<NamedDecl>(ND->getCanonicalDecl());
+    return !Taken;
+  };
+  const DeclContext *DC = FD.getDeclContext()->getRedeclContext();
+  if (Look(DC))
+    if (const auto *RD = dyn_cast<CXXRecordDecl>(DC);
+        RD && RD->hasDefinition())
+      RD->forallBases([&](const CXXRecordDecl *Base) { return Look(Base); });
+  return Taken;
 }
 
 const FunctionDecl *ExtractContext::sibling(

@@ -107,6 +107,8 @@ public:
   /// Walking an instantiation of a template: its calls are recorded as the
   /// pattern's, nothing else is.
   bool inInstantiation() const { return InInstantiation; }
+  /// See FunctionFact::AsyncNameTaken.
+  const clang::NamedDecl *asyncNameTaken(const clang::FunctionDecl &FD);
   /// The facts of \p FD, created with what its declaration says.
   FunctionFact &fact(const clang::FunctionDecl *FD);
   /// @}

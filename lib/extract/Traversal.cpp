@@ -82,6 +82,14 @@ public:
   /// A lambda body is a function of its own: its calls are its call
   /// operator's, not the enclosing function's.
   bool TraverseLambdaExpr(LambdaExpr *E) {
+    // An init-capture is evaluated where the lambda is made: its calls are
+    // the enclosing function's, awaited there (`[d = co_await get(fd)]`).
+    for (const LambdaCapture &C : E->captures())
+      if (E->isInitCapture(&C))
+        if (const auto *VD = dyn_cast<VarDecl>(C.getCapturedVar());
+            VD && VD->getInit() &&
+            !TraverseStmt(const_cast<Expr *>(VD->getInit())))
+          return false;
     if (X.InInstantiation)
       return traverseInstantiatedLambda(E);
     const CXXMethodDecl *Op = E->getCallOperator();
@@ -90,6 +98,14 @@ public:
       F->lambda(*E);
     InFunction Scope(*this, Op);
     return RecursiveASTVisitor::TraverseLambdaExpr(E);
+  }
+
+  /// Init-captures are the enclosing function's (above).
+  bool TraverseLambdaCapture(LambdaExpr *E, const LambdaCapture *C,
+                             Expr *Init) {
+    if (E->isInitCapture(C))
+      return true;
+    return RecursiveASTVisitor::TraverseLambdaCapture(E, C, Init);
   }
 
   /// A lambda in an instantiation of a template: its calls (dependent in

@@ -111,12 +111,14 @@ template <> struct MappingTraits<DeclFact> {
     Io.mapOptional("signature", D.Signature, std::string());
     Io.mapOptional("forward_args", D.ForwardArgs, std::string());
     Io.mapOptional("template_args", D.TemplateArgs, std::string());
+    Io.mapOptional("object", D.Object, std::string());
     Io.mapOptional("body_close", D.BodyClose, 0u);
     Io.mapOptional("falls_off_end", D.FallsOffEnd, false);
     Io.mapOptional("params_open", D.ParamsOpen);
     Io.mapOptional("params_empty", D.ParamsEmpty, false);
     Io.mapOptional("twin_problem", D.TwinProblem, std::string());
     Io.mapOptional("indent", D.Indent, std::string());
+    Io.mapOptional("attributes", D.Attributes, std::string());
     Io.mapOptional("problem", D.Problem, std::string());
     Io.mapOptional("facade_problem", D.FacadeProblem, std::string());
   }
@@ -209,6 +211,8 @@ template <> struct MappingTraits<FunctionFact> {
     Io.mapOptional("slot_owners", F.SlotOwners);
     Io.mapOptional("external_api", F.ExternalApi, false);
     Io.mapOptional("declared_outside", F.DeclaredOutside, false);
+    Io.mapOptional("async_name_taken", F.AsyncNameTaken, std::string());
+    Io.mapOptional("async_name_taken_at", F.AsyncNameTakenAt);
     Io.mapOptional("overrides", F.Overrides);
     Io.mapOptional("overrides_outside", F.OverridesOutside, std::string());
     Io.mapOptional("specialization_of", F.SpecializationOf, std::string());

@@ -102,7 +102,8 @@ Expected<std::string> FastPathWriter::plainHalf(const FunctionFact &Fn,
       returnTypeBefore(Signature, RT + D.ReturnType.Length, resultType(D)));
 
   auto Return = [&](StringRef Tag) {
-    return fmt::format("return {}{}({}{}{})", Name, D.TemplateArgs, Tag,
+    return fmt::format("return {}{}{}({}{}{})", D.Object, Name, D.TemplateArgs,
+                       Tag,
                        D.ForwardArgs.empty() ? "" : ", ", D.ForwardArgs);
   };
   std::vector<Piece> Pieces;

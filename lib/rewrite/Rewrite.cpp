@@ -198,7 +198,8 @@ private:
             D.Whole.Offset);
         if (!Old)
           return Old.takeError();
-        insert(D.Whole.File, End, fmt::format("\n{}{}", D.Indent, *Old),
+        insert(D.Whole.File, End,
+               fmt::format("\n{}{}{}", D.Indent, D.Attributes, *Old),
                /*Rank=*/1);
         continue;
       }
@@ -208,15 +209,16 @@ private:
         return Signature.takeError();
       // The facade: the old signature, waiting for the coroutine.
       insert(D.Whole.File, End,
-             fmt::format("\n\n{0}{1} {{\n"
+             fmt::format("\n\n{0}{8}{1} {{\n"
                          "{6}"
-                         "{0}  return {2}({3}{4}({5}));\n"
+                         "{0}  return {2}({7}{3}{4}({5}));\n"
                          "{0}}}",
                          D.Indent, *Signature, C.BlockOn, NewName,
                          D.TemplateArgs, D.ForwardArgs,
                          S.Twins.count(Fn.Id)
                              ? Twins.dispatch(unqualified(Fn.Name), D, D.Indent)
-                             : ""),
+                             : "",
+                         D.Object, D.Attributes),
              /*Rank=*/1);
     }
     for (const Anchor &R : Fn.Returns)

@@ -165,9 +165,9 @@ void TwinWriter::fillFingerprints(StringRef File, StringRef Code,
 std::string TwinWriter::dispatch(StringRef Name, const DeclFact &D,
                                  StringRef Indent) const {
   return fmt::format("{0}  if (vinyl::runs_blocking())\n"
-                     "{0}    return {1}{2}({3}{4}{5});\n",
+                     "{0}    return {6}{1}{2}({3}{4}{5});\n",
                      Indent, Name, D.TemplateArgs, TwinTag,
-                     D.ForwardArgs.empty() ? "" : ", ", D.ForwardArgs);
+                     D.ForwardArgs.empty() ? "" : ", ", D.ForwardArgs, D.Object);
 }
 
 } // namespace vinyl

@@ -105,6 +105,13 @@ std::map<std::string, size_t> functionsToPin(const SolverState &St) {
           return D.Problem == UnknownDeducedType;
         }))
       Out.emplace(Id, NoPinningCall);
+  // A facade would add an overload of a name that is taken: callers of
+  // the function that has it could pick the coroutine.
+  for (const auto &[Id, State] : St.S.States)
+    if (const FunctionFact *Fn = St.function(Id);
+        State.Async && Fn && !Fn->AsyncNameTaken.empty() &&
+        St.S.hasFacade(Id) && !St.Pinned.count(Id))
+      Out.emplace(Id, NoPinningCall);
   // A `main` whose coroutine cannot be written stays as it was.
   for (const auto &[Id, State] : St.S.States)
     if (const FunctionFact *Fn = St.function(Id);

@@ -349,6 +349,15 @@ private:
                        ? It->second
                        : mainPin(St, Fn).value_or(St.NoPinningCall);
       D.Notes.push_back(whyMainStaysSync(St, Fn, Pin));
+    } else if (It != St.Pinned.end() && It->second == St.NoPinningCall &&
+               !Fn.AsyncNameTaken.empty()) {
+      D.Notes.push_back(
+          {Fn.AsyncNameTakenAt,
+           fmt::format("its coroutine, beside a blocking facade, would take "
+                       "the name of '{}', declared here, and callers of that "
+                       "one could then pick the coroutine; rename one of "
+                       "them, or set another `name_scheme` in .vinyl.yaml",
+                       Fn.AsyncNameTaken)});
     } else if (It != St.Pinned.end() && It->second == St.NoPinningCall) {
       D.Notes.push_back(
           {Fn.Loc, "its `auto` result type is known in no translation unit "

@@ -81,6 +81,9 @@ struct DeclFact {
   /// The template arguments the facade passes its twin explicitly
   /// ("<R>"): those up to the last one the arguments do not deduce.
   std::string TemplateArgs;
+  /// What a facade calls its twin on, with the '.': "std::move(*this)."
+  /// for a member qualified `&&`, which `*this` (an lvalue) cannot call.
+  std::string Object;
   unsigned BodyClose = 0;  ///< Offset of the body's closing '}'.
   /// A definition of `main` that does not end in a return: C++ returns 0
   /// at its end, and its coroutine says so (`co_return 0;`), since a
@@ -92,6 +95,10 @@ struct DeclFact {
   bool ParamsEmpty = false;
   std::string TwinProblem; ///< Why no synchronous twin can copy it, if so.
   std::string Indent;      ///< Leading white space of the declaration's line.
+  /// The attributes written before Whole (`[[nodiscard]] `), which the
+  /// facade's copy of the declaration keeps: callers of the old name were
+  /// told them.
+  std::string Attributes;
   std::string Problem;     ///< Why it cannot be rewritten textually, if so.
   std::string FacadeProblem; ///< Why no facade can forward to it, if so.
 };
@@ -341,6 +348,13 @@ struct FunctionFact {
   std::vector<std::string> SlotOwners;
   bool ExternalApi = false;    ///< External linkage, declared in a header.
   bool DeclaredOutside = false; ///< A redeclaration lies outside the paths.
+  /// Another declaration has the name its coroutine would take beside a
+  /// facade (that declaration's qualified name, and where it is): a
+  /// facade would add an overload that callers of that one could pick.
+  /// Empty when the name is free or is its own coroutine's (a converted
+  /// tree).
+  std::string AsyncNameTaken;
+  Location AsyncNameTakenAt;
   /// Virtual functions it overrides that are under the paths; the solver
   /// colours each override family as one.
   std::vector<std::string> Overrides;
