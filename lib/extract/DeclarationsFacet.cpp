@@ -155,11 +155,47 @@ private:
         DependentResult.insert(M);
       return "";
     }
+    if (std::string Why = unnameable(Deduced); !Why.empty()) {
+      Problem = fmt::format("{}: {}", UnnameableDeducedType, Why);
+      return "";
+    }
     PrintingPolicy Policy(X.LO);
     Policy.SuppressScope = false;
     Policy.FullyQualifiedName = true;
     return TypeName::getFullyQualifiedName(Deduced, X.Ctx, Policy,
                                            /*WithGlobalNsPrefix=*/false);
+  }
+
+  /// Why \p T cannot be written at namespace scope, if it cannot: a class
+  /// (or enum) local to a function, a closure type or an unnamed type, as
+  /// itself or inside a pointer, reference, array or template argument.
+  std::string unnameable(QualType T) {
+    T = T.getCanonicalType();
+    if (const auto *P = T->getAs<PointerType>())
+      return unnameable(P->getPointeeType());
+    if (const auto *R = T->getAs<ReferenceType>())
+      return unnameable(R->getPointeeType());
+    if (const auto *A = dyn_cast<ArrayType>(T.getTypePtr()))
+      return unnameable(A->getElementType());
+    const TagDecl *Tag = T->getAsTagDecl();
+    if (!Tag)
+      return "";
+    std::string Name = T.getUnqualifiedType().getAsString(
+        X.Ctx.getPrintingPolicy());
+    if (const auto *RD = dyn_cast<CXXRecordDecl>(Tag); RD && RD->isLambda())
+      return "it is a lambda's closure type";
+    if (!Tag->getIdentifier() && !Tag->getTypedefNameForAnonDecl())
+      return fmt::format("'{}' has no name", Name);
+    for (const DeclContext *DC = Tag->getDeclContext(); DC;
+         DC = DC->getParent())
+      if (DC->isFunctionOrMethod())
+        return fmt::format("'{}' is declared inside a function", Name);
+    if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(Tag))
+      for (const TemplateArgument &Arg : Spec->getTemplateArgs().asArray())
+        if (Arg.getKind() == TemplateArgument::Type)
+          if (std::string Why = unnameable(Arg.getAsType()); !Why.empty())
+            return Why;
+    return "";
   }
 
   /// The inactive #if branches of \p Body that hold a call or a return

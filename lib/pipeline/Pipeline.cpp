@@ -430,16 +430,18 @@ private:
     if (!Opts.ExportFixes.empty())
       if (Error E = exportFixes(Opts.ExportFixes, R.Changed))
         return E;
-    if (Opts.Diff) {
+    // --diff shows what a run would write, and fails where that run
+    // would refuse it: the same compile check, after the diff.
+    if (Opts.Diff)
       for (const ChangedFile &C : R.Changed)
         printUnifiedDiff(Out, C);
-      return Error::success();
-    }
-    if (!Opts.writesSources() || R.Changed.empty())
+    if ((!Opts.writesSources() && !Opts.Diff) || R.Changed.empty())
       return Error::success();
     if (Error E = verify(DB, R.F, R.Changed, Opts.Where.RuntimeIncludeDir,
                          Opts.Jobs, Err))
       return E;
+    if (Opts.Diff)
+      return Error::success();
     if (Error E = writeAtomically(R.Changed))
       return E;
     R.Written = true;

@@ -102,7 +102,8 @@ std::map<std::string, size_t> functionsToPin(const SolverState &St) {
     if (const FunctionFact *Fn = St.function(Id);
         State.Async && Fn && !Fn->IsCoroutine && !St.Pinned.count(Id) &&
         llvm::any_of(Fn->Decls, [](const DeclFact &D) {
-          return D.Problem == UnknownDeducedType;
+          return D.Problem == UnknownDeducedType ||
+                 StringRef(D.Problem).starts_with(UnnameableDeducedType);
         }))
       Out.emplace(Id, NoPinningCall);
   // A facade would add an overload of a name that is taken: callers of

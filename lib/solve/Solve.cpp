@@ -358,6 +358,10 @@ private:
                        "one could then pick the coroutine; rename one of "
                        "them, or set another `name_scheme` in .vinyl.yaml",
                        Fn.AsyncNameTaken)});
+    } else if (const DeclFact *Unnameable = findUnnameable(Fn);
+               It != St.Pinned.end() && It->second == St.NoPinningCall &&
+               Unnameable) {
+      D.Notes.push_back({Unnameable->Loc, Unnameable->Problem});
     } else if (It != St.Pinned.end() && It->second == St.NoPinningCall) {
       D.Notes.push_back(
           {Fn.Loc, "its `auto` result type is known in no translation unit "
@@ -444,6 +448,14 @@ private:
             {RangeFor->Loc, "a range-for calls it here for its iteration, "
                             "which cannot await"});
     }
+  }
+
+  /// The declaration of \p Fn whose deduced type cannot be written.
+  static const DeclFact *findUnnameable(const FunctionFact &Fn) {
+    for (const DeclFact &D : Fn.Decls)
+      if (StringRef(D.Problem).starts_with(UnnameableDeducedType))
+        return &D;
+    return nullptr;
   }
 
   /// The note on the call through which \p Fn reaches I/O.

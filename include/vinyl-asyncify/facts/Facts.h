@@ -54,6 +54,12 @@ struct Anchor {
 inline constexpr llvm::StringLiteral UnknownDeducedType =
     "its deduced return type is not known here";
 
+/// The start of DeclFact::Problem of an `auto` function whose deduced type
+/// cannot be written outside it (a class local to it, a closure, an
+/// unnamed type): no coroutine's type can say it, so it stays synchronous.
+inline constexpr llvm::StringLiteral UnnameableDeducedType =
+    "its deduced return type cannot be written outside it";
+
 /// One declaration or the definition of a function, with its edit anchors.
 struct DeclFact {
   Location Loc;
