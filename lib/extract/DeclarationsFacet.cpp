@@ -545,6 +545,11 @@ private:
         D.ForwardArgs = forwardArgs(FD);
         D.TemplateArgs = explicitTemplateArgs(FD, D.FacadeProblem);
         D.Object = callObject(FD);
+        D.FacadeMaybeUnused =
+            !FD->isExternallyVisible() && !isa<CXXMethodDecl>(FD) &&
+            !FD->isInlined() && !FD->isTemplated() &&
+            X.SM.getFileID(X.SM.getExpansionLoc(FD->getLocation())) !=
+                X.SM.getMainFileID();
       }
     } else {
       SourceLocation Semi = Lexer::findLocationAfterToken(

@@ -119,6 +119,7 @@ template <> struct MappingTraits<DeclFact> {
     Io.mapOptional("twin_problem", D.TwinProblem, std::string());
     Io.mapOptional("indent", D.Indent, std::string());
     Io.mapOptional("attributes", D.Attributes, std::string());
+    Io.mapOptional("facade_maybe_unused", D.FacadeMaybeUnused, false);
     Io.mapOptional("problem", D.Problem, std::string());
     Io.mapOptional("facade_problem", D.FacadeProblem, std::string());
   }

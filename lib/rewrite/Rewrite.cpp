@@ -218,7 +218,9 @@ private:
                          S.Twins.count(Fn.Id)
                              ? Twins.dispatch(unqualified(Fn.Name), D, D.Indent)
                              : "",
-                         D.Object, D.Attributes),
+                         D.Object,
+                         D.Attributes +
+                             (D.FacadeMaybeUnused ? "[[maybe_unused]] " : "")),
              /*Rank=*/1);
     }
     for (const Anchor &R : Fn.Returns)

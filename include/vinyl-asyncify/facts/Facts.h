@@ -105,6 +105,11 @@ struct DeclFact {
   /// facade's copy of the declaration keeps: callers of the old name were
   /// told them.
   std::string Attributes;
+  /// A definition with internal linkage that is not inline, in a header
+  /// (`static int get(int)`): its facade is `[[maybe_unused]]`, since a
+  /// unit whose calls all became awaits of the coroutine no longer uses
+  /// it, and -Wunused-function would say so.
+  bool FacadeMaybeUnused = false;
   std::string Problem;     ///< Why it cannot be rewritten textually, if so.
   std::string FacadeProblem; ///< Why no facade can forward to it, if so.
 };
