@@ -4,7 +4,8 @@
 # at the lowest priority, for N executions, then a table of executions,
 # exec/s, crashes and leaks per target.
 #
-#   scripts/fuzz-campaign.sh [-n EXECS] [-b BUILD] [-o OUT] [-k] [TARGET...]
+#   scripts/fuzz-campaign.sh [-n EXECS] [-b BUILD] [-o OUT] [-k] [-t SECS]
+#                            [-c MAX] [TARGET...]
 #
 #   -n EXECS  executions per target (default 10000000)
 #   -b BUILD  the fuzz build tree (default build-fuzz; see fuzz/CMakeLists.txt)
@@ -14,6 +15,9 @@
 #             goes on looking for others
 #   -c MAX    after a crash or leak, start again with the corpus so far, up
 #             to MAX findings per target (default 5)
+#   -t SECS   an input running longer is a timeout finding (default 25); on
+#             a machine loaded with builds a process at nice 19 can wait
+#             that long for a CPU, so a campaign beside them takes more
 #   TARGET    rules, project_config, facts, compile_db (default: all)
 #
 # Each target starts from a copy of fuzz/corpus/<target> (kept in OUT, so a
@@ -30,14 +34,16 @@ build="$here/build-fuzz"
 out=""
 skip_known=0
 max_findings=5
-while getopts "n:b:o:kc:h" opt; do
+input_timeout=25
+while getopts "n:b:o:kc:t:h" opt; do
   case $opt in
     n) execs=$OPTARG ;;
     b) build=$(cd "$OPTARG" && pwd) ;;
     o) out=$OPTARG ;;
     k) skip_known=1 ;;
     c) max_findings=$OPTARG ;;
-    *) sed -n '2,27p' "$0"; exit 2 ;;
+    t) input_timeout=$OPTARG ;;
+    *) sed -n '2,31p' "$0"; exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
@@ -69,7 +75,7 @@ for t in "${targets[@]}"; do
     before=$(ls "$dir/artifacts" | wc -l)
     rc=0
     VINYL_FUZZ_SKIP_KNOWN=$skip_known nice -n 19 "$bin" \
-      -runs=$((execs - done_execs)) -timeout=25 -rss_limit_mb=2048 \
+      -runs=$((execs - done_execs)) -timeout=$input_timeout -rss_limit_mb=2048 \
       -close_fd_mask=3 -print_final_stats=1 -reload=0 "${dict[@]}" \
       -artifact_prefix="$dir/artifacts/" "$dir/corpus" >"$log" 2>&1 || rc=$?
     n=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)

@@ -93,6 +93,31 @@ public:
     X.recordCall(&E, std::move(C));
   }
 
+  /// A function pointer value stored in a place of an automatic family
+  /// must come from the paths: a function of them (recorded where it is
+  /// named), a lambda, or a place of the family. A cast, another
+  /// library's result or a place of another type could hold any function,
+  /// which would be called as a coroutine.
+  void expr(const Expr &E) override {
+    if (isa<ImplicitCastExpr, ParenExpr, ConditionalOperator>(E) ||
+        !isFunctionPointer(E.getType()))
+      return;
+    if (const auto *Unary = dyn_cast<UnaryOperator>(&E);
+        Unary && Unary->getOpcode() == UO_AddrOf)
+      return;
+    if (const auto *Conversion = dyn_cast<CXXMemberCallExpr>(&E);
+        Conversion && isa_and_nonnull<CXXConversionDecl>(
+                          Conversion->getMethodDecl()) &&
+        Conversion->getRecordDecl() && Conversion->getRecordDecl()->isLambda())
+      return;
+    std::string Family = familyAt(&E);
+    if (Family.empty() || !Types.isAutomatic(Family) ||
+        (!isa<ExplicitCastExpr>(E) && Types.familyOf(&E) == Family))
+      return;
+    taint(&E, Family, "a value the tool cannot follow to the paths is "
+                      "stored as it");
+  }
+
   /// A field of a callback type used as a value.
   void memberExpr(const MemberExpr &E) override {
     if (const auto *FD = dyn_cast<FieldDecl>(E.getMemberDecl()))

@@ -49,6 +49,16 @@ bool isStdFunction(QualType T) {
          Spec->getName() == "function";
 }
 
+bool isFunctionPointer(QualType T) {
+  if (T.isNull())
+    return false;
+  if (const auto *P = T->getAs<PointerType>())
+    return P->getPointeeType()->isFunctionProtoType();
+  if (const auto *R = T->getAs<ReferenceType>())
+    return R->getPointeeType()->isFunctionProtoType();
+  return false;
+}
+
 namespace {
 
 /// The type a declaration writes: a variable's, parameter's or field's,
@@ -106,7 +116,9 @@ std::string CallbackTypes::aliasFamily(const TypedefNameDecl *TD) const {
   std::string Name = TD->getQualifiedNameAsString();
   if (llvm::is_contained(X.Cfg.CallbackTypes, Name))
     return "callback:" + Name;
-  if (X.Cfg.AutomaticCallbackTypes && isStdFunction(TD->getUnderlyingType()) &&
+  if (X.Cfg.AutomaticCallbackTypes &&
+      (isStdFunction(TD->getUnderlyingType()) ||
+       isFunctionPointer(TD->getUnderlyingType())) &&
       !TD->getUnderlyingType()->isDependentType() &&
       X.isWritableLoc(TD->getLocation()) &&
       callbackSignature(TD->getTypeSourceInfo()->getTypeLoc()))
@@ -137,6 +149,14 @@ FunctionProtoTypeLoc CallbackTypes::inlineSignature(const Decl *Slot,
       break;
     TL = R.getPointeeLoc();
   }
+  // A function pointer written out (`int (*f)(int)`).
+  if (TL && !TL.getType()->isDependentType() &&
+      isFunctionPointer(TL.getType()) &&
+      !TL.getType()->getAs<TypedefType>())
+    if (FunctionProtoTypeLoc Signature = callbackSignature(TL)) {
+      Whole = TL;
+      return Signature;
+    }
   auto T = TL ? TL.getAs<TemplateSpecializationTypeLoc>()
               : TemplateSpecializationTypeLoc();
   if (!T || T.getType()->isDependentType() || !isStdFunction(T.getType()) ||
@@ -251,12 +271,15 @@ void CallbackTypes::slot(const DeclaratorDecl &D) {
   if (FunctionProtoTypeLoc Signature = inlineSignature(&D, Whole);
       Signature && Id == inlineId(T))
     // Named as first written, not as the canonical type prints
-    // (std::basic_string<char>).
+    // (std::basic_string<char>); a function pointer's declarator holds
+    // the name, so it is named by its type.
     addPlace(Id,
-             Lexer::getSourceText(
-                 CharSourceRange::getTokenRange(Whole.getSourceRange()), X.SM,
-                 X.LO)
-                 .str(),
+             isFunctionPointer(Whole.getType())
+                 ? StringRef(Id).drop_front(strlen("callback:")).str()
+                 : Lexer::getSourceText(
+                       CharSourceRange::getTokenRange(Whole.getSourceRange()),
+                       X.SM, X.LO)
+                       .str(),
              D.getLocation(), Whole.getSourceRange(), Signature, true);
     X.Out.Functions[Id].WrittenInline = true;
   if (const FunctionDecl *Owner = ownerOf(&D); Owner && X.isOurs(Owner)) {
@@ -315,7 +338,10 @@ Destination CallbackTypes::destination(const Expr *E) const {
     bool Converted = Construct && Construct->getNumArgs() == 1 &&
                      (Construct->getConstructor()->isCopyOrMoveConstructor() ||
                       isStdFunction(Construct->getType()));
-    if (isa<MemberExpr>(PE) ||
+    // Either branch of `c ? f : g` goes where the conditional goes.
+    const auto *Conditional = dyn_cast<ConditionalOperator>(PE);
+    bool Branch = Conditional && Conditional->getCond() != Child;
+    if (isa<MemberExpr>(PE) || Branch ||
         (Conversion &&
          isa_and_nonnull<CXXConversionDecl>(Conversion->getMethodDecl())) ||
         isa<ImplicitCastExpr, ParenExpr, MaterializeTemporaryExpr,

@@ -28,6 +28,9 @@ clang::FunctionProtoTypeLoc callbackSignature(clang::TypeLoc TL);
 /// Whether \p T (through a reference) is a std::function.
 bool isStdFunction(clang::QualType T);
 
+/// Whether \p T is a pointer or reference to a function.
+bool isFunctionPointer(clang::QualType T);
+
 /// Where a value goes: the declared type it is stored as, converted to or
 /// passed as, and the declaration that writes that type, when there is one
 /// (a variable, parameter, field or function whose result it is).

@@ -199,6 +199,8 @@ public:
   virtual void construct(const clang::CXXConstructExpr &) {}
   virtual void declRef(const clang::DeclRefExpr &) {}
   virtual void memberExpr(const clang::MemberExpr &) {}
+  /// Every expression of the code as written.
+  virtual void expr(const clang::Expr &) {}
   virtual void forRange(const clang::CXXForRangeStmt &) {}
   /// A block: what is declared in it ends with it.
   virtual void enterBlock() {}

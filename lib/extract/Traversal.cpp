@@ -216,6 +216,7 @@ public:
   }
   bool VisitDeclRefExpr(DeclRefExpr *E) { return show(&Facet::declRef, *E); }
   bool VisitMemberExpr(MemberExpr *E) { return show(&Facet::memberExpr, *E); }
+  bool VisitExpr(Expr *E) { return show(&Facet::expr, *E); }
   bool VisitCXXForRangeStmt(CXXForRangeStmt *S) {
     return show(&Facet::forRange, *S);
   }

@@ -1,5 +1,6 @@
 // An async function whose address escapes through a plain function pointer
-// (the pointer type cannot change with it here) keeps its name as a
+// (the pointer type cannot change with it here: its value is used other
+// than by calling it, and the warning says so) keeps its name as a
 // blocking facade, so the pointer still calls a function of the old type:
 // a located [vinyl-blocking-fallback] warning at the use, with the chain;
 // the conversion lands and compiles.
@@ -9,7 +10,7 @@
 // RUN: FileCheck %s --match-full-lines --input-file=%t/a.cpp
 // RUN: %compile-both %t/a.cpp
 
-// WARN:      a.cpp:10:36: warning: the address of 'get' is taken here, and it reaches blocking I/O: calls through the pointer use its blocking facade, which in async mode waits in a nested run of the event loop [vinyl-blocking-fallback]
+// WARN:      a.cpp:10:36: warning: the address of 'get' is taken here, and it reaches blocking I/O: calls through the pointer use its blocking facade, which in async mode waits in a nested run of the event loop (its type 'int (*)(int)' keeps its signature: {{.*}}) [vinyl-blocking-fallback]
 // WARN-NEXT: a.cpp:5:3: note: 'get' calls 'read' here
 
 // CHECK:      static vinyl::task<int> get_async(int fd) {

@@ -2,7 +2,8 @@
 // the `noexcept`, and the coroutine's body ends the program on an escaping
 // exception as main did (`try { ... } catch (...) { std::terminate(); }`),
 // with its `co_return 0;` inside. Attributes written before main stay with
-// the body, on `main_async`. Both run in both modes with both compilers.
+// the body, on `main_async`, and are copied to the facade, as for any
+// function. Both run in both modes with both compilers.
 // Two programs, two databases: the `main`s of one database share an id.
 // RUN: rm -rf %t && split-file %s %t && %mkdb %t/a a.cpp && %mkdb %t/b b.cpp
 // RUN: %vinyl %t/a && %vinyl %t/b
@@ -31,7 +32,7 @@
 // ATTR-NEXT:   co_return 0;
 // ATTR-NEXT: }
 // ATTR-EMPTY:
-// ATTR-NEXT: int main() {
+// ATTR-NEXT: {{\[\[}}gnu::cold]] int main() {
 // ATTR-NEXT:   return vinyl::block_on(main_async());
 // ATTR-NEXT: }
 

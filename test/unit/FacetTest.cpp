@@ -205,7 +205,12 @@ TEST(CallablesFacetTest, AddressTakenButNotACalleeOrACalledClosure) {
                 "  (void)p; (void)copy;\n"
                 "}\n",
                 {makeDeclarationsFacet, makeCallablesFacet});
-  std::vector<const CallFact *> Taken = W.calls(CallKind::AddressTaken);
+  // `int (*)()` written inline is a callback family of its own, whose
+  // value `(void)p` uses: that use is the family's, not a function's.
+  std::vector<const CallFact *> Taken;
+  for (const CallFact *C : W.calls(CallKind::AddressTaken))
+    if (!llvm::StringRef(C->Callee).starts_with("callback:"))
+      Taken.push_back(C);
   ASSERT_EQ(Taken.size(), 2u);
   EXPECT_EQ(W.at(Taken[0]->Call), "g");
   EXPECT_EQ(Taken[0]->Loc.Line, 6u);
