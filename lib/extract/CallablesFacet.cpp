@@ -90,6 +90,8 @@ public:
     C.CallbackType = familyAt(&E);
     if (!C.CallbackType.empty())
       C.CalleeName = X.fileAnchor(SourceRange(E.getLocation()), C.Problem);
+    else if (X.ForbiddenWhy.empty())
+      C.Problem = Types.ruleHint(&E);
     X.recordCall(&E, std::move(C));
   }
 

@@ -16,6 +16,8 @@
 #include "clang/AST/ParentMapContext.h"
 #include "clang/Lex/Lexer.h"
 
+#include <fmt/format.h>
+
 using namespace clang;
 using namespace llvm;
 
@@ -288,6 +290,29 @@ void CallbackTypes::slot(const DeclaratorDecl &D) {
     if (!llvm::is_contained(Owners, OwnerId))
       Owners.push_back(std::move(OwnerId));
   }
+}
+
+std::string CallbackTypes::ruleHint(const Expr *E) const {
+  QualType T = destination(E).Type;
+  if (T.isNull() || (!isStdFunction(T) && !isFunctionPointer(T)))
+    return "";
+  T = T.getNonReferenceType();
+  // The alias the type is written with: itself, std::function's signature
+  // or a pointer's pointee.
+  const TypedefType *Alias = T->getAs<TypedefType>();
+  if (const auto *TST = T->getAs<TemplateSpecializationType>();
+      !Alias && TST && TST->template_arguments().size() == 1 &&
+      TST->template_arguments()[0].getKind() == TemplateArgument::Type)
+    Alias = TST->template_arguments()[0].getAsType()->getAs<TypedefType>();
+  if (const auto *P = T->getAs<PointerType>(); !Alias && P)
+    Alias = P->getPointeeType()->getAs<TypedefType>();
+  if (!Alias)
+    return "";
+  return fmt::format("its type '{}' forms no callback family; "
+                     "`callback_types: [{}]` in .vinyl.yaml would convert it "
+                     "with the functions stored in it",
+                     T.getAsString(X.Ctx.getPrintingPolicy()),
+                     Alias->getDecl()->getQualifiedNameAsString());
 }
 
 Destination CallbackTypes::destination(const Expr *E) const {

@@ -68,6 +68,12 @@ public:
   /// Where the value \p E goes.
   Destination destination(const clang::Expr *E) const;
 
+  /// For a value \p E stored where no family is (a std::function or
+  /// function pointer type), the rule that would make one when its type
+  /// names an alias: "its type 'std::function<poll::callback>' forms no
+  /// callback family; `callback_types: [...]` ...". Else "".
+  std::string ruleHint(const clang::Expr *E) const;
+
 private:
   /// The family \p TD names, or "" (the typedef of a rule, or a std::function
   /// alias of the paths).
