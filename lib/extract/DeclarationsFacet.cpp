@@ -10,6 +10,7 @@
 // one of them.
 //
 //===----------------------------------------------------------------------===//
+#include "DeclarationText.h"
 #include "ExtractContext.h"
 
 #include "vinyl-asyncify/facts/Format.h"
@@ -155,7 +156,7 @@ private:
         DependentResult.insert(M);
       return "";
     }
-    if (std::string Why = unnameable(Deduced); !Why.empty()) {
+    if (std::string Why = unnameable(Deduced, X.Ctx); !Why.empty()) {
       Problem = fmt::format("{}: {}", UnnameableDeducedType, Why);
       return "";
     }
@@ -164,38 +165,6 @@ private:
     Policy.FullyQualifiedName = true;
     return TypeName::getFullyQualifiedName(Deduced, X.Ctx, Policy,
                                            /*WithGlobalNsPrefix=*/false);
-  }
-
-  /// Why \p T cannot be written at namespace scope, if it cannot: a class
-  /// (or enum) local to a function, a closure type or an unnamed type, as
-  /// itself or inside a pointer, reference, array or template argument.
-  std::string unnameable(QualType T) {
-    T = T.getCanonicalType();
-    if (const auto *P = T->getAs<PointerType>())
-      return unnameable(P->getPointeeType());
-    if (const auto *R = T->getAs<ReferenceType>())
-      return unnameable(R->getPointeeType());
-    if (const auto *A = dyn_cast<ArrayType>(T.getTypePtr()))
-      return unnameable(A->getElementType());
-    const TagDecl *Tag = T->getAsTagDecl();
-    if (!Tag)
-      return "";
-    std::string Name = T.getUnqualifiedType().getAsString(
-        X.Ctx.getPrintingPolicy());
-    if (const auto *RD = dyn_cast<CXXRecordDecl>(Tag); RD && RD->isLambda())
-      return "it is a lambda's closure type";
-    if (!Tag->getIdentifier() && !Tag->getTypedefNameForAnonDecl())
-      return fmt::format("'{}' has no name", Name);
-    for (const DeclContext *DC = Tag->getDeclContext(); DC;
-         DC = DC->getParent())
-      if (DC->isFunctionOrMethod())
-        return fmt::format("'{}' is declared inside a function", Name);
-    if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(Tag))
-      for (const TemplateArgument &Arg : Spec->getTemplateArgs().asArray())
-        if (Arg.getKind() == TemplateArgument::Type)
-          if (std::string Why = unnameable(Arg.getAsType()); !Why.empty())
-            return Why;
-    return "";
   }
 
   /// The inactive #if branches of \p Body that hold a call or a return
@@ -278,40 +247,6 @@ private:
     const ParmVarDecl *P = FD->getParamDecl(I);
     return P->getName().empty() ? "vinyl_arg" + std::to_string(I + 1)
                                 : P->getName().str();
-  }
-
-  /// See DeclFact::Attributes: from the `[[` or `__attribute__` of the
-  /// first attribute written on this declaration before \p Begin, to it.
-  std::string leadingAttributes(const FunctionDecl *FD, SourceLocation Begin) {
-    SourceLocation First;
-    for (const Attr *A : FD->attrs()) {
-      SourceLocation L = A->getRange().getBegin();
-      if (A->isImplicit() || A->isInherited() || !L.isFileID() ||
-          !Begin.isFileID() || X.SM.getFileID(L) != X.SM.getFileID(Begin) ||
-          !X.SM.isBeforeInTranslationUnit(L, Begin))
-        continue;
-      if (First.isInvalid() || X.SM.isBeforeInTranslationUnit(L, First))
-        First = L;
-    }
-    if (First.isInvalid())
-      return "";
-    StringRef Buffer = X.SM.getBufferData(X.SM.getFileID(First));
-    unsigned From = X.SM.getFileOffset(First), To = X.SM.getFileOffset(Begin);
-    StringRef Before = Buffer.take_front(From).rtrim();
-    if (Before.ends_with("[["))
-      From = Before.size() - 2;
-    else if (StringRef Gnu = Before.drop_back(2).rtrim();
-             Before.ends_with("((") && Gnu.ends_with("__attribute__"))
-      From = Gnu.size() - StringRef("__attribute__").size();
-    else
-      return "";
-    return Buffer.slice(From, To).str();
-  }
-
-  /// See DeclFact::Object.
-  static std::string callObject(const FunctionDecl *FD) {
-    const auto *M = dyn_cast<CXXMethodDecl>(FD);
-    return M && M->getRefQualifier() == RQ_RValue ? "std::move(*this)." : "";
   }
 
   std::string forwardArgs(const FunctionDecl *FD) {
@@ -515,7 +450,7 @@ private:
       }
     }
     D.Indent = indentOf(X.SM.getExpansionLoc(Begin));
-    D.Attributes = leadingAttributes(FD, Begin);
+    D.Attributes = leadingAttributes(*FD, Begin, X.SM);
     D.IsDefinition = FD->doesThisDeclarationHaveABody();
     recordParamsOpen(FD, D);
     if (D.IsDefinition) {
@@ -544,7 +479,7 @@ private:
         D.FallsOffEnd = FD->isMain() && mayFallOffEnd(Body);
         D.ForwardArgs = forwardArgs(FD);
         D.TemplateArgs = explicitTemplateArgs(FD, D.FacadeProblem);
-        D.Object = callObject(FD);
+        D.Object = callObject(*FD);
         D.FacadeMaybeUnused =
             !FD->isExternallyVisible() && !isa<CXXMethodDecl>(FD) &&
             !FD->isInlined() && !FD->isTemplated() &&
@@ -586,7 +521,7 @@ private:
     D.Signature = std::move(Signature);
     D.ForwardArgs = forwardArgs(FD);
     D.TemplateArgs = std::move(TemplateArgs);
-    D.Object = callObject(FD);
+    D.Object = callObject(*FD);
   }
 
   /// Where a synchronous twin's tag parameter goes: just after the '(' of
