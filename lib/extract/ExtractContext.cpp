@@ -191,13 +191,7 @@ const NamedDecl *ExtractContext::asyncNameTaken(const FunctionDecl &FD) {
     if (!Sibling || !isTask(Sibling->getReturnType()))
       return false;
     unsigned Skip = isSlowTag(*Sibling) || isTwinTag(*Sibling) ? 1 : 0;
-    if (Sibling->getNumParams() != FD.getNumParams() + Skip)
-      return false;
-    for (unsigned I = 0; I < FD.getNumParams(); ++I)
-      if (!Ctx.hasSameType(Sibling->getParamDecl(I + Skip)->getType(),
-                           FD.getParamDecl(I)->getType()))
-        return false;
-    return true;
+    return sameParameters(*Sibling, Skip, FD, 0);
   };
   const NamedDecl *Taken = nullptr;
   auto Look = [&](const DeclContext *DC) {
@@ -223,19 +217,22 @@ const FunctionDecl *ExtractContext::sibling(
   if (Ident == Ctx.Idents.end() || Of.getNumParams() < Skip)
     return nullptr;
   const DeclContext *DC = Of.getDeclContext()->getRedeclContext();
-  for (const NamedDecl *ND : DC->lookup(DeclarationName(Ident->getValue()))) {
-    const FunctionDecl *FD = ND->getAsFunction();
-    if (!FD || !Accept(*FD) ||
-        FD->getNumParams() + Skip != Of.getNumParams() + SiblingSkip)
-      continue;
-    bool Same = true;
-    for (unsigned I = SiblingSkip; I < FD->getNumParams() && Same; ++I)
-      Same = Ctx.hasSameType(FD->getParamDecl(I)->getType(),
-                             Of.getParamDecl(I - SiblingSkip + Skip)->getType());
-    if (Same)
+  for (const NamedDecl *ND : DC->lookup(DeclarationName(Ident->getValue())))
+    if (const FunctionDecl *FD = ND->getAsFunction();
+        FD && Accept(*FD) && sameParameters(*FD, SiblingSkip, Of, Skip))
       return FD;
-  }
   return nullptr;
+}
+
+bool ExtractContext::sameParameters(const FunctionDecl &A, unsigned SkipA,
+                                    const FunctionDecl &B, unsigned SkipB) {
+  if (A.getNumParams() + SkipB != B.getNumParams() + SkipA)
+    return false;
+  for (unsigned I = SkipA; I < A.getNumParams(); ++I)
+    if (!Ctx.hasSameType(A.getParamDecl(I)->getType(),
+                         B.getParamDecl(I - SkipA + SkipB)->getType()))
+      return false;
+  return true;
 }
 
 const FunctionDecl *ExtractContext::taskSibling(const FunctionDecl &Of,

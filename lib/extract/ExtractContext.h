@@ -96,6 +96,10 @@ public:
   const clang::FunctionDecl *slowSibling(const clang::FunctionDecl &Of,
                                          llvm::StringRef Name,
                                          unsigned Skip);
+  /// Whether \p A's parameters after the first \p SkipA have the types of
+  /// \p B's after the first \p SkipB.
+  bool sameParameters(const clang::FunctionDecl &A, unsigned SkipA,
+                      const clang::FunctionDecl &B, unsigned SkipB);
   /// @}
 
   /// \name The function being walked

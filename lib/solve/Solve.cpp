@@ -349,24 +349,24 @@ private:
                        ? It->second
                        : mainPin(St, Fn).value_or(St.NoPinningCall);
       D.Notes.push_back(whyMainStaysSync(St, Fn, Pin));
-    } else if (It != St.Pinned.end() && It->second == St.NoPinningCall &&
-               !Fn.AsyncNameTaken.empty()) {
-      D.Notes.push_back(
-          {Fn.AsyncNameTakenAt,
-           fmt::format("its coroutine, beside a blocking facade, would take "
-                       "the name of '{}', declared here, and callers of that "
-                       "one could then pick the coroutine; rename one of "
-                       "them, or set another `name_scheme` in .vinyl.yaml",
-                       Fn.AsyncNameTaken)});
-    } else if (const DeclFact *Unnameable = findUnnameable(Fn);
-               It != St.Pinned.end() && It->second == St.NoPinningCall &&
-               Unnameable) {
-      D.Notes.push_back({Unnameable->Loc, Unnameable->Problem});
     } else if (It != St.Pinned.end() && It->second == St.NoPinningCall) {
-      D.Notes.push_back(
-          {Fn.Loc, "its `auto` result type is known in no translation unit "
-                   "(none instantiates it), so its coroutine's type cannot "
-                   "be written"});
+      // Pinned for what its coroutine would be, not for a call.
+      if (!Fn.AsyncNameTaken.empty())
+        D.Notes.push_back(
+            {Fn.AsyncNameTakenAt,
+             fmt::format("its coroutine, beside a blocking facade, would "
+                         "take the name of '{}', declared here, and callers "
+                         "of that one could then pick the coroutine; rename "
+                         "one of them, or set another `name_scheme` in "
+                         ".vinyl.yaml",
+                         Fn.AsyncNameTaken)});
+      else if (const DeclFact *Unnameable = findUnnameable(Fn))
+        D.Notes.push_back({Unnameable->Loc, Unnameable->Problem});
+      else
+        D.Notes.push_back(
+            {Fn.Loc, "its `auto` result type is known in no translation "
+                     "unit (none instantiates it), so its coroutine's type "
+                     "cannot be written"});
     } else if (It != St.Pinned.end()) {
       const CallFact &Pin = F.Calls[It->second];
       D.Notes.push_back(
