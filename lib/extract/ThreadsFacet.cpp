@@ -288,7 +288,8 @@ private:
   bool spawnedCallable(const CXXConstructExpr *Construct,
                        const SpawnRule &Rule, CallFact &C) {
     if (!Construct || Construct->getNumArgs() == 0 ||
-        !spawnedCallable(Construct->getArg(0), Rule, C))
+        !spawnedCallable(Construct->getArg(0), Construct->getNumArgs() - 1,
+                         Rule, C))
       return false;
     SourceRange Braces = Construct->getParenOrBraceRange();
     if (Construct->isListInitialization() && Braces.isValid()) {
@@ -298,8 +299,13 @@ private:
     return true;
   }
 
-  bool spawnedCallable(const Expr *Callable, const SpawnRule &Rule,
-                       CallFact &C) {
+  /// \p Callable followed by \p MoreArgs arguments of the thread. A
+  /// `std::bind` or `std::bind_front` of a function of the paths is
+  /// unwrapped: its arguments become the spawn's.
+  bool spawnedCallable(const Expr *Callable, unsigned MoreArgs,
+                       const SpawnRule &Rule, CallFact &C) {
+    if (const CallExpr *Bind = bindCall(Callable))
+      return boundCallable(Bind, MoreArgs, Rule, C);
     Callable = withoutAddressOf(Callable->IgnoreImplicit());
     if (const auto *Ref = dyn_cast<DeclRefExpr>(Callable)) {
       const auto *FD = dyn_cast<FunctionDecl>(Ref->getDecl());
@@ -319,6 +325,81 @@ private:
     return true;
   }
 
+  /// `std::bind(f, a)` or `std::bind_front(f, a)`, called in the std
+  /// namespace, as \p E.
+  static const CallExpr *bindCall(const Expr *E) {
+    const auto *Call = dyn_cast<CallExpr>(E->IgnoreImplicit());
+    const FunctionDecl *FD = Call ? Call->getDirectCallee() : nullptr;
+    if (!FD || !FD->getIdentifier() || !FD->isInStdNamespace() ||
+        Call->getNumArgs() == 0)
+      return nullptr;
+    return FD->getName() == "bind" || FD->getName() == "bind_front" ? Call
+                                                                     : nullptr;
+  }
+
+  /// `std::thread{std::bind(&f, a, b)}` runs `f(a', b')` on copies a', b'
+  /// of the arguments, as `vinyl::spawn(&f', a, b)` does, where std::bind
+  /// passes its copies as lvalues and the spawn (as a thread would) as
+  /// rvalues; std::bind_front passes them as rvalues, and after them the
+  /// thread's own arguments. So a bind converts when what it does at the
+  /// call is only that: no placeholder and no nested bind (evaluated at
+  /// the call), no argument of the thread after it (std::bind drops
+  /// them), and no non-const lvalue reference parameter bound to a copy
+  /// (a `std::ref` still works, as it does for a thread).
+  bool boundCallable(const CallExpr *Bind, unsigned MoreArgs,
+                     const SpawnRule &Rule, CallFact &C) {
+    bool Front = Bind->getDirectCallee()->getName() == "bind_front";
+    if (!Front) {
+      if (MoreArgs)
+        return false;
+      const FunctionDecl *FD = boundFunction(Bind->getArg(0));
+      unsigned Object = FD && isa<CXXMethodDecl>(FD) &&
+                                !cast<CXXMethodDecl>(FD)->isStatic()
+                            ? 1
+                            : 0;
+      for (unsigned I = 1; I < Bind->getNumArgs(); ++I) {
+        const Expr *A = Bind->getArg(I);
+        if (bindCall(A) || isPlaceholder(A))
+          return false;
+        unsigned P = I - 1 - Object;
+        if (!FD || I <= Object || P >= FD->getNumParams())
+          continue;
+        QualType T = FD->getParamDecl(P)->getType();
+        if (T->isLValueReferenceType() &&
+            !T.getNonReferenceType().isConstQualified() &&
+            !isReferenceWrapper(A->getType()))
+          return false;
+      }
+    }
+    if (!spawnedCallable(Bind->getArg(0), 0, Rule, C))
+      return false;
+    // `std::bind(&f, a, b)` -> `&f, a, b`.
+    spawnRemove(C, CharSourceRange::getCharRange(Bind->getBeginLoc(),
+                                                 Bind->getArg(0)->getBeginLoc()));
+    spawnEdit(C, SourceRange(Bind->getRParenLoc()), "");
+    return true;
+  }
+
+  static const FunctionDecl *boundFunction(const Expr *E) {
+    const auto *Ref = dyn_cast<DeclRefExpr>(withoutAddressOf(E->IgnoreImplicit()));
+    return Ref ? dyn_cast<FunctionDecl>(Ref->getDecl()) : nullptr;
+  }
+
+  /// `std::placeholders::_1` and its kin.
+  static bool isPlaceholder(const Expr *E) {
+    const auto *Ref = dyn_cast<DeclRefExpr>(E->IgnoreImplicit());
+    const auto *NS = Ref ? dyn_cast<NamespaceDecl>(
+                               Ref->getDecl()->getDeclContext()->getRedeclContext())
+                         : nullptr;
+    return NS && NS->getIdentifier() && NS->getName() == "placeholders";
+  }
+
+  static bool isReferenceWrapper(QualType T) {
+    const CXXRecordDecl *R = T->getAsCXXRecordDecl();
+    return R && R->isInStdNamespace() && R->getIdentifier() &&
+           R->getName() == "reference_wrapper";
+  }
+
   void spawnEdit(CallFact &C, SourceRange Tokens, std::string Text) {
     Anchor Where = X.fileAnchor(Tokens, C.Problem);
     if (C.Problem.empty())
@@ -334,6 +415,17 @@ private:
     }
     C.SpawnEdits.push_back(
         {X.anchor(CharSourceRange::getCharRange(At, At)), std::move(Text)});
+  }
+
+  /// Text removed from a spawn, \p Chars.
+  void spawnRemove(CallFact &C, CharSourceRange Chars) {
+    if (!Chars.getBegin().isFileID() || !Chars.getEnd().isFileID() ||
+        !X.isWritableLoc(Chars.getBegin())) {
+      if (C.Problem.empty())
+        C.Problem = "it is written inside a macro expansion";
+      return;
+    }
+    C.SpawnEdits.push_back({X.anchor(Chars), ""});
   }
 
   /// A local container of threads per a spawn rule with a handle type
@@ -443,7 +535,8 @@ private:
       spawnEdit(C, Type.getSourceRange(), T.Rule->Replacement);
     } else {
       // emplace_back(f, a) -> emplace_back(vinyl::spawn(f', a))
-      if (!Emplace || !spawnedCallable(First, *T.Rule, C))
+      if (!Emplace ||
+          !spawnedCallable(First, CE->getNumArgs() - 1, *T.Rule, C))
         return containerProblem(T, addedOtherwise(CE));
       spawnInsert(C, CE->getArg(0)->getBeginLoc(), T.Rule->Replacement + "(");
       spawnInsert(C,
