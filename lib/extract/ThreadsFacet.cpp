@@ -15,7 +15,7 @@
 // run by a task, not as an escaping address.
 //
 //===----------------------------------------------------------------------===//
-#include "ExtractContext.h"
+#include "ThreadSpawns.h"
 
 #include "clang/AST/ParentMapContext.h"
 #include "clang/Lex/Lexer.h"
@@ -27,30 +27,9 @@ using namespace llvm;
 namespace vinyl::extract {
 namespace {
 
-/// `T(f, a)` or `T{f, a}`: the construction of a temporary and its type as
-/// written.
-bool threadTemporary(const Expr *E, const CXXConstructExpr *&Construct,
-                     TypeLoc &Type) {
-  if (const auto *T = dyn_cast<CXXTemporaryObjectExpr>(E)) {
-    Construct = T;
-    Type = T->getTypeSourceInfo()->getTypeLoc();
-  } else if (const auto *F = dyn_cast<CXXFunctionalCastExpr>(E)) {
-    Construct = dyn_cast<CXXConstructExpr>(F->getSubExpr()->IgnoreImplicit());
-    Type = F->getTypeInfoAsWritten()->getTypeLoc();
-  }
-  return Construct != nullptr;
-}
-
-std::string handleMembers(const SpawnRule &Rule) {
-  std::string Members = Rule.Join + "()";
-  for (const std::string &M : Rule.HandleMembers)
-    Members += ", " + M + "()";
-  return Members;
-}
-
 class ThreadsFacet : public Facet {
 public:
-  using Facet::Facet;
+  explicit ThreadsFacet(ExtractContext &X) : Facet(X), Spawns(X) {}
 
   /// Code converted already: the spawned function or lambda is the task's.
   bool call(const CallExpr &CE) override {
@@ -111,9 +90,9 @@ public:
     if (!threadTemporary(Object, Construct, Type))
       return;
     CallFact C;
-    if (!spawnedCallable(Construct, *Rule, C))
+    if (!Spawns.spawnedCallable(Construct, *Rule, C))
       return;
-    spawnEdit(C, Type.getSourceRange(), Rule->Replacement);
+    Spawns.spawnEdit(C, Type.getSourceRange(), Rule->Replacement);
     CharSourceRange Tail = Lexer::makeFileCharRange(
         CharSourceRange::getCharRange(
             Lexer::getLocForEndOfToken(Object->getEndLoc(), 0, X.SM, X.LO),
@@ -141,10 +120,10 @@ public:
     const CXXConstructExpr *Construct = nullptr;
     TypeLoc Type;
     if (!threadTemporary(E.getArg(1)->IgnoreImplicit(), Construct, Type) ||
-        !spawnedCallable(Construct, *T->Rule, C))
+        !Spawns.spawnedCallable(Construct, *T->Rule, C))
       return; // Left unmarked: refused as another use.
     ThreadRefs.insert(Ref);
-    spawnEdit(C, Type.getSourceRange(), T->Rule->Replacement);
+    Spawns.spawnEdit(C, Type.getSourceRange(), T->Rule->Replacement);
     addContainerSpawn(&E, std::move(C), *T);
   }
 
@@ -234,21 +213,15 @@ private:
     });
   }
 
-  const SpawnRule *threadRule(QualType Type) const {
-    const CXXRecordDecl *Class = Type->getAsCXXRecordDecl();
-    return Class ? X.Cfg.findSpawn(Class->getQualifiedNameAsString())
-                 : nullptr;
-  }
-
   /// A local thread per a spawn rule with a join member: `std::thread
   /// t(f, a)`, `std::thread t{f, a}`, `auto t = std::thread(f, a)`. If f
   /// reaches I/O it becomes `auto t = vinyl::spawn(f, a)` and its joins
   /// are awaited, so every other use of t must be one the handle has too.
   void recordThreadVar(const VarDecl *VD) {
-    if (X.Cfg.Spawns.empty() || !VD->isLocalVarDecl() ||
-        VD->isStaticLocal() || !VD->hasInit() || !X.currentFunction())
+    if (X.Cfg.Spawns.empty() || !VD->isLocalVarDecl() || VD->isStaticLocal() ||
+        !VD->hasInit() || !X.currentFunction())
       return;
-    const SpawnRule *Rule = threadRule(VD->getType());
+    const SpawnRule *Rule = Spawns.threadRule(VD->getType());
     if (!Rule || Rule->Join.empty())
       return;
     const Expr *Init = VD->getInit()->IgnoreImplicit();
@@ -261,13 +234,13 @@ private:
       Construct = dyn_cast<CXXConstructExpr>(Init);
     }
     CallFact C;
-    if (!spawnedCallable(Construct, *Rule, C))
+    if (!Spawns.spawnedCallable(Construct, *Rule, C))
       return;
     TypeLoc Declared = VD->getTypeSourceInfo()->getTypeLoc();
     if (!Declared.getContainedAutoTypeLoc())
-      spawnEdit(C, Declared.getSourceRange(), "auto");
+      Spawns.spawnEdit(C, Declared.getSourceRange(), "auto");
     if (Temporary) {
-      spawnEdit(C, Temporary.getSourceRange(), Rule->Replacement);
+      Spawns.spawnEdit(C, Temporary.getSourceRange(), Rule->Replacement);
     } else if (VD->getLocation().isMacroID()) {
       C.Problem = "it is written inside a macro expansion";
     } else {
@@ -282,166 +255,21 @@ private:
     ThreadVars[VD] = {I, Rule};
   }
 
-  /// The function, member function or lambda a spawn-rule thread runs (its
-  /// first argument), or false if it runs something else. Braces around
-  /// the arguments become the parentheses of a call.
-  bool spawnedCallable(const CXXConstructExpr *Construct,
-                       const SpawnRule &Rule, CallFact &C) {
-    if (!Construct || Construct->getNumArgs() == 0 ||
-        !spawnedCallable(Construct->getArg(0), Construct->getNumArgs() - 1,
-                         Rule, C))
-      return false;
-    SourceRange Braces = Construct->getParenOrBraceRange();
-    if (Construct->isListInitialization() && Braces.isValid()) {
-      spawnEdit(C, SourceRange(Braces.getBegin()), "(");
-      spawnEdit(C, SourceRange(Braces.getEnd()), ")");
-    }
-    return true;
-  }
-
-  /// \p Callable followed by \p MoreArgs arguments of the thread. A
-  /// `std::bind` or `std::bind_front` of a function of the paths is
-  /// unwrapped: its arguments become the spawn's.
-  bool spawnedCallable(const Expr *Callable, unsigned MoreArgs,
-                       const SpawnRule &Rule, CallFact &C) {
-    if (const CallExpr *Bind = bindCall(Callable))
-      return boundCallable(Bind, MoreArgs, Rule, C);
-    Callable = withoutAddressOf(Callable->IgnoreImplicit());
-    if (const auto *Ref = dyn_cast<DeclRefExpr>(Callable)) {
-      const auto *FD = dyn_cast<FunctionDecl>(Ref->getDecl());
-      if (!FD || !X.isOurs(FD))
-        return false;
-      X.CalleeRefs.insert(Ref);
-      C.Callee = X.id(FD);
-      C.CalleeName = X.fileAnchor(SourceRange(Ref->getLocation()), C.Problem);
-    } else if (const auto *L = dyn_cast<LambdaExpr>(Callable)) {
-      X.SpawnedLambdas.insert(L);
-      C.Callee = X.id(L->getCallOperator());
-    } else {
-      return false;
-    }
-    C.Kind = CallKind::Spawn;
-    C.SpawnWith = Rule.Replacement;
-    return true;
-  }
-
-  /// `std::bind(f, a)` or `std::bind_front(f, a)`, called in the std
-  /// namespace, as \p E.
-  static const CallExpr *bindCall(const Expr *E) {
-    const auto *Call = dyn_cast<CallExpr>(E->IgnoreImplicit());
-    const FunctionDecl *FD = Call ? Call->getDirectCallee() : nullptr;
-    if (!FD || !FD->getIdentifier() || !FD->isInStdNamespace() ||
-        Call->getNumArgs() == 0)
-      return nullptr;
-    return FD->getName() == "bind" || FD->getName() == "bind_front" ? Call
-                                                                     : nullptr;
-  }
-
-  /// `std::thread{std::bind(&f, a, b)}` runs `f(a', b')` on copies a', b'
-  /// of the arguments, as `vinyl::spawn(&f', a, b)` does, where std::bind
-  /// passes its copies as lvalues and the spawn (as a thread would) as
-  /// rvalues; std::bind_front passes them as rvalues, and after them the
-  /// thread's own arguments. So a bind converts when what it does at the
-  /// call is only that: no placeholder and no nested bind (evaluated at
-  /// the call), no argument of the thread after it (std::bind drops
-  /// them), and no non-const lvalue reference parameter bound to a copy
-  /// (a `std::ref` still works, as it does for a thread).
-  bool boundCallable(const CallExpr *Bind, unsigned MoreArgs,
-                     const SpawnRule &Rule, CallFact &C) {
-    bool Front = Bind->getDirectCallee()->getName() == "bind_front";
-    if (!Front) {
-      if (MoreArgs)
-        return false;
-      const FunctionDecl *FD = boundFunction(Bind->getArg(0));
-      unsigned Object = FD && isa<CXXMethodDecl>(FD) &&
-                                !cast<CXXMethodDecl>(FD)->isStatic()
-                            ? 1
-                            : 0;
-      for (unsigned I = 1; I < Bind->getNumArgs(); ++I) {
-        const Expr *A = Bind->getArg(I);
-        if (bindCall(A) || isPlaceholder(A))
-          return false;
-        unsigned P = I - 1 - Object;
-        if (!FD || I <= Object || P >= FD->getNumParams())
-          continue;
-        QualType T = FD->getParamDecl(P)->getType();
-        if (T->isLValueReferenceType() &&
-            !T.getNonReferenceType().isConstQualified() &&
-            !isReferenceWrapper(A->getType()))
-          return false;
-      }
-    }
-    if (!spawnedCallable(Bind->getArg(0), 0, Rule, C))
-      return false;
-    // `std::bind(&f, a, b)` -> `&f, a, b`.
-    spawnRemove(C, CharSourceRange::getCharRange(Bind->getBeginLoc(),
-                                                 Bind->getArg(0)->getBeginLoc()));
-    spawnEdit(C, SourceRange(Bind->getRParenLoc()), "");
-    return true;
-  }
-
-  static const FunctionDecl *boundFunction(const Expr *E) {
-    const auto *Ref = dyn_cast<DeclRefExpr>(withoutAddressOf(E->IgnoreImplicit()));
-    return Ref ? dyn_cast<FunctionDecl>(Ref->getDecl()) : nullptr;
-  }
-
-  /// `std::placeholders::_1` and its kin.
-  static bool isPlaceholder(const Expr *E) {
-    const auto *Ref = dyn_cast<DeclRefExpr>(E->IgnoreImplicit());
-    const auto *NS = Ref ? dyn_cast<NamespaceDecl>(
-                               Ref->getDecl()->getDeclContext()->getRedeclContext())
-                         : nullptr;
-    return NS && NS->getIdentifier() && NS->getName() == "placeholders";
-  }
-
-  static bool isReferenceWrapper(QualType T) {
-    const CXXRecordDecl *R = T->getAsCXXRecordDecl();
-    return R && R->isInStdNamespace() && R->getIdentifier() &&
-           R->getName() == "reference_wrapper";
-  }
-
-  void spawnEdit(CallFact &C, SourceRange Tokens, std::string Text) {
-    Anchor Where = X.fileAnchor(Tokens, C.Problem);
-    if (C.Problem.empty())
-      C.SpawnEdits.push_back({std::move(Where), std::move(Text)});
-  }
-
-  /// A zero-width spawn edit: text inserted before \p At.
-  void spawnInsert(CallFact &C, SourceLocation At, std::string Text) {
-    if (!At.isFileID() || !X.isWritableLoc(At)) {
-      if (C.Problem.empty())
-        C.Problem = "it is written inside a macro expansion";
-      return;
-    }
-    C.SpawnEdits.push_back(
-        {X.anchor(CharSourceRange::getCharRange(At, At)), std::move(Text)});
-  }
-
-  /// Text removed from a spawn, \p Chars.
-  void spawnRemove(CallFact &C, CharSourceRange Chars) {
-    if (!Chars.getBegin().isFileID() || !Chars.getEnd().isFileID() ||
-        !X.isWritableLoc(Chars.getBegin())) {
-      if (C.Problem.empty())
-        C.Problem = "it is written inside a macro expansion";
-      return;
-    }
-    C.SpawnEdits.push_back({X.anchor(Chars), ""});
-  }
-
   /// A local container of threads per a spawn rule with a handle type
   /// (`std::vector<std::thread> ts;`, a deque, a list, an array). Every use
   /// other than those containerCall, elementCall and forRange accept must
   /// mean the same on handles, or the container is refused.
   void recordThreadContainer(const VarDecl *VD) {
-    if (X.Cfg.Spawns.empty() || !VD->isLocalVarDecl() ||
-        VD->isStaticLocal() || !X.currentFunction())
+    if (X.Cfg.Spawns.empty() || !VD->isLocalVarDecl() || VD->isStaticLocal() ||
+        !X.currentFunction())
       return;
     const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
         VD->getType()->getAsCXXRecordDecl());
     if (!Spec || Spec->getTemplateArgs().size() == 0 ||
         Spec->getTemplateArgs()[0].getKind() != TemplateArgument::Type)
       return;
-    const SpawnRule *Rule = threadRule(Spec->getTemplateArgs()[0].getAsType());
+    const SpawnRule *Rule =
+        Spawns.threadRule(Spec->getTemplateArgs()[0].getAsType());
     if (!Rule || Rule->HandleType.empty())
       return;
     ThreadContainer &T = Containers[VD];
@@ -527,23 +355,24 @@ private:
     const Expr *First = CE->getArg(0)->IgnoreImplicit();
     const CXXConstructExpr *Construct = nullptr;
     TypeLoc Type;
-    if (CE->getNumArgs() == 1 && threadRule(First->getType())) {
+    if (CE->getNumArgs() == 1 && Spawns.threadRule(First->getType())) {
       // push_back(std::thread(f, a)) -> push_back(vinyl::spawn(f', a))
       if (!threadTemporary(First, Construct, Type) ||
-          !spawnedCallable(Construct, *T.Rule, C))
+          !Spawns.spawnedCallable(Construct, *T.Rule, C))
         return containerProblem(T, addedOtherwise(CE));
-      spawnEdit(C, Type.getSourceRange(), T.Rule->Replacement);
+      Spawns.spawnEdit(C, Type.getSourceRange(), T.Rule->Replacement);
     } else {
       // emplace_back(f, a) -> emplace_back(vinyl::spawn(f', a))
       if (!Emplace ||
-          !spawnedCallable(First, CE->getNumArgs() - 1, *T.Rule, C))
+          !Spawns.spawnedCallable(First, CE->getNumArgs() - 1, *T.Rule, C))
         return containerProblem(T, addedOtherwise(CE));
-      spawnInsert(C, CE->getArg(0)->getBeginLoc(), T.Rule->Replacement + "(");
-      spawnInsert(C,
-                  Lexer::getLocForEndOfToken(
-                      CE->getArg(CE->getNumArgs() - 1)->getEndLoc(), 0, X.SM,
-                      X.LO),
-                  ")");
+      Spawns.spawnInsert(C, CE->getArg(0)->getBeginLoc(),
+                         T.Rule->Replacement + "(");
+      Spawns.spawnInsert(
+          C,
+          Lexer::getLocForEndOfToken(
+              CE->getArg(CE->getNumArgs() - 1)->getEndLoc(), 0, X.SM, X.LO),
+          ")");
     }
     // emplace_back returns the new element: a use of it is a thread.
     if (resultUsed(CE) && C.Problem.empty())
@@ -636,18 +465,17 @@ private:
   void otherContainerUse(const DeclRefExpr *E, ThreadContainer &T) {
     std::string Name = E->getDecl()->getNameAsString();
     if (ElementVars.contains(E->getDecl()))
-      return containerProblem(T, "'" + Name + "' is used at line " +
-                                     std::to_string(X.lineOf(E)) +
-                                     " other than by calling " +
-                                     handleMembers(*T.Rule));
-    containerProblem(T, "'" + Name + "' is used at line " +
-                            std::to_string(X.lineOf(E)) +
-                            " other than to add a thread, to iterate over "
-                            "it, to call " +
-                            handleMembers(*T.Rule) +
-                            " on an element or to ask its size");
+      return containerProblem(
+          T, "'" + Name + "' is used at line " + std::to_string(X.lineOf(E)) +
+                 " other than by calling " + handleMembers(*T.Rule));
+    containerProblem(
+        T, "'" + Name + "' is used at line " + std::to_string(X.lineOf(E)) +
+               " other than to add a thread, to iterate over "
+               "it, to call " +
+               handleMembers(*T.Rule) + " on an element or to ask its size");
   }
 
+  ThreadSpawns Spawns;
   /// Local threads that may become spawned tasks, and the uses of them the
   /// rewrite keeps valid.
   DenseMap<const ValueDecl *, ThreadVar> ThreadVars;

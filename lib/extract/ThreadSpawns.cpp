@@ -1,0 +1,186 @@
+//===- ThreadSpawns.cpp - Where a spawn-rule thread is started ------------===//
+//
+// See ThreadSpawns.h.
+//
+//===----------------------------------------------------------------------===//
+#include "ThreadSpawns.h"
+
+#include "clang/Lex/Lexer.h"
+
+using namespace clang;
+using namespace llvm;
+
+namespace vinyl::extract {
+namespace {
+
+/// `std::bind(f, a)` or `std::bind_front(f, a)`, called in the std
+/// namespace, as \p E.
+const CallExpr *bindCall(const Expr *E) {
+  const auto *Call = dyn_cast<CallExpr>(E->IgnoreImplicit());
+  const FunctionDecl *FD = Call ? Call->getDirectCallee() : nullptr;
+  if (!FD || !FD->getIdentifier() || !FD->isInStdNamespace() ||
+      Call->getNumArgs() == 0)
+    return nullptr;
+  return FD->getName() == "bind" || FD->getName() == "bind_front" ? Call
+                                                                  : nullptr;
+}
+
+const FunctionDecl *boundFunction(const Expr *E) {
+  const auto *Ref =
+      dyn_cast<DeclRefExpr>(withoutAddressOf(E->IgnoreImplicit()));
+  return Ref ? dyn_cast<FunctionDecl>(Ref->getDecl()) : nullptr;
+}
+
+/// `std::placeholders::_1` and its kin.
+bool isPlaceholder(const Expr *E) {
+  const auto *Ref = dyn_cast<DeclRefExpr>(E->IgnoreImplicit());
+  const auto *NS =
+      Ref ? dyn_cast<NamespaceDecl>(
+                Ref->getDecl()->getDeclContext()->getRedeclContext())
+          : nullptr;
+  return NS && NS->getIdentifier() && NS->getName() == "placeholders";
+}
+
+bool isReferenceWrapper(QualType T) {
+  const CXXRecordDecl *R = T->getAsCXXRecordDecl();
+  return R && R->isInStdNamespace() && R->getIdentifier() &&
+         R->getName() == "reference_wrapper";
+}
+
+} // namespace
+
+/// `T(f, a)` or `T{f, a}`: the construction of a temporary and its type as
+/// written.
+bool threadTemporary(const Expr *E, const CXXConstructExpr *&Construct,
+                     TypeLoc &Type) {
+  if (const auto *T = dyn_cast<CXXTemporaryObjectExpr>(E)) {
+    Construct = T;
+    Type = T->getTypeSourceInfo()->getTypeLoc();
+  } else if (const auto *F = dyn_cast<CXXFunctionalCastExpr>(E)) {
+    Construct = dyn_cast<CXXConstructExpr>(F->getSubExpr()->IgnoreImplicit());
+    Type = F->getTypeInfoAsWritten()->getTypeLoc();
+  }
+  return Construct != nullptr;
+}
+
+std::string handleMembers(const SpawnRule &Rule) {
+  std::string Members = Rule.Join + "()";
+  for (const std::string &M : Rule.HandleMembers)
+    Members += ", " + M + "()";
+  return Members;
+}
+
+const SpawnRule *ThreadSpawns::threadRule(QualType Type) const {
+  const CXXRecordDecl *Class = Type->getAsCXXRecordDecl();
+  return Class ? X.Cfg.findSpawn(Class->getQualifiedNameAsString()) : nullptr;
+}
+
+bool ThreadSpawns::spawnedCallable(const CXXConstructExpr *Construct,
+                                   const SpawnRule &Rule, CallFact &C) {
+  if (!Construct || Construct->getNumArgs() == 0 ||
+      !spawnedCallable(Construct->getArg(0), Construct->getNumArgs() - 1, Rule,
+                       C))
+    return false;
+  SourceRange Braces = Construct->getParenOrBraceRange();
+  if (Construct->isListInitialization() && Braces.isValid()) {
+    spawnEdit(C, SourceRange(Braces.getBegin()), "(");
+    spawnEdit(C, SourceRange(Braces.getEnd()), ")");
+  }
+  return true;
+}
+
+bool ThreadSpawns::spawnedCallable(const Expr *Callable, unsigned MoreArgs,
+                                   const SpawnRule &Rule, CallFact &C) {
+  if (const CallExpr *Bind = bindCall(Callable))
+    return boundCallable(Bind, MoreArgs, Rule, C);
+  Callable = withoutAddressOf(Callable->IgnoreImplicit());
+  if (const auto *Ref = dyn_cast<DeclRefExpr>(Callable)) {
+    const auto *FD = dyn_cast<FunctionDecl>(Ref->getDecl());
+    if (!FD || !X.isOurs(FD))
+      return false;
+    X.CalleeRefs.insert(Ref);
+    C.Callee = X.id(FD);
+    C.CalleeName = X.fileAnchor(SourceRange(Ref->getLocation()), C.Problem);
+  } else if (const auto *L = dyn_cast<LambdaExpr>(Callable)) {
+    X.SpawnedLambdas.insert(L);
+    C.Callee = X.id(L->getCallOperator());
+  } else {
+    return false;
+  }
+  C.Kind = CallKind::Spawn;
+  C.SpawnWith = Rule.Replacement;
+  return true;
+}
+
+/// `std::thread{std::bind(&f, a, b)}` runs `f(a', b')` on copies a', b'
+/// of the arguments, as `vinyl::spawn(&f', a, b)` does, where std::bind
+/// passes its copies as lvalues and the spawn (as a thread would) as
+/// rvalues; std::bind_front passes them as rvalues, and after them the
+/// thread's own arguments. So a bind converts when what it does at the
+/// call is only that: no placeholder and no nested bind (evaluated at
+/// the call), no argument of the thread after it (std::bind drops
+/// them), and no non-const lvalue reference parameter bound to a copy
+/// (a `std::ref` still works, as it does for a thread).
+bool ThreadSpawns::boundCallable(const CallExpr *Bind, unsigned MoreArgs,
+                                 const SpawnRule &Rule, CallFact &C) {
+  bool Front = Bind->getDirectCallee()->getName() == "bind_front";
+  if (!Front) {
+    if (MoreArgs)
+      return false;
+    const FunctionDecl *FD = boundFunction(Bind->getArg(0));
+    unsigned Object =
+        FD && isa<CXXMethodDecl>(FD) && !cast<CXXMethodDecl>(FD)->isStatic()
+            ? 1
+            : 0;
+    for (unsigned I = 1; I < Bind->getNumArgs(); ++I) {
+      const Expr *A = Bind->getArg(I);
+      if (bindCall(A) || isPlaceholder(A))
+        return false;
+      unsigned P = I - 1 - Object;
+      if (!FD || I <= Object || P >= FD->getNumParams())
+        continue;
+      QualType T = FD->getParamDecl(P)->getType();
+      if (T->isLValueReferenceType() &&
+          !T.getNonReferenceType().isConstQualified() &&
+          !isReferenceWrapper(A->getType()))
+        return false;
+    }
+  }
+  if (!spawnedCallable(Bind->getArg(0), 0, Rule, C))
+    return false;
+  // `std::bind(&f, a, b)` -> `&f, a, b`.
+  spawnRemove(C, CharSourceRange::getCharRange(Bind->getBeginLoc(),
+                                               Bind->getArg(0)->getBeginLoc()));
+  spawnEdit(C, SourceRange(Bind->getRParenLoc()), "");
+  return true;
+}
+
+void ThreadSpawns::spawnEdit(CallFact &C, SourceRange Tokens,
+                             std::string Text) {
+  Anchor Where = X.fileAnchor(Tokens, C.Problem);
+  if (C.Problem.empty())
+    C.SpawnEdits.push_back({std::move(Where), std::move(Text)});
+}
+
+void ThreadSpawns::spawnInsert(CallFact &C, SourceLocation At,
+                               std::string Text) {
+  if (!At.isFileID() || !X.isWritableLoc(At)) {
+    if (C.Problem.empty())
+      C.Problem = "it is written inside a macro expansion";
+    return;
+  }
+  C.SpawnEdits.push_back(
+      {X.anchor(CharSourceRange::getCharRange(At, At)), std::move(Text)});
+}
+
+void ThreadSpawns::spawnRemove(CallFact &C, CharSourceRange Chars) {
+  if (!Chars.getBegin().isFileID() || !Chars.getEnd().isFileID() ||
+      !X.isWritableLoc(Chars.getBegin())) {
+    if (C.Problem.empty())
+      C.Problem = "it is written inside a macro expansion";
+    return;
+  }
+  C.SpawnEdits.push_back({X.anchor(Chars), ""});
+}
+
+} // namespace vinyl::extract
