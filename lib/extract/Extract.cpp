@@ -20,6 +20,10 @@
 #include "clang/Frontend/FrontendActions.h"
 #include "clang/Tooling/CompilationDatabase.h"
 #include "clang/Tooling/Tooling.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <set>
+#include <tuple>
 
 using namespace clang;
 using namespace llvm;
@@ -84,6 +88,7 @@ std::vector<std::unique_ptr<Facet>> makeAllFacets(ExtractContext &X) {
   Facets.push_back(makeMisuseFacet(X));
   Facets.push_back(makeSyncFacet(X));
   Facets.push_back(makeThreadsFacet(X));
+  Facets.push_back(makeThreadMembersFacet(X));
   Facets.push_back(makeCallsFacet(X));
   Facets.push_back(makeHazardsFacet(X));
   Facets.push_back(makeCatchFacet(X));
@@ -149,6 +154,27 @@ void resolveLeaves(Facts &F) {
     C.Callee = "leaf:" + C.LeafName;
     C.CalleeName = C.LeafCallee;
   }
+}
+
+void linkThreadJoins(Facts &F) {
+  StringMap<std::string> Runs;
+  for (const CallFact &C : F.Calls)
+    if (C.Kind == CallKind::Spawn && !C.Group.empty() && !C.Callee.empty())
+      Runs.try_emplace(C.Group, C.Callee);
+  // A header's join seen by units that start the thread and by units that
+  // do not: once linked, one fact.
+  std::set<std::tuple<std::string, unsigned, std::string>> Seen;
+  llvm::erase_if(F.Calls, [&](CallFact &C) {
+    if (C.Kind != CallKind::Join || C.Group.empty())
+      return false;
+    if (C.Callee.empty()) {
+      auto It = Runs.find(C.Group);
+      if (It == Runs.end())
+        return true;
+      C.Callee = It->second;
+    }
+    return !Seen.insert({C.Call.File, C.Call.Offset, C.Callee}).second;
+  });
 }
 
 Expected<Facts> extractAll(const tooling::CompilationDatabase &DB,

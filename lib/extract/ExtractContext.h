@@ -229,6 +229,7 @@ std::unique_ptr<Facet> makeCallablesFacet(ExtractContext &X);
 std::unique_ptr<Facet> makeMisuseFacet(ExtractContext &X);
 std::unique_ptr<Facet> makeSyncFacet(ExtractContext &X);
 std::unique_ptr<Facet> makeThreadsFacet(ExtractContext &X);
+std::unique_ptr<Facet> makeThreadMembersFacet(ExtractContext &X);
 std::unique_ptr<Facet> makeCallsFacet(ExtractContext &X);
 std::unique_ptr<Facet> makeHazardsFacet(ExtractContext &X);
 std::unique_ptr<Facet> makeCatchFacet(ExtractContext &X);

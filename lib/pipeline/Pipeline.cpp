@@ -176,6 +176,7 @@ public:
       return R;
     }
     resolveLeaves(R.F);
+    linkThreadJoins(R.F);
     settleAutomaticFamilies(R.F, *Cfg);
     warnUnusedRules(*Cfg, R.F);
     warnNoLeaf(*Cfg, R.F);

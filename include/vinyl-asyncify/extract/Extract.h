@@ -45,6 +45,13 @@ Facts extractFromAST(clang::ASTContext &Ctx, const ExtractOptions &Opts,
 /// the whole program (after merging every TU's), never on a part.
 void resolveLeaves(Facts &F);
 
+/// Once every TU is merged: a join of a member thread in a unit that
+/// starts none of its threads (a destructor in another file than the
+/// constructor) waits on what the member's threads run, found in the units
+/// that start them; a join of a member no unit starts a task in is no join
+/// of a task, and is dropped.
+void linkThreadJoins(Facts &F);
+
 /// Parses every file of \p Files with its command from \p DB, in parallel,
 /// and merges the facts. A TU that does not compile is an error (its
 /// diagnostics are printed), so nothing is rewritten from partial facts.
