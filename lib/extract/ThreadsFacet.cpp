@@ -47,8 +47,14 @@ public:
 
   void varDecl(const VarDecl &VD) override {
     recordThreadVar(&VD);
-    recordThreadContainer(&VD);
+    if (VD.isLocalVarDecl() && !VD.isStaticLocal() && X.currentFunction())
+      recordThreadContainer(&VD, VD.getInit(), VD.getNameAsString());
   }
+
+  /// A container of threads as a data member of a class that is not a
+  /// template: its threads are added and joined by the object
+  /// (`this->workers_`), maybe in several units.
+  void fieldDecl(const FieldDecl &FD) override { memberContainer(&FD); }
 
   /// `std::thread(f, args...).detach()` (per the spawn rules): a thread
   /// that may become a spawned task, if f reaches I/O. On a local thread
@@ -59,14 +65,13 @@ public:
     if (!M || !M->getIdentifier() || X.Cfg.Spawns.empty())
       return;
     const Expr *Object = CE.getImplicitObjectArgument()->IgnoreImplicit();
-    if (const auto *Ref = dyn_cast<DeclRefExpr>(Object))
-      if (auto It = Containers.find(Ref->getDecl()); It != Containers.end())
-        return containerCall(&CE, Ref, It->second);
+    if (const Expr *Ref; ThreadContainer *T = containerAt(Object, Ref))
+      return containerCall(&CE, Ref, *T);
     const SpawnRule *Rule =
         X.Cfg.findSpawn(M->getParent()->getQualifiedNameAsString());
     if (!Rule)
       return;
-    if (const DeclRefExpr *Ref; ThreadContainer *T = elementOf(Object, Ref))
+    if (const Expr *Ref; ThreadContainer *T = elementOf(Object, Ref))
       return elementCall(&CE, Ref, *T);
     if (const auto *Ref = dyn_cast<DeclRefExpr>(Object)) {
       auto It = ThreadVars.find(Ref->getDecl());
@@ -112,7 +117,7 @@ public:
     if (Containers.empty() || E.getOperator() != OO_Equal ||
         E.getNumArgs() != 2)
       return;
-    const DeclRefExpr *Ref = nullptr;
+    const Expr *Ref = nullptr;
     ThreadContainer *T = elementOf(E.getArg(0)->IgnoreImplicit(), Ref);
     if (!T)
       return;
@@ -132,22 +137,19 @@ public:
   void forRange(const CXXForRangeStmt &S) override {
     if (Containers.empty())
       return;
-    const auto *Ref =
-        dyn_cast<DeclRefExpr>(S.getRangeInit()->IgnoreParenImpCasts());
-    if (!Ref)
-      return;
-    auto It = Containers.find(Ref->getDecl());
-    if (It == Containers.end())
+    const Expr *Ref = nullptr;
+    ThreadContainer *T = containerAt(S.getRangeInit(), Ref);
+    if (!T)
       return;
     ThreadRefs.insert(Ref);
     const VarDecl *Loop = S.getLoopVariable();
-    ElementVars[Loop] = Ref->getDecl();
+    ElementVars[Loop] = T->Decl;
     TypeLoc Type = Loop->getTypeSourceInfo()->getTypeLoc();
     if (auto R = Type.getAs<ReferenceTypeLoc>())
       Type = R.getPointeeLoc();
     Type = Type.getUnqualifiedLoc();
     if (!Type.getContainedAutoTypeLoc())
-      elementTypeEdit(It->second, Type);
+      elementTypeEdit(*T, Type);
   }
 
   /// A thread, a container or an element named other than by a use the
@@ -159,16 +161,45 @@ public:
     if (auto It = ThreadVars.find(VD); It != ThreadVars.end())
       otherThreadUse(&E, It->second);
     if (ThreadContainer *T = containerOrElementVar(VD))
-      otherContainerUse(&E, *T);
+      otherContainerUse(&E, VD, *T);
+  }
+
+  /// A member container named other than by a use the rewrite keeps
+  /// valid (on another object, passed on).
+  void memberExpr(const MemberExpr &E) override {
+    if (ThreadRefs.contains(&E))
+      return;
+    if (ThreadContainer *T =
+            memberContainer(dyn_cast<FieldDecl>(E.getMemberDecl())))
+      otherContainerUse(&E, E.getMemberDecl(), *T);
   }
 
   /// Threads in one container become tasks together: each spawn site gets
   /// the container's type edits and problem, each join the function the
   /// first thread runs (the solver refuses a container whose threads
-  /// disagree). Joins of a container no thread is added to are dropped.
+  /// disagree). Joins of a local container no thread is added to are
+  /// dropped; those of a member learn what its threads run from the units
+  /// that add them (linkThreadJoins), and carry its type edits, for the
+  /// range-for loops of a unit that adds none. A member container with a
+  /// problem keeps its threads: their spawns become the hand-overs they
+  /// were, with the problem as the reason.
   void finish() override {
     std::vector<size_t> Drop;
     for (auto &[VD, T] : Containers) {
+      if (T.Member && !T.Problem.empty()) {
+        for (size_t I : T.Spawns) {
+          CallFact &C = X.Out.Calls[I];
+          C.Kind = CallKind::AddressTaken;
+          C.SpawnEdits.clear();
+          C.SpawnWith.clear();
+          C.Group.clear();
+          C.Problem = "it runs in a thread kept in '" +
+                      StringRef(T.Group).rsplit(' ').second.str() +
+                      "', which stays a container of threads: " + T.Problem;
+        }
+        llvm::append_range(Drop, T.Joins);
+        continue;
+      }
       std::string Runs =
           T.Spawns.empty() ? "" : X.Out.Calls[T.Spawns.front()].Callee;
       for (size_t I : T.Spawns) {
@@ -179,7 +210,9 @@ public:
       }
       for (size_t I : T.Joins) {
         X.Out.Calls[I].Callee = Runs;
-        if (Runs.empty())
+        if (T.Member)
+          llvm::append_range(X.Out.Calls[I].SpawnEdits, T.Edits);
+        else if (Runs.empty())
           Drop.push_back(I);
       }
     }
@@ -196,8 +229,10 @@ private:
     const SpawnRule *Rule;
   };
 
-  /// A local container of threads (see recordThreadContainer).
+  /// A container of threads (see recordThreadContainer).
   struct ThreadContainer {
+    const ValueDecl *Decl = nullptr;
+    bool Member = false; ///< A data member, not a local.
     const SpawnRule *Rule = nullptr;
     std::string Group; ///< "file:line:col name" of its declaration.
     /// The element type, where its declaration and loops name it.
@@ -255,13 +290,16 @@ private:
     ThreadVars[VD] = {I, Rule};
   }
 
-  /// A local container of threads per a spawn rule with a handle type
-  /// (`std::vector<std::thread> ts;`, a deque, a list, an array). Every use
-  /// other than those containerCall, elementCall and forRange accept must
-  /// mean the same on handles, or the container is refused.
-  void recordThreadContainer(const VarDecl *VD) {
-    if (X.Cfg.Spawns.empty() || !VD->isLocalVarDecl() || VD->isStaticLocal() ||
-        !X.currentFunction())
+  /// A container of threads per a spawn rule with a handle type
+  /// (`std::vector<std::thread> ts;`, a deque, a list, an array), a local
+  /// or a data member named \p Name. Every use other than those
+  /// containerCall, elementCall and forRange accept must mean the same on
+  /// handles, or a local container is refused (a member one keeps its
+  /// threads).
+  void recordThreadContainer(const DeclaratorDecl *VD, const Expr *Init,
+                             std::string Name) {
+    if (X.Cfg.Spawns.empty() || !X.isWritableLoc(VD->getLocation()) ||
+        Containers.count(VD))
       return;
     const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
         VD->getType()->getAsCXXRecordDecl());
@@ -273,10 +311,12 @@ private:
     if (!Rule || Rule->HandleType.empty())
       return;
     ThreadContainer &T = Containers[VD];
+    T.Decl = VD;
+    T.Member = isa<FieldDecl>(VD);
     T.Rule = Rule;
     Location L = X.location(VD->getLocation());
     T.Group = L.File + ":" + std::to_string(L.Line) + ":" +
-              std::to_string(L.Column) + " " + VD->getNameAsString();
+              std::to_string(L.Column) + " " + Name;
     auto Written = VD->getTypeSourceInfo()
                        ->getTypeLoc()
                        .getAsAdjusted<TemplateSpecializationTypeLoc>();
@@ -295,7 +335,7 @@ private:
                                 "' has template arguments besides the "
                                 "element type");
     // Empty, or a count of empty elements: no thread, and no handle.
-    if (const Expr *Init = VD->getInit()) {
+    if (Init) {
       const auto *Construct =
           dyn_cast<CXXConstructExpr>(Init->IgnoreImplicit());
       if (!Construct || llvm::any_of(Construct->arguments(), [](const Expr *A) {
@@ -321,6 +361,18 @@ private:
       T.Problem = std::move(Problem);
   }
 
+  /// The container of threads \p FD is, if it is a data member of a class
+  /// that is not a template. Inline member functions are traversed before
+  /// the members declared after them, so it is recorded at its first use.
+  ThreadContainer *memberContainer(const FieldDecl *FD) {
+    if (!FD || FD->getParent()->isDependentContext())
+      return nullptr;
+    recordThreadContainer(FD, FD->getInClassInitializer(),
+                          FD->getQualifiedNameAsString());
+    auto It = Containers.find(FD);
+    return It == Containers.end() ? nullptr : &It->second;
+  }
+
   /// The container \p VD is, or whose elements a range-for variable \p VD
   /// names.
   ThreadContainer *containerOrElementVar(const ValueDecl *VD) {
@@ -336,7 +388,7 @@ private:
   /// mean the same on handles; element access is judged where the element
   /// is used (elementOf). Any other call leaves the reference unmarked,
   /// and declRef refuses the container.
-  void containerCall(const CXXMemberCallExpr *CE, const DeclRefExpr *Ref,
+  void containerCall(const CXXMemberCallExpr *CE, const Expr *Ref,
                      ThreadContainer &T) {
     static constexpr StringRef Neutral[] = {
         "size",     "empty",         "reserve",  "clear",     "capacity",
@@ -413,29 +465,49 @@ private:
   /// An element of a container of threads as the object of a member call:
   /// a range-for variable over it, `ts[i]`, `ts.at(i)`, `ts.front()`,
   /// `ts.back()`. \p Ref is then the reference the use would keep valid.
-  ThreadContainer *elementOf(const Expr *Object, const DeclRefExpr *&Ref) {
+  ThreadContainer *elementOf(const Expr *Object, const Expr *&Ref) {
     Ref = nullptr;
     if (const auto *D = dyn_cast<DeclRefExpr>(Object)) {
-      if (ElementVars.contains(D->getDecl()))
+      if (ElementVars.contains(D->getDecl())) {
         Ref = D;
+        return containerOrElementVar(D->getDecl());
+      }
     } else if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(Object)) {
       if (Op->getOperator() == OO_Subscript)
-        Ref = dyn_cast<DeclRefExpr>(Op->getArg(0)->IgnoreImplicit());
+        return containerAt(Op->getArg(0), Ref);
     } else if (const auto *Call = dyn_cast<CXXMemberCallExpr>(Object)) {
       const CXXMethodDecl *M = Call->getMethodDecl();
       if (M && M->getIdentifier() &&
           (M->getName() == "at" || M->getName() == "front" ||
            M->getName() == "back"))
-        Ref = dyn_cast<DeclRefExpr>(
-            Call->getImplicitObjectArgument()->IgnoreImplicit());
+        return containerAt(Call->getImplicitObjectArgument(), Ref);
     }
-    return Ref ? containerOrElementVar(Ref->getDecl()) : nullptr;
+    return nullptr;
+  }
+
+  /// The container \p E names: a local (`ts`), or a member of this object
+  /// (`workers_`, `this->workers_`). \p Ref is then the reference the use
+  /// would keep valid.
+  ThreadContainer *containerAt(const Expr *E, const Expr *&Ref) {
+    Ref = nullptr;
+    E = E->IgnoreParenImpCasts();
+    const ValueDecl *D = nullptr;
+    if (const auto *DR = dyn_cast<DeclRefExpr>(E))
+      D = DR->getDecl();
+    else if (const auto *ME = dyn_cast<MemberExpr>(E);
+             ME && isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts()))
+      memberContainer(dyn_cast<FieldDecl>(D = ME->getMemberDecl()));
+    auto It = D ? Containers.find(D) : Containers.end();
+    if (It == Containers.end())
+      return nullptr;
+    Ref = E;
+    return &It->second;
   }
 
   /// A member call on an element: the rule's join is awaited (see finish
   /// for the function it waits on); the handle's other members stay as
   /// written.
-  void elementCall(const CXXMemberCallExpr *CE, const DeclRefExpr *Ref,
+  void elementCall(const CXXMemberCallExpr *CE, const Expr *Ref,
                    ThreadContainer &T) {
     StringRef Name = CE->getMethodDecl()->getName();
     if (Name == T.Rule->Join) {
@@ -462,9 +534,10 @@ private:
 
   /// A container or one of its range-for elements used where handles
   /// would not compile or would mean something else.
-  void otherContainerUse(const DeclRefExpr *E, ThreadContainer &T) {
-    std::string Name = E->getDecl()->getNameAsString();
-    if (ElementVars.contains(E->getDecl()))
+  void otherContainerUse(const Expr *E, const ValueDecl *D,
+                         ThreadContainer &T) {
+    std::string Name = D->getNameAsString();
+    if (ElementVars.contains(D))
       return containerProblem(
           T, "'" + Name + "' is used at line " + std::to_string(X.lineOf(E)) +
                  " other than by calling " + handleMembers(*T.Rule));
@@ -479,8 +552,8 @@ private:
   /// Local threads that may become spawned tasks, and the uses of them the
   /// rewrite keeps valid.
   DenseMap<const ValueDecl *, ThreadVar> ThreadVars;
-  DenseSet<const DeclRefExpr *> ThreadRefs;
-  /// Local containers of threads, and range-for variables over them.
+  DenseSet<const Expr *> ThreadRefs;
+  /// Containers of threads, and range-for variables over them.
   MapVector<const ValueDecl *, ThreadContainer> Containers;
   DenseMap<const ValueDecl *, const ValueDecl *> ElementVars;
 };

@@ -417,6 +417,12 @@ private:
       return rewriteSpawn(Call);
     if (Call.Kind == CallKind::Join && !S.isAsync(Call.Callee))
       return;
+    // A member container's element type, where a unit that adds no thread
+    // names it (`for (std::thread &t : workers_)`).
+    if (Call.Kind == CallKind::Join)
+      for (const TextEdit &E : Call.SpawnEdits)
+        if (SharedEdits.insert({E.Where, E.Text}).second)
+          add(E.Where, E.Text);
     // A function stored as a callback type: the type now holds coroutines.
     if (Call.Kind == CallKind::AddressTaken && !Call.CallbackType.empty() &&
         S.hasFacade(Call.Callee) && Call.Problem.empty())
