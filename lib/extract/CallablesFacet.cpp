@@ -240,7 +240,14 @@ private:
   /// to it: it is handed to code that would drop the task a call returns
   /// (a std::thread, an algorithm, a std::function of the old type).
   void callbackValueUse(const Expr *E, const ValueDecl *VD) {
-    std::string Alias = Types.family(VD->getType(), VD);
+    if (!Types.containerElement(VD).isNull())
+      return containerUse(E, VD);
+    valueUse(E, Types.family(VD->getType(), VD));
+  }
+
+  /// A value of family \p Alias (or of no family) used as callbackValueUse
+  /// says.
+  void valueUse(const Expr *E, std::string Alias) {
     const Expr *Child;
     const auto *Call =
         dyn_cast_or_null<CallExpr>(skipImplicitParents(E, X.Ctx, Child));
@@ -252,6 +259,46 @@ private:
     CallFact C;
     C.Callee = std::move(Alias);
     C.Kind = CallKind::AddressTaken;
+    X.recordCall(E, std::move(C));
+  }
+
+  /// A container of a family's values named (`jobs_`): adding to it,
+  /// taking one of its elements (a value of the family, judged as any
+  /// other), dropping elements or asking its size keep every value it
+  /// holds in view. Iterating over it, passing it on or anything else
+  /// could call them without awaiting: the family keeps its type.
+  void containerUse(const Expr *E, const ValueDecl *VD) {
+    std::string Family = Types.family(Types.containerElement(VD), VD);
+    if (Family.empty())
+      return;
+    static constexpr StringRef Kept[] = {
+        "push_back", "emplace_back", "push_front",    "emplace_front",
+        "push",      "emplace",      "pop_back",      "pop_front",
+        "pop",       "size",         "empty",         "clear",
+        "reserve",   "capacity",     "shrink_to_fit", "max_size"};
+    const Expr *Child;
+    const Stmt *P = skipImplicitParents(E, X.Ctx, Child);
+    if (const auto *Op = dyn_cast_or_null<CXXOperatorCallExpr>(P);
+        Op && Op->getOperator() == OO_Subscript && Op->getArg(0) == Child)
+      return valueUse(Op, Family);
+    if (const auto *Member = dyn_cast_or_null<MemberExpr>(P)) {
+      const Expr *Callee;
+      const auto *Call = dyn_cast_or_null<CXXMemberCallExpr>(
+          skipImplicitParents(Member, X.Ctx, Callee));
+      const auto *M =
+          Call ? dyn_cast_or_null<CXXMethodDecl>(Member->getMemberDecl())
+               : nullptr;
+      if (M && M->getIdentifier() && llvm::is_contained(Kept, M->getName()))
+        return;
+      if (M && Types.elementOf(Call) == VD)
+        return valueUse(Call, Family);
+    }
+    CallFact C;
+    C.Callee = Family;
+    C.Kind = CallKind::AddressTaken;
+    C.Problem = "'" + VD->getNameAsString() +
+                "', a container of it, is used other than to add, take or "
+                "drop its elements";
     X.recordCall(E, std::move(C));
   }
 

@@ -112,7 +112,66 @@ const Expr *passedValue(const Expr *E) {
   }
 }
 
+/// `std::vector<T>`, `std::deque<T>`, `std::list<T>`, `std::queue<T>`,
+/// ... written with its element type only: that element's TypeLoc.
+TypeLoc sequenceElement(TypeLoc TL) {
+  static constexpr StringRef Sequences[] = {
+      "vector", "deque", "list", "forward_list", "queue", "stack"};
+  auto T = TL ? TL.getUnqualifiedLoc().getAs<TemplateSpecializationTypeLoc>()
+              : TemplateSpecializationTypeLoc();
+  const auto *Spec = T ? dyn_cast_or_null<ClassTemplateSpecializationDecl>(
+                             T.getType()->getAsCXXRecordDecl())
+                       : nullptr;
+  if (!Spec || !Spec->isInStdNamespace() || !Spec->getIdentifier() ||
+      !llvm::is_contained(Sequences, Spec->getName()) || T.getNumArgs() != 1 ||
+      T.getArgLoc(0).getArgument().getKind() != TemplateArgument::Type)
+    return {};
+  return T.getArgLoc(0).getTypeSourceInfo()->getTypeLoc();
+}
+
+/// The declaration \p E names: a variable or a field.
+const Decl *namedSlot(const Expr *E) {
+  E = E->IgnoreParenImpCasts();
+  if (const auto *Ref = dyn_cast<DeclRefExpr>(E))
+    return dyn_cast<VarDecl>(Ref->getDecl());
+  if (const auto *Member = dyn_cast<MemberExpr>(E))
+    return dyn_cast<FieldDecl>(Member->getMemberDecl());
+  return nullptr;
+}
+
 } // namespace
+
+QualType CallbackTypes::containerElement(const Decl *Slot) const {
+  if (!Slot || isa<FunctionDecl>(Slot))
+    return QualType();
+  TypeLoc TL = writtenType(Slot);
+  if (auto R = TL ? TL.getUnqualifiedLoc().getAs<ReferenceTypeLoc>()
+                  : ReferenceTypeLoc())
+    TL = R.getPointeeLoc();
+  TypeLoc Element = sequenceElement(TL);
+  if (!Element || Element.getType()->isDependentType() ||
+      (!isStdFunction(Element.getType()) &&
+       !isFunctionPointer(Element.getType())))
+    return QualType();
+  return Element.getType();
+}
+
+const Decl *CallbackTypes::elementOf(const Expr *E) const {
+  E = E->IgnoreParenImpCasts();
+  const Expr *Object = nullptr;
+  if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E)) {
+    if (Op->getOperator() == OO_Subscript)
+      Object = Op->getArg(0);
+  } else if (const auto *Call = dyn_cast<CXXMemberCallExpr>(E)) {
+    const CXXMethodDecl *M = Call->getMethodDecl();
+    if (M && M->getIdentifier() &&
+        (M->getName() == "front" || M->getName() == "back" ||
+         M->getName() == "at" || M->getName() == "top"))
+      Object = Call->getImplicitObjectArgument();
+  }
+  const Decl *Slot = Object ? namedSlot(Object) : nullptr;
+  return Slot && !containerElement(Slot).isNull() ? Slot : nullptr;
+}
 
 std::string CallbackTypes::aliasFamily(const TypedefNameDecl *TD) const {
   std::string Name = TD->getQualifiedNameAsString();
@@ -151,6 +210,9 @@ FunctionProtoTypeLoc CallbackTypes::inlineSignature(const Decl *Slot,
       break;
     TL = R.getPointeeLoc();
   }
+  // A container's elements (see containerElement).
+  if (!containerElement(Slot).isNull())
+    TL = sequenceElement(TL).getUnqualifiedLoc();
   // A function pointer written out (`int (*f)(int)`).
   if (TL && !TL.getType()->isDependentType() &&
       isFunctionPointer(TL.getType()) &&
@@ -205,6 +267,8 @@ std::string CallbackTypes::family(QualType T, const Decl *Slot) const {
 
 std::string CallbackTypes::familyOf(const Expr *E) const {
   E = passedValue(E);
+  if (const Decl *Container = elementOf(E))
+    return family(containerElement(Container), Container);
   if (const auto *Ref = dyn_cast<DeclRefExpr>(E))
     if (const auto *VD = dyn_cast<VarDecl>(Ref->getDecl()))
       return family(VD->getType(), VD);
@@ -266,6 +330,8 @@ void CallbackTypes::slot(const DeclaratorDecl &D) {
     return;
   QualType T = isa<FunctionDecl>(D) ? cast<FunctionDecl>(D).getReturnType()
                                     : D.getType();
+  if (QualType Element = containerElement(&D); !Element.isNull())
+    T = Element;
   std::string Id = family(T, &D);
   if (Id.empty() || !isAutomatic(Id))
     return;
@@ -318,7 +384,9 @@ std::string CallbackTypes::ruleHint(const Expr *E) const {
 Destination CallbackTypes::destination(const Expr *E) const {
   DynTypedNode Node = DynTypedNode::create(*E);
   // The declaration an assignment's left side names.
-  auto Named = [](const Expr *LHS) -> const Decl * {
+  auto Named = [this](const Expr *LHS) -> const Decl * {
+    if (const Decl *Container = elementOf(LHS))
+      return Container;
     LHS = LHS->IgnoreParenImpCasts();
     if (const auto *Ref = dyn_cast<DeclRefExpr>(LHS))
       return Ref->getDecl();
@@ -404,6 +472,19 @@ Destination CallbackTypes::destination(const Expr *E) const {
       if (isMoveOrForward(*Call)) {
         Node = P;
         continue;
+      }
+      // `jobs_.push_back(f)`: an element of the container.
+      if (const auto *Member = dyn_cast<CXXMemberCallExpr>(Call)) {
+        static constexpr StringRef Adds[] = {"push_back",     "emplace_back",
+                                             "push_front",    "emplace_front",
+                                             "push",          "emplace"};
+        const CXXMethodDecl *M = Member->getMethodDecl();
+        const Decl *Container =
+            namedSlot(Member->getImplicitObjectArgument());
+        QualType Element = containerElement(Container);
+        if (M && M->getIdentifier() &&
+            llvm::is_contained(Adds, M->getName()) && !Element.isNull())
+          return {Element, Container};
       }
       const FunctionDecl *Callee = Call->getDirectCallee();
       for (unsigned I = 0; Callee && I < Call->getNumArgs(); ++I)

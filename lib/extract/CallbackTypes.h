@@ -68,6 +68,16 @@ public:
   /// Where the value \p E goes.
   Destination destination(const clang::Expr *E) const;
 
+  /// The element type of a standard sequence container that \p Slot's
+  /// declared type writes with one template argument, a callback type
+  /// (`std::list<std::function<void()>> jobs_`), or a null type. Its
+  /// elements are places of that family, reached through the container.
+  clang::QualType containerElement(const clang::Decl *Slot) const;
+
+  /// The container of callbacks whose element \p E is (`jobs_.front()`,
+  /// `jobs_.back()`, `jobs_.at(i)`, `jobs_[i]`, `q.top()`), or null.
+  const clang::Decl *elementOf(const clang::Expr *E) const;
+
   /// For a value \p E stored where no family is (a std::function or
   /// function pointer type), the rule that would make one when its type
   /// names an alias: "its type 'std::function<poll::callback>' forms no
