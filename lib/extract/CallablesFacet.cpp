@@ -362,6 +362,8 @@ private:
     if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(Callee))
       Taker = Ctor->getParent();
     for (const Expr *Arg : Args) {
+      if (X.SpawnedLambdas.contains(Arg->IgnoreImplicit()))
+        continue; // A thread runs it, as a spawned task.
       const CXXRecordDecl *Class =
           Arg->IgnoreImplicit()->getType()->getAsCXXRecordDecl();
       if (!Class || Class->isLambda() || !Class->hasDefinition())

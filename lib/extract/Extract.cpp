@@ -84,11 +84,13 @@ std::vector<std::unique_ptr<Facet>> makeAllFacets(ExtractContext &X) {
   Facets.push_back(makeDeclarationsFacet(X));
   // It only looks at calls (and takes none): before any facet that does.
   Facets.push_back(makeUninstantiatedCallsFacet(X));
+  // Before CallablesFacet: a callable a thread runs is a spawn's, not
+  // handed on.
+  Facets.push_back(makeThreadsFacet(X));
+  Facets.push_back(makeThreadMembersFacet(X));
   Facets.push_back(makeCallablesFacet(X));
   Facets.push_back(makeMisuseFacet(X));
   Facets.push_back(makeSyncFacet(X));
-  Facets.push_back(makeThreadsFacet(X));
-  Facets.push_back(makeThreadMembersFacet(X));
   Facets.push_back(makeCallsFacet(X));
   Facets.push_back(makeHazardsFacet(X));
   Facets.push_back(makeCatchFacet(X));

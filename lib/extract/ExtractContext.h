@@ -126,7 +126,8 @@ public:
   /// Functions named as what is called (a callee, a thread's callable):
   /// not an address taken.
   llvm::DenseSet<const clang::Expr *> CalleeRefs;
-  /// Lambdas a thread or a spawn runs: not closures that escape.
+  /// Lambdas and function objects a thread or a spawn runs: not closures
+  /// or objects that escape.
   llvm::DenseSet<const clang::Expr *> SpawnedLambdas;
   /// @}
 

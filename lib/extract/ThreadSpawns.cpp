@@ -104,12 +104,32 @@ bool ThreadSpawns::spawnedCallable(const Expr *Callable, unsigned MoreArgs,
   } else if (const auto *L = dyn_cast<LambdaExpr>(Callable)) {
     X.SpawnedLambdas.insert(L);
     C.Callee = X.id(L->getCallOperator());
+  } else if (const CXXMethodDecl *Op = spawnedObject(Callable)) {
+    X.SpawnedLambdas.insert(Callable);
+    C.Callee = X.id(Op);
   } else {
     return false;
   }
   C.Kind = CallKind::Spawn;
   C.SpawnWith = Rule.Replacement;
   return true;
+}
+
+/// `worker(*this)`, a temporary of a class of the paths with one call
+/// operator, not a template: its operator, which the thread runs on its own
+/// copy, as a spawn does.
+const CXXMethodDecl *ThreadSpawns::spawnedObject(const Expr *E) const {
+  if (!isa<CXXConstructExpr, CXXFunctionalCastExpr>(E))
+    return nullptr;
+  const CXXRecordDecl *Class = E->getType()->getAsCXXRecordDecl();
+  if (!Class || Class->isLambda() || !Class->hasDefinition())
+    return nullptr;
+  auto Ops =
+      Class->lookup(X.Ctx.DeclarationNames.getCXXOperatorName(OO_Call));
+  if (std::distance(Ops.begin(), Ops.end()) != 1)
+    return nullptr;
+  const auto *Op = dyn_cast<CXXMethodDecl>(Ops.front());
+  return Op && !Op->isStatic() && X.isOurs(Op) ? Op : nullptr;
 }
 
 /// `std::thread{std::bind(&f, a, b)}` runs `f(a', b')` on copies a', b'

@@ -50,6 +50,7 @@ public:
   void spawnRemove(CallFact &C, clang::CharSourceRange Chars);
 
 private:
+  const clang::CXXMethodDecl *spawnedObject(const clang::Expr *E) const;
   bool boundCallable(const clang::CallExpr *Bind, unsigned MoreArgs,
                      const SpawnRule &Rule, CallFact &C);
 

@@ -33,6 +33,17 @@ public:
 
   /// Code converted already: the spawned function or lambda is the task's.
   bool call(const CallExpr &CE) override {
+    // Before the facets that see what the call hands on (CallablesFacet):
+    // a function object added to a container of threads is a spawn's.
+    if (const auto *Add = dyn_cast<CXXMemberCallExpr>(&CE);
+        Add && !X.inInstantiation() && !X.Cfg.Spawns.empty() &&
+        Add->getMethodDecl() && Add->getMethodDecl()->getIdentifier()) {
+      const Expr *Ref = nullptr;
+      if (ThreadContainer *T =
+              containerAt(Add->getImplicitObjectArgument(), Ref))
+        containerCall(Add, Ref, *T);
+      return false;
+    }
     const FunctionDecl *Callee = CE.getDirectCallee();
     if (!Callee || !isSpawnReplacement(Callee->getQualifiedNameAsString()) ||
         CE.getNumArgs() == 0)
@@ -65,8 +76,8 @@ public:
     if (!M || !M->getIdentifier() || X.Cfg.Spawns.empty())
       return;
     const Expr *Object = CE.getImplicitObjectArgument()->IgnoreImplicit();
-    if (const Expr *Ref; ThreadContainer *T = containerAt(Object, Ref))
-      return containerCall(&CE, Ref, *T);
+    if (const Expr *Ref; containerAt(Object, Ref))
+      return; // See call().
     const SpawnRule *Rule =
         X.Cfg.findSpawn(M->getParent()->getQualifiedNameAsString());
     if (!Rule)

@@ -1,11 +1,12 @@
 // A project's function-object class whose operator() reaches I/O, handed
-// to code that is not converted (std::thread, an algorithm, a
+// to code that is not converted (std::async, an algorithm, a
 // std::function), is called there without being awaited: converted, the
 // task would be dropped and the I/O never done. Its operator() stays
 // synchronous instead, with one warning naming the first hand-over and the
 // chain; its own leaf calls wait for their awaitables in place (exit 0).
 // Calling the object directly is awaited (see
-// operator-call-awaited-parenthesised.cpp).
+// operator-call-awaited-parenthesised.cpp), and a thread that runs it
+// becomes a spawned task (spawn-function-object-thread-becomes-task.cpp).
 // RUN: rm -rf %t && split-file %s %t && %mkdb %t a.cpp
 // RUN: sh -c '%vinyl %t; echo "exit=$?"' > %t.out 2> %t.err
 // RUN: FileCheck %s --check-prefix=EXIT --match-full-lines --input-file=%t.out
@@ -19,7 +20,7 @@
 // CHECK-NEXT: a.cpp:31:37: note: an object is passed on here: it is handed to 'std::for_each', which calls it without awaiting
 // CHECK-NEXT: a.cpp:10:49: note: 'Emit::operator()' calls 'write' here
 // CHECK-NEXT: a.cpp:16:8: warning: function object 'Drain::operator()' reaches blocking I/O but cannot become a coroutine: it stays synchronous (what it calls keeps a blocking facade; a leaf it calls is waited for with block_on), and in async mode it waits in a nested run of the event loop [vinyl-blocking-fallback]
-// CHECK-NEXT: a.cpp:25:17: note: an object is passed on here: it is handed to 'std::thread', which calls it without awaiting
+// CHECK-NEXT: a.cpp:25:46: note: an object is passed on here: it is handed to 'std::async', which calls it without awaiting
 // CHECK-NEXT: a.cpp:18:12: note: 'Drain::operator()' calls 'read' here
 // CHECK-NEXT: converted {{.*}}a.cpp
 // CHECK-EMPTY:
@@ -30,8 +31,8 @@
 //--- a.cpp
 #include <algorithm>
 #include <functional>
+#include <future>
 #include <string>
-#include <thread>
 #include <unistd.h>
 #include <vector>
 
@@ -52,8 +53,8 @@ struct Drain {
 
 std::string collect(int fd) {
   std::string s;
-  std::thread t(Drain{fd, &s});
-  t.join();
+  auto done = std::async(std::launch::async, Drain{fd, &s});
+  done.wait();
   return s;
 }
 
