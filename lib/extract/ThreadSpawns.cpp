@@ -25,12 +25,6 @@ const CallExpr *bindCall(const Expr *E) {
                                                                   : nullptr;
 }
 
-const FunctionDecl *boundFunction(const Expr *E) {
-  const auto *Ref =
-      dyn_cast<DeclRefExpr>(withoutAddressOf(E->IgnoreImplicit()));
-  return Ref ? dyn_cast<FunctionDecl>(Ref->getDecl()) : nullptr;
-}
-
 /// `std::placeholders::_1` and its kin.
 bool isPlaceholder(const Expr *E) {
   const auto *Ref = dyn_cast<DeclRefExpr>(E->IgnoreImplicit());
@@ -39,12 +33,6 @@ bool isPlaceholder(const Expr *E) {
                 Ref->getDecl()->getDeclContext()->getRedeclContext())
           : nullptr;
   return NS && NS->getIdentifier() && NS->getName() == "placeholders";
-}
-
-bool isReferenceWrapper(QualType T) {
-  const CXXRecordDecl *R = T->getAsCXXRecordDecl();
-  return R && R->isInStdNamespace() && R->getIdentifier() &&
-         R->getName() == "reference_wrapper";
 }
 
 } // namespace
@@ -133,38 +121,22 @@ const CXXMethodDecl *ThreadSpawns::spawnedObject(const Expr *E) const {
 }
 
 /// `std::thread{std::bind(&f, a, b)}` runs `f(a', b')` on copies a', b'
-/// of the arguments, as `vinyl::spawn(&f', a, b)` does, where std::bind
-/// passes its copies as lvalues and the spawn (as a thread would) as
-/// rvalues; std::bind_front passes them as rvalues, and after them the
-/// thread's own arguments. So a bind converts when what it does at the
-/// call is only that: no placeholder and no nested bind (evaluated at
-/// the call), no argument of the thread after it (std::bind drops
-/// them), and no non-const lvalue reference parameter bound to a copy
-/// (a `std::ref` still works, as it does for a thread).
+/// of the arguments, as `vinyl::spawn(&f', a, b)` does: it passes its
+/// copies as rvalues, or as lvalues where f takes one by non-const lvalue
+/// reference, as std::bind does (the copy lives in the task);
+/// std::bind_front passes them as rvalues, and after them the thread's own
+/// arguments. So a bind converts when what it does at the call is only
+/// that: no placeholder and no nested bind (evaluated at the call), and no
+/// argument of the thread after it (std::bind drops them).
 bool ThreadSpawns::boundCallable(const CallExpr *Bind, unsigned MoreArgs,
                                  const SpawnRule &Rule, CallFact &C) {
   bool Front = Bind->getDirectCallee()->getName() == "bind_front";
   if (!Front) {
     if (MoreArgs)
       return false;
-    const FunctionDecl *FD = boundFunction(Bind->getArg(0));
-    unsigned Object =
-        FD && isa<CXXMethodDecl>(FD) && !cast<CXXMethodDecl>(FD)->isStatic()
-            ? 1
-            : 0;
-    for (unsigned I = 1; I < Bind->getNumArgs(); ++I) {
-      const Expr *A = Bind->getArg(I);
-      if (bindCall(A) || isPlaceholder(A))
+    for (unsigned I = 1; I < Bind->getNumArgs(); ++I)
+      if (bindCall(Bind->getArg(I)) || isPlaceholder(Bind->getArg(I)))
         return false;
-      unsigned P = I - 1 - Object;
-      if (!FD || I <= Object || P >= FD->getNumParams())
-        continue;
-      QualType T = FD->getParamDecl(P)->getType();
-      if (T->isLValueReferenceType() &&
-          !T.getNonReferenceType().isConstQualified() &&
-          !isReferenceWrapper(A->getType()))
-        return false;
-    }
   }
   if (!spawnedCallable(Bind->getArg(0), 0, Rule, C))
     return false;

@@ -143,6 +143,34 @@ TEST_P(Join, MoveOnlyArgumentIsHandedOver) {
   EXPECT_EQ(out.load(), 42);
 }
 
+// A function taking its argument by non-const lvalue reference, as a
+// std::bind the converted thread ran may bind a copy to it
+// (`std::bind(&session, std::move(sock))` with `session(socket &)`): it
+// gets the task's own copy, alive until it ends, which it may change.
+struct socket_like {
+  int fd;
+  int uses = 0;
+};
+
+vinyl::task<void> session(socket_like &sock, int n, std::atomic<int> &out) {
+  co_await vinyl::io::sleep_for(1ms);
+  sock.uses += n;
+  co_await vinyl::io::sleep_for(1ms);
+  out = sock.fd * 100 + sock.uses;
+}
+
+TEST_P(Join, LvalueReferenceParameterGetsTheTasksCopy) {
+  std::atomic<int> out{0};
+  socket_like sock{7};
+  auto body = [&]() -> vinyl::task<void> {
+    auto h = vinyl::spawn(session, std::move(sock), 5, std::ref(out));
+    co_await h.join();
+  };
+  vinyl::run(body());
+  EXPECT_EQ(out.load(), 705);
+  EXPECT_EQ(sock.uses, 0); // The task changed its copy.
+}
+
 // Tasks that finish in an order of their own, joined first to last and last
 // to first: each join returns only once its own task finished.
 vinyl::task<void> finish_and_log(int i, std::chrono::milliseconds delay,

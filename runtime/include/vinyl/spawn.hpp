@@ -459,12 +459,22 @@ decltype(auto) invoke_member(F f, Obj &&obj, A &&...args) {
 }
 
 // The arguments are passed as rvalues, as std::thread passes its copies:
-// each is used once, and move-only ones (a std::unique_ptr) work.
+// each is used once, and move-only ones (a std::unique_ptr) work. Where f
+// takes one by non-const lvalue reference, which no rvalue binds, they are
+// passed as lvalues instead, as std::bind passes its copies: that is the
+// thread `std::thread{std::bind(&session, std::move(sock))}` of a
+// `session(socket &)`, and the copies live in this frame until the task
+// ends.
 template <class F, class... A> task<void> invoke_owned(F f, A... args) {
-  if constexpr (std::is_member_function_pointer_v<F>)
+  constexpr bool as_rvalues = std::is_invocable_v<F &, A &&...>;
+  if constexpr (std::is_member_function_pointer_v<F> && as_rvalues)
     co_await invoke_member(f, std::move(args)...);
-  else
+  else if constexpr (std::is_member_function_pointer_v<F>)
+    co_await invoke_member(f, args...);
+  else if constexpr (as_rvalues)
     co_await f(std::move(args)...);
+  else
+    co_await f(args...);
 }
 } // namespace detail
 
@@ -473,9 +483,11 @@ template <class F, class... A> task<void> invoke_owned(F f, A... args) {
 // decay-copied into the task, as the thread copied them, and the task
 // f(args...) returns is started as by spawn(task). As with std::thread, f
 // may be a member function pointer whose first argument is the object
-// (`spawn(&server::serve_async, this, fd)`).
+// (`spawn(&server::serve_async, this, fd)`); as with std::bind, f may take
+// an argument by non-const lvalue reference: it gets the task's copy.
 template <class F, class... A>
-  requires std::is_invocable_v<std::decay_t<F> &, std::decay_t<A>...>
+  requires(std::is_invocable_v<std::decay_t<F> &, std::decay_t<A>...> ||
+           std::is_invocable_v<std::decay_t<F> &, std::decay_t<A> &...>)
 join_handle spawn(F &&f, A &&...args) {
   return spawn(detail::invoke_owned<std::decay_t<F>, std::decay_t<A>...>(
       std::forward<F>(f), std::forward<A>(args)...));
