@@ -108,16 +108,10 @@ public:
         if (M.Problem.empty())
           M.Problem = X.Out.Calls[I].Problem;
       if (!M.Problem.empty()) {
-        for (size_t I : M.Spawns) {
-          CallFact &C = X.Out.Calls[I];
-          C.Kind = CallKind::AddressTaken;
-          C.SpawnEdits.clear();
-          C.SpawnWith.clear();
-          C.Group.clear();
-          C.Problem = "it runs in a thread kept in '" +
-                      FD->getQualifiedNameAsString() +
-                      "', which stays a thread: " + M.Problem;
-        }
+        for (size_t I : M.Spawns)
+          ThreadSpawns::keepThread(X.Out.Calls[I],
+                                   FD->getQualifiedNameAsString(), "a thread",
+                                   M.Problem);
         llvm::append_range(Drop, M.Joins);
         continue;
       }

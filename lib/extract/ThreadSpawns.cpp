@@ -147,6 +147,17 @@ bool ThreadSpawns::boundCallable(const CallExpr *Bind, unsigned MoreArgs,
   return true;
 }
 
+void ThreadSpawns::keepThread(CallFact &C, StringRef Holder, StringRef Stays,
+                              StringRef Why) {
+  C.Kind = CallKind::AddressTaken;
+  C.SpawnEdits.clear();
+  C.SpawnWith.clear();
+  C.Group.clear();
+  C.Problem = ("it runs in a thread kept in '" + Holder + "', which stays " +
+               Stays + ": " + Why)
+                  .str();
+}
+
 void ThreadSpawns::spawnEdit(CallFact &C, SourceRange Tokens,
                              std::string Text) {
   Anchor Where = X.fileAnchor(Tokens, C.Problem);

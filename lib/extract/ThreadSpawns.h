@@ -42,6 +42,12 @@ public:
   bool spawnedCallable(const clang::Expr *Callable, unsigned MoreArgs,
                        const SpawnRule &Rule, CallFact &C);
 
+  /// A spawn of a thread kept in a member or container that stays a
+  /// thread: the hand-over of its callable it was (a fallback with the
+  /// reason), not a spawn.
+  static void keepThread(CallFact &C, llvm::StringRef Holder,
+                         llvm::StringRef Stays, llvm::StringRef Why);
+
   /// \p Tokens become \p Text, or a Problem where a macro writes them.
   void spawnEdit(CallFact &C, clang::SourceRange Tokens, std::string Text);
   /// A zero-width spawn edit: text inserted before \p At.

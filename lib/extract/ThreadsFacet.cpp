@@ -198,16 +198,10 @@ public:
     std::vector<size_t> Drop;
     for (auto &[VD, T] : Containers) {
       if (T.Member && !T.Problem.empty()) {
-        for (size_t I : T.Spawns) {
-          CallFact &C = X.Out.Calls[I];
-          C.Kind = CallKind::AddressTaken;
-          C.SpawnEdits.clear();
-          C.SpawnWith.clear();
-          C.Group.clear();
-          C.Problem = "it runs in a thread kept in '" +
-                      StringRef(T.Group).rsplit(' ').second.str() +
-                      "', which stays a container of threads: " + T.Problem;
-        }
+        for (size_t I : T.Spawns)
+          ThreadSpawns::keepThread(X.Out.Calls[I],
+                                   StringRef(T.Group).rsplit(' ').second,
+                                   "a container of threads", T.Problem);
         llvm::append_range(Drop, T.Joins);
         continue;
       }
