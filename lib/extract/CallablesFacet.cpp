@@ -36,7 +36,7 @@ public:
   /// the closure to code that would drop the task it returns.
   void lambda(const LambdaExpr &E) override {
     const CXXMethodDecl *Op = E.getCallOperator();
-    if (isCalledObject(&E, X.Ctx) || X.SpawnedLambdas.contains(&E))
+    if (isCalledObject(&E, X.Ctx) || X.SpawnedCallables.contains(&E))
       return;
     const Expr *Child = &E;
     for (;;) {
@@ -362,7 +362,7 @@ private:
     if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(Callee))
       Taker = Ctor->getParent();
     for (const Expr *Arg : Args) {
-      if (X.SpawnedLambdas.contains(Arg->IgnoreImplicit()))
+      if (X.SpawnedCallables.contains(Arg->IgnoreImplicit()))
         continue; // A thread runs it, as a spawned task.
       const CXXRecordDecl *Class =
           Arg->IgnoreImplicit()->getType()->getAsCXXRecordDecl();

@@ -128,7 +128,7 @@ public:
   llvm::DenseSet<const clang::Expr *> CalleeRefs;
   /// Lambdas and function objects a thread or a spawn runs: not closures
   /// or objects that escape.
-  llvm::DenseSet<const clang::Expr *> SpawnedLambdas;
+  llvm::DenseSet<const clang::Expr *> SpawnedCallables;
   /// @}
 
   /// Records a call (or an address, a spawn, a join) made at \p E by the

@@ -2,13 +2,12 @@
 //
 // A data member of a spawn-rule thread type that an object starts and
 // joins itself, as classes with a worker do:
-//
-//   worker_ = std::thread([this] { run(); });  worker_ = vinyl::spawn(...);
-//   Pump(int fd) : worker_(&Pump::run, this)
-//   worker_(vinyl::spawn(&Pump::run_async, this)) if (worker_.joinable())
-//   worker_.join();    ... co_await worker_.join(); std::thread worker_;
-//   vinyl::join_handle worker_;
-//
+//  - `worker_ = std::thread([this] { run(); });` becomes
+//    `worker_ = vinyl::spawn(...);`;
+//  - `Pump(int fd) : worker_(&Pump::run, this)` becomes
+//    `worker_(vinyl::spawn(&Pump::run_async, this))`;
+//  - `worker_.join();` becomes `co_await worker_.join();`;
+//  - `std::thread worker_;` becomes `vinyl::join_handle worker_;`
 // (a join in a destructor, which stays synchronous, waits in place). The
 // threads of one member become tasks together: their spawns and joins are
 // grouped by the member's declaration, as a local container's are, and a
@@ -152,9 +151,7 @@ private:
       return nullptr;
     ThreadMember &M = Members[FD];
     M.Rule = Rule;
-    Location L = X.location(FD->getLocation());
-    M.Group = L.File + ":" + std::to_string(L.Line) + ":" +
-              std::to_string(L.Column) + " " + FD->getQualifiedNameAsString();
+    M.Group = Spawns.group(FD->getLocation(), FD->getQualifiedNameAsString());
     Anchor Where = X.fileAnchor(
         FD->getTypeSourceInfo()->getTypeLoc().getSourceRange(), M.Problem);
     if (M.Problem.empty())

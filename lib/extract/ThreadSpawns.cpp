@@ -58,6 +58,12 @@ std::string handleMembers(const SpawnRule &Rule) {
   return Members;
 }
 
+std::string ThreadSpawns::group(SourceLocation Loc, StringRef Name) const {
+  Location L = X.location(Loc);
+  return L.File + ":" + std::to_string(L.Line) + ":" +
+         std::to_string(L.Column) + " " + Name.str();
+}
+
 const SpawnRule *ThreadSpawns::threadRule(QualType Type) const {
   const CXXRecordDecl *Class = Type->getAsCXXRecordDecl();
   return Class ? X.Cfg.findSpawn(Class->getQualifiedNameAsString()) : nullptr;
@@ -90,10 +96,10 @@ bool ThreadSpawns::spawnedCallable(const Expr *Callable, unsigned MoreArgs,
     C.Callee = X.id(FD);
     C.CalleeName = X.fileAnchor(SourceRange(Ref->getLocation()), C.Problem);
   } else if (const auto *L = dyn_cast<LambdaExpr>(Callable)) {
-    X.SpawnedLambdas.insert(L);
+    X.SpawnedCallables.insert(L);
     C.Callee = X.id(L->getCallOperator());
   } else if (const CXXMethodDecl *Op = spawnedObject(Callable)) {
-    X.SpawnedLambdas.insert(Callable);
+    X.SpawnedCallables.insert(Callable);
     C.Callee = X.id(Op);
   } else {
     return false;

@@ -28,6 +28,10 @@ class ThreadSpawns {
 public:
   explicit ThreadSpawns(ExtractContext &X) : X(X) {}
 
+  /// "file:line:col Name": the group of the spawns and joins of the
+  /// threads kept in the declaration at \p Loc (a container, a member).
+  std::string group(clang::SourceLocation Loc, llvm::StringRef Name) const;
+
   /// The spawn rule of a thread type, if any.
   const SpawnRule *threadRule(clang::QualType Type) const;
 

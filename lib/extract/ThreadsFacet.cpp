@@ -50,7 +50,7 @@ public:
       return false;
     const Expr *Callable = withoutAddressOf(CE.getArg(0)->IgnoreImplicit());
     if (const auto *L = dyn_cast<LambdaExpr>(Callable))
-      X.SpawnedLambdas.insert(L);
+      X.SpawnedCallables.insert(L);
     else if (const auto *Ref = dyn_cast<DeclRefExpr>(Callable))
       X.CalleeRefs.insert(Ref);
     return true;
@@ -319,9 +319,7 @@ private:
     T.Decl = VD;
     T.Member = isa<FieldDecl>(VD);
     T.Rule = Rule;
-    Location L = X.location(VD->getLocation());
-    T.Group = L.File + ":" + std::to_string(L.Line) + ":" +
-              std::to_string(L.Column) + " " + Name;
+    T.Group = Spawns.group(VD->getLocation(), Name);
     auto Written = VD->getTypeSourceInfo()
                        ->getTypeLoc()
                        .getAsAdjusted<TemplateSpecializationTypeLoc>();

@@ -420,9 +420,7 @@ private:
     // A member container's element type, where a unit that adds no thread
     // names it (`for (std::thread &t : workers_)`).
     if (Call.Kind == CallKind::Join)
-      for (const TextEdit &E : Call.SpawnEdits)
-        if (SharedEdits.insert({E.Where, E.Text}).second)
-          add(E.Where, E.Text);
+      addSpawnEdits(Call);
     // A function stored as a callback type: the type now holds coroutines.
     if (Call.Kind == CallKind::AddressTaken && !Call.CallbackType.empty() &&
         S.hasFacade(Call.Callee) && Call.Problem.empty())
@@ -534,12 +532,18 @@ private:
   void rewriteSpawn(const CallFact &Call) {
     if (!S.isAsync(Call.Callee) || !Call.Problem.empty())
       return;
-    for (const TextEdit &E : Call.SpawnEdits)
-      // `std::thread a(f), b(g);` shares one type: one `auto` for both.
-      if (SharedEdits.insert({E.Where, E.Text}).second)
-        add(E.Where, E.Text);
+    addSpawnEdits(Call);
     if (S.hasFacade(Call.Callee))
       add(Call.CalleeName, asyncName(F.Functions.at(Call.Callee)));
+  }
+
+  /// A spawn's or join's edits, each once however many calls carry it
+  /// (`std::thread a(f), b(g);` shares one type: one `auto` for both; the
+  /// spawns and joins of one container share its element type).
+  void addSpawnEdits(const CallFact &Call) {
+    for (const TextEdit &E : Call.SpawnEdits)
+      if (SharedEdits.insert({E.Where, E.Text}).second)
+        add(E.Where, E.Text);
   }
 
   /// The call is awaited: note it, and make the edits that go with it.
